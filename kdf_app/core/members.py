@@ -1,0 +1,205 @@
+"""Members, their positions over time and what can be counted from them."""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from kdf_app.core.i18n import DomainError, _
+
+TITLES = (
+	"Kommunedirektør",
+	"Fylkeskommunedirektør",
+	"Bydelsdirektør",
+	"Rådmann",
+	"Assisterende kommunedirektør",
+	"Annen toppleder",
+)
+# The chief executive of the organisation (the person a coverage report counts).
+DIRECTOR_TITLES = frozenset({"Kommunedirektør", "Fylkeskommunedirektør", "Bydelsdirektør", "Rådmann"})
+STATUSES = ("Aktiv", "Utmeldt", "Avsluttet")
+ACTIVE = "Aktiv"
+LEAVING_REASONS = ("Ny stilling", "Pensjon", "Konflikt", "Annet")
+
+
+@dataclass(frozen=True)
+class Position:
+	organisation: str
+	title: str
+	from_date: date
+	to_date: date | None = None
+	reason: str | None = None
+
+	@property
+	def is_open(self) -> bool:
+		return self.to_date is None
+
+
+def validate_positions(positions: Sequence[Position]) -> None:
+	"""A position history is a sequence of non-overlapping periods with at most one still open."""
+	for p in positions:
+		if not p.organisation:
+			raise DomainError(_("Every position needs an organisation."), field="positions")
+		if not p.from_date:
+			raise DomainError(_("Position at {0} needs a start date."), p.organisation, field="positions")
+		if p.to_date and p.to_date < p.from_date:
+			raise DomainError(
+				_("Position at {0} ends ({1}) before it starts ({2})."),
+				p.organisation,
+				p.to_date,
+				p.from_date,
+				field="positions",
+			)
+		if p.reason and p.reason not in LEAVING_REASONS:
+			raise DomainError(_("Unknown reason for leaving: {0}."), p.reason, field="positions")
+		if p.reason and not p.to_date:
+			raise DomainError(
+				_("Position at {0} has a reason for leaving but no end date."), p.organisation, field="positions"
+			)
+	open_rows = [p for p in positions if p.is_open]
+	if len(open_rows) > 1:
+		raise DomainError(
+			_("Only one position can be current; close the position at {0} first."),
+			open_rows[0].organisation,
+			field="positions",
+		)
+	ordered = sorted(positions, key=lambda p: p.from_date)
+	for before, after in zip(ordered, ordered[1:], strict=False):
+		if before.to_date is None or before.to_date >= after.from_date:
+			raise DomainError(
+				_("Positions at {0} and {1} overlap."), before.organisation, after.organisation, field="positions"
+			)
+
+
+def current_position(positions: Iterable[Position]) -> Position | None:
+	return next((p for p in positions if p.is_open), None)
+
+
+def move_to(
+	positions: Sequence[Position], organisation: str, title: str, start: date, reason: str | None = None
+) -> list[Position]:
+	"""Close the current position the day before ``start`` and open a new one at ``organisation``.
+
+	Returns the new history; the input is not changed."""
+	if not organisation:
+		raise DomainError(_("Choose the new organisation."), field="organisation")
+	if title not in TITLES:
+		raise DomainError(_("Unknown title {0}."), title, field="title")
+	if reason and reason not in LEAVING_REASONS:
+		raise DomainError(_("Unknown reason for leaving: {0}."), reason, field="reason")
+	history = list(positions)
+	current = current_position(history)
+	if current is not None:
+		if start <= current.from_date:
+			raise DomainError(
+				_("The new position must start after the current one (started {0})."),
+				current.from_date,
+				field="from_date",
+			)
+		history[history.index(current)] = replace(
+			current, to_date=start - timedelta(days=1), reason=reason or "Ny stilling"
+		)
+	history.append(Position(organisation, title, start))
+	validate_positions(history)
+	return history
+
+
+# --- membership dues ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuesLine:
+	member: str
+	member_name: str
+	title: str
+
+
+@dataclass(frozen=True)
+class DuesInvoice:
+	organisation: str
+	year: int
+	lines: tuple[DuesLine, ...]
+
+
+def plan_dues(members: Iterable[dict], year: int, already_invoiced: Iterable[str] = ()) -> list[DuesInvoice]:
+	"""One invoice per organisation paying for at least one active member, skipping organisations that
+	already have a dues invoice for ``year``. ``members`` are dicts with name, member_name, title,
+	organisation, membership_status."""
+	done = set(already_invoiced)
+	by_org: dict[str, list[DuesLine]] = defaultdict(list)
+	for m in members:
+		if m.get("membership_status") != ACTIVE or not m.get("organisation"):
+			continue
+		if m["organisation"] in done:
+			continue
+		by_org[m["organisation"]].append(DuesLine(m["name"], m.get("member_name") or m["name"], m.get("title")))
+	return [
+		DuesInvoice(org, year, tuple(sorted(lines, key=lambda line: line.member)))
+		for org, lines in sorted(by_org.items())
+	]
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+	group: str
+	organisations: int
+	covered: int
+
+	@property
+	def share(self) -> float:
+		return round(100.0 * self.covered / self.organisations, 1) if self.organisations else 0.0
+
+
+def coverage(
+	organisations: Iterable[dict], members: Iterable[dict], kinds=("Kommune", "Fylkeskommune")
+) -> tuple[list[CoverageRow], CoverageRow]:
+	"""Share of organisations whose chief executive is an active member, per county and overall.
+
+	``organisations``: dicts with name, kind, county; ``members``: dicts with organisation, title,
+	membership_status."""
+	covered_orgs = {
+		m["organisation"]
+		for m in members
+		if m.get("membership_status") == ACTIVE and m.get("title") in DIRECTOR_TITLES and m.get("organisation")
+	}
+	per_county: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+	for org in organisations:
+		if org.get("kind") not in kinds:
+			continue
+		counts = per_county[org.get("county") or "—"]
+		counts[0] += 1
+		counts[1] += org["name"] in covered_orgs
+	rows = [CoverageRow(county, n, c) for county, (n, c) in sorted(per_county.items())]
+	total = CoverageRow("Total", sum(r.organisations for r in rows), sum(r.covered for r in rows))
+	return rows, total
+
+
+@dataclass(frozen=True)
+class TurnoverRow:
+	year: int
+	started: int
+	left: int
+	reasons: dict
+
+
+def turnover(positions: Iterable[dict], titles=DIRECTOR_TITLES) -> list[TurnoverRow]:
+	"""Directors who started and left a position per year, with the reasons for leaving.
+
+	``positions``: dicts with title, from_date, to_date, reason (dates as ``date``)."""
+	started: Counter = Counter()
+	left: Counter = Counter()
+	reasons: dict[int, Counter] = defaultdict(Counter)
+	for p in positions:
+		if p.get("title") not in titles:
+			continue
+		if p.get("from_date"):
+			started[p["from_date"].year] += 1
+		if p.get("to_date"):
+			year = p["to_date"].year
+			left[year] += 1
+			reasons[year][p.get("reason") or "Ukjent"] += 1
+	years = sorted(set(started) | set(left))
+	return [TurnoverRow(y, started[y], left[y], dict(reasons[y])) for y in years]

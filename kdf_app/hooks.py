@@ -1,0 +1,37 @@
+app_name = "kdf_app"
+app_title = "KDF"
+app_publisher = "Norsk Kommunedirektørforum"
+app_description = "Member services of Norsk Kommunedirektørforum on ERPNext v15"
+app_email = "post@kommunedirektor.no"
+app_license = "mit"
+required_apps = ["erpnext"]
+
+# Installation ------------------------------------------------------------------------------------
+after_install = "kdf_app.install.after_install"
+after_migrate = "kdf_app.install.after_migrate"
+before_uninstall = "kdf_app.install.before_uninstall"
+setup_wizard_complete = "kdf_app.install.after_setup_wizard"
+before_tests = "kdf_app.tests.before_tests"
+
+# Only our own records, never someone else's.
+fixtures = [
+	{"dt": "Role", "filters": [["name", "in", ["KDF Sekretariat", "KDF Medlem", "KDF Saksbehandler", "KDF Mentor"]]]},
+]
+
+# ERPNext doctypes ---------------------------------------------------------------------------------
+doc_events = {
+	"Customer": {
+		"validate": "kdf_app.custom.customer.validate",
+	},
+}
+
+# Permissions -------------------------------------------------------------------------------------
+permission_query_conditions = {
+	"Member": "kdf_app.permissions.member_query",
+}
+has_permission = {
+	"Member": "kdf_app.permissions.member_has_permission",
+}
+
+# Portal ------------------------------------------------------------------------------------------
+standard_portal_menu_items = []

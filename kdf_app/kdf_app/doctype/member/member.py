@@ -1,0 +1,69 @@
+import frappe
+from frappe.model.document import Document
+from frappe.utils import getdate, today, validate_email_address
+
+from kdf_app.core.i18n import DomainError
+from kdf_app.core.members import Position, current_position, move_to, validate_positions
+from kdf_app.services.errors import throw
+
+
+class Member(Document):
+	def validate(self):
+		self.first_name = (self.first_name or "").strip()
+		self.last_name = (self.last_name or "").strip()
+		self.member_name = f"{self.first_name} {self.last_name}".strip()
+		self.email = validate_email_address((self.email or "").strip().lower(), throw=True)
+		try:
+			self.sync_positions()
+		except DomainError as e:
+			throw(e)
+		if not self.member_since and self.is_new():
+			self.member_since = today()
+
+	def on_update(self):
+		from kdf_app.services.members import sync_contact
+
+		sync_contact(self)
+
+	def sync_positions(self):
+		"""Keep the position history in step with the current organisation and title.
+
+		A changed organisation or title closes the open row and opens a new one from
+		``position_start`` (or today); membership continues."""
+		history = [
+			Position(r.organisation, r.title, getdate(r.from_date), getdate(r.to_date) if r.to_date else None,
+					 r.reason or None)
+			for r in self.positions
+		]
+		current = current_position(history)
+		if self.organisation and (current is None or (current.organisation, current.title) != (self.organisation, self.title)):
+			start = getdate(self.position_start) if self.position_start else getdate(today())
+			if current is not None and start <= current.from_date:
+				start = getdate(today())
+			history = move_to(history, self.organisation, self.title, start, self.leaving_reason or None)
+			self.leaving_reason = None
+			self.set("positions", [])
+			for p in history:
+				self.append("positions", {"organisation": p.organisation, "title": p.title, "from_date": p.from_date,
+										  "to_date": p.to_date, "reason": p.reason})
+		else:
+			validate_positions(history)
+		current = current_position(history)
+		self.position_start = current.from_date if current else self.position_start
+
+	@frappe.whitelist()
+	def change_position(self, organisation: str, title: str, start: str, reason: str | None = None):
+		"""Move the member to a new organisation/title from ``start``; the old row is closed the day before."""
+		self.check_permission("write")
+		self.organisation = organisation
+		self.title = title
+		self.position_start = start
+		self.leaving_reason = reason
+		self.save()
+
+	@frappe.whitelist()
+	def create_portal_user(self) -> str:
+		from kdf_app.services.members import create_portal_user
+
+		self.check_permission("write")
+		return create_portal_user(self)

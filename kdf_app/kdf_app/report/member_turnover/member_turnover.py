@@ -1,0 +1,44 @@
+"""Chief executives who started and left a position per year, with the reasons for leaving."""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, getdate
+
+from kdf_app.core.members import DIRECTOR_TITLES, LEAVING_REASONS, TITLES, turnover
+
+UNKNOWN = "Ukjent"
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	titles = TITLES if cint(filters.get("all_titles")) else DIRECTOR_TITLES
+	positions = frappe.get_all(
+		"Member Position",
+		filters={"parenttype": "Member"},
+		fields=["title", "from_date", "to_date", "reason"],
+	)
+	for p in positions:
+		p.from_date = getdate(p.from_date) if p.from_date else None
+		p.to_date = getdate(p.to_date) if p.to_date else None
+	rows = turnover(positions, titles=set(titles))
+	if filters.get("from_year"):
+		rows = [r for r in rows if r.year >= cint(filters.from_year)]
+	if filters.get("to_year"):
+		rows = [r for r in rows if r.year <= cint(filters.to_year)]
+	reasons = [*LEAVING_REASONS, UNKNOWN]
+	columns = [
+		{"fieldname": "year", "label": _("Year"), "fieldtype": "Data", "width": 80},
+		{"fieldname": "started", "label": _("Started"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "left", "label": _("Left"), "fieldtype": "Int", "width": 100},
+	] + [{"fieldname": frappe.scrub(r), "label": _(r), "fieldtype": "Int", "width": 110} for r in reasons]
+	data = [
+		{"year": str(r.year), "started": r.started, "left": r.left, **{frappe.scrub(k): r.reasons.get(k, 0) for k in reasons}}
+		for r in rows
+	]
+	chart = {
+		"data": {"labels": [d["year"] for d in data],
+				 "datasets": [{"name": _("Started"), "values": [d["started"] for d in data]},
+							  {"name": _("Left"), "values": [d["left"] for d in data]}]},
+		"type": "bar",
+	}
+	return columns, data, None, chart

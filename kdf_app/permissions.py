@@ -1,0 +1,23 @@
+"""Record-level access. Desk roles see the register; a portal member sees only their own record."""
+
+import frappe
+
+REGISTER_ROLES = {"System Manager", "KDF Sekretariat", "KDF Saksbehandler", "Accounts User", "Administrator"}
+
+
+def _sees_register(user: str) -> bool:
+	return user == "Administrator" or bool(REGISTER_ROLES & set(frappe.get_roles(user)))
+
+
+def member_query(user: str | None = None) -> str:
+	user = user or frappe.session.user
+	if _sees_register(user):
+		return ""
+	return f"`tabMember`.`user` = {frappe.db.escape(user)}"
+
+
+def member_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if _sees_register(user):
+		return None
+	return doc.user == user

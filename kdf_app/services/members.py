@@ -1,0 +1,56 @@
+"""Members: their Contact on the employer and their portal User."""
+
+import frappe
+from frappe import _
+
+MEMBER_ROLE = "KDF Medlem"
+
+
+def sync_contact(member) -> str:
+	"""Create or update the member's Contact, linked to the current organisation (the Customer)."""
+	contact = frappe.get_doc("Contact", member.contact) if member.contact else frappe.new_doc("Contact")
+	contact.first_name = member.first_name
+	contact.last_name = member.last_name
+	contact.designation = member.title
+	contact.user = member.user
+	if not any(e.email_id == member.email for e in contact.email_ids):
+		for e in contact.email_ids:
+			e.is_primary = 0
+		contact.append("email_ids", {"email_id": member.email, "is_primary": 1})
+	if member.mobile and not any(p.phone == member.mobile for p in contact.phone_nos):
+		contact.append("phone_nos", {"phone": member.mobile, "is_primary_mobile_no": 1})
+	contact.set("links", [link for link in contact.links if link.link_doctype != "Customer"])
+	if member.organisation:
+		contact.append("links", {"link_doctype": "Customer", "link_name": member.organisation})
+	contact.flags.ignore_permissions = True
+	contact.save()
+	if member.contact != contact.name:
+		member.db_set("contact", contact.name, update_modified=False)
+	return contact.name
+
+
+def create_portal_user(member) -> str:
+	"""A website user with role KDF Medlem for the member (reused if the e-mail already has a user)."""
+	user_name = frappe.db.get_value("User", {"email": member.email})
+	if user_name:
+		user = frappe.get_doc("User", user_name)
+	else:
+		user = frappe.get_doc(
+			{"doctype": "User", "email": member.email, "first_name": member.first_name,
+			 "last_name": member.last_name, "user_type": "Website User", "send_welcome_email": 0,
+			 "language": "no", "mobile_no": member.mobile}
+		)
+		user.flags.ignore_permissions = True
+		user.insert()
+	if MEMBER_ROLE not in {r.role for r in user.roles}:
+		user.flags.ignore_permissions = True
+		user.add_roles(MEMBER_ROLE)
+	member.db_set("user", user.name)
+	if member.contact:
+		frappe.db.set_value("Contact", member.contact, "user", user.name)
+	frappe.msgprint(_("Portal user {0} is ready.").format(user.name), alert=True)
+	return user.name
+
+
+def member_for_user(user: str | None = None) -> str | None:
+	return frappe.db.get_value("Member", {"user": user or frappe.session.user})

@@ -1,0 +1,16 @@
+"""Integration-test helpers (run with ``bench --site SITE run-tests --app kdf_app``)."""
+
+import frappe
+
+TEST_COMPANY = "KDF Test"
+
+
+def before_tests():
+	"""Complete ERPNext's setup if needed and make a Norwegian company for the tests."""
+	from erpnext.setup.utils import before_tests as erpnext_before_tests
+
+	erpnext_before_tests()
+	from kdf_app.tests.utils import make_test_company
+
+	make_test_company()
+	frappe.db.commit()
