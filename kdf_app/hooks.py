@@ -4,7 +4,8 @@ app_publisher = "Norsk Kommunedirektørforum"
 app_description = "Member services of Norsk Kommunedirektørforum on ERPNext v15"
 app_email = "post@kommunedirektor.no"
 app_license = "mit"
-required_apps = ["erpnext"]
+# "frappe/erpnext" (as frappe/hrms does): a bare "erpnext" makes Frappe ask GitHub for the org at install.
+required_apps = ["frappe/erpnext"]
 
 # Installation ------------------------------------------------------------------------------------
 after_install = "kdf_app.install.after_install"

@@ -5,12 +5,14 @@ from frappe import _
 
 from kdf_app.core.i18n import DomainError
 from kdf_app.core.numbers import peppol_id, validate_area_number, validate_org_number
-from kdf_app.core.organisations import KINDS
+from kdf_app.core.organisations import KINDS, default_send_ehf
 from kdf_app.services.errors import throw
 
 
 def validate(doc, method=None):
 	kind = doc.customer_group if doc.customer_group in KINDS else None
+	if doc.is_new() and kind and default_send_ehf(kind):
+		doc.kdf_send_ehf = 1  # public bodies receive EHF; the secretariat may switch it off afterwards
 	if not doc.get("kdf_org_number"):
 		if kind and kind != "Annen":
 			frappe.throw(
