@@ -16,7 +16,10 @@ before_tests = "kdf_app.tests.before_tests"
 
 # Only our own records, never someone else's.
 fixtures = [
-	{"dt": "Role", "filters": [["name", "in", ["KDF Sekretariat", "KDF Medlem", "KDF Saksbehandler", "KDF Mentor"]]]},
+	{
+		"dt": "Role",
+		"filters": [["name", "in", ["KDF Sekretariat", "KDF Medlem", "KDF Saksbehandler", "KDF Mentor"]]],
+	},
 ]
 
 # ERPNext doctypes ---------------------------------------------------------------------------------

@@ -8,41 +8,98 @@ from kdf_app.core.organisations import KINDS
 
 CUSTOM_FIELDS = {
 	"Customer": [
-		{"fieldname": "kdf_section", "fieldtype": "Section Break", "label": "KDF", "insert_after": "image",
-		 "collapsible": 0},
-		{"fieldname": "kdf_org_number", "fieldtype": "Data", "label": "Organisation Number",
-		 "insert_after": "kdf_section", "in_standard_filter": 1, "search_index": 1, "length": 9,
-		 "description": "Organisasjonsnummer, 9 digits (MOD11)."},
-		{"fieldname": "kdf_area_number", "fieldtype": "Data", "label": "Municipality / County Number",
-		 "insert_after": "kdf_org_number", "length": 6,
-		 "description": "Kommunenummer (4 digits), fylkesnummer (2) or bydelsnummer (6)."},
-		{"fieldname": "kdf_county", "fieldtype": "Data", "label": "County", "insert_after": "kdf_area_number",
-		 "in_standard_filter": 1},
+		{
+			"fieldname": "kdf_section",
+			"fieldtype": "Section Break",
+			"label": "KDF",
+			"insert_after": "image",
+			"collapsible": 0,
+		},
+		{
+			"fieldname": "kdf_org_number",
+			"fieldtype": "Data",
+			"label": "Organisation Number",
+			"insert_after": "kdf_section",
+			"in_standard_filter": 1,
+			"search_index": 1,
+			"length": 9,
+			"description": "Organisasjonsnummer, 9 digits (MOD11).",
+		},
+		{
+			"fieldname": "kdf_area_number",
+			"fieldtype": "Data",
+			"label": "Municipality / County Number",
+			"insert_after": "kdf_org_number",
+			"length": 6,
+			"description": "Kommunenummer (4 digits), fylkesnummer (2) or bydelsnummer (6).",
+		},
+		{
+			"fieldname": "kdf_county",
+			"fieldtype": "Data",
+			"label": "County",
+			"insert_after": "kdf_area_number",
+			"in_standard_filter": 1,
+		},
 		{"fieldname": "kdf_column_break", "fieldtype": "Column Break", "insert_after": "kdf_county"},
-		{"fieldname": "kdf_send_ehf", "fieldtype": "Check", "label": "Send EHF", "insert_after": "kdf_column_break",
-		 "description": "Invoices go out as EHF e-invoices (on by default for public bodies)."},
-		{"fieldname": "kdf_peppol_id", "fieldtype": "Data", "label": "Peppol ID", "insert_after": "kdf_send_ehf",
-		 "read_only": 1},
-		{"fieldname": "kdf_invoice_reference", "fieldtype": "Data", "label": "Default Invoice Reference",
-		 "insert_after": "kdf_peppol_id", "description": "The buyer's ressursnummer, used when a registration has none."},
+		{
+			"fieldname": "kdf_send_ehf",
+			"fieldtype": "Check",
+			"label": "Send EHF",
+			"insert_after": "kdf_column_break",
+			"description": "Invoices go out as EHF e-invoices (on by default for public bodies).",
+		},
+		{
+			"fieldname": "kdf_peppol_id",
+			"fieldtype": "Data",
+			"label": "Peppol ID",
+			"insert_after": "kdf_send_ehf",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "kdf_invoice_reference",
+			"fieldtype": "Data",
+			"label": "Default Invoice Reference",
+			"insert_after": "kdf_peppol_id",
+			"description": "The buyer's ressursnummer, used when a registration has none.",
+		},
 	],
 	"Sales Invoice": [
-		{"fieldname": "kdf_dues_year", "fieldtype": "Int", "label": "Membership Dues Year",
-		 "insert_after": "customer", "read_only": 1, "no_copy": 1, "depends_on": "kdf_dues_year",
-		 "search_index": 1},
+		{
+			"fieldname": "kdf_dues_year",
+			"fieldtype": "Int",
+			"label": "Membership Dues Year",
+			"insert_after": "customer",
+			"read_only": 1,
+			"no_copy": 1,
+			"depends_on": "kdf_dues_year",
+			"search_index": 1,
+		},
 	],
 	"Sales Invoice Item": [
-		{"fieldname": "kdf_member", "fieldtype": "Link", "label": "Member", "options": "Member",
-		 "insert_after": "item_name", "read_only": 1},
+		{
+			"fieldname": "kdf_member",
+			"fieldtype": "Link",
+			"label": "Member",
+			"options": "Member",
+			"insert_after": "item_name",
+			"read_only": 1,
+		},
 	],
 }
 
 # Which ERPNext documents each of our desk roles may use (read, write, create).
 ROLE_PERMISSIONS = {
 	"KDF Sekretariat": {
-		"Customer": (1, 1, 1), "Contact": (1, 1, 1), "Address": (1, 1, 1), "Customer Group": (1, 0, 0),
-		"Sales Invoice": (1, 1, 1), "Item": (1, 0, 0), "Company": (1, 0, 0), "Account": (1, 0, 0),
-		"Email Template": (1, 1, 1), "Payment Terms Template": (1, 0, 0),
+		"Customer": (1, 1, 1),
+		"Contact": (1, 1, 1),
+		"Address": (1, 1, 1),
+		"Customer Group": (1, 0, 0),
+		"Sales Invoice": (1, 1, 1),
+		"Item": (1, 0, 0),
+		"Company": (1, 0, 0),
+		"Account": (1, 0, 0),
+		"Email Template": (1, 1, 1),
+		"Payment Terms Template": (1, 0, 0),
 	},
 }
 
@@ -68,9 +125,9 @@ def after_setup_wizard(args=None):
 def setup_languages():
 	"""Frappe knows Norwegian as ``no``; our Norwegian texts are bokmål, also offered as ``nb``."""
 	if not frappe.db.exists("Language", "nb"):
-		frappe.get_doc({"doctype": "Language", "language_code": "nb", "language_name": "Norsk bokmål"}).insert(
-			ignore_permissions=True
-		)
+		frappe.get_doc(
+			{"doctype": "Language", "language_code": "nb", "language_name": "Norsk bokmål"}
+		).insert(ignore_permissions=True)
 
 
 def setup_permissions():
@@ -83,8 +140,15 @@ def setup_permissions():
 			if frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0}):
 				continue
 			add_permission(doctype, role, 0)
-			for ptype, value in (("read", read), ("write", write), ("create", create), ("report", read),
-								 ("print", read), ("email", read), ("export", read)):
+			for ptype, value in (
+				("read", read),
+				("write", write),
+				("create", create),
+				("report", read),
+				("print", read),
+				("email", read),
+				("export", read),
+			):
 				update_permission_property(doctype, role, 0, ptype, value, validate=False)
 
 
@@ -93,8 +157,12 @@ def setup_defaults():
 	for kind in KINDS:
 		if not frappe.db.exists("Customer Group", kind):
 			frappe.get_doc(
-				{"doctype": "Customer Group", "customer_group_name": kind, "parent_customer_group": _root("Customer Group"),
-				 "is_group": 0}
+				{
+					"doctype": "Customer Group",
+					"customer_group_name": kind,
+					"parent_customer_group": _root("Customer Group"),
+					"is_group": 0,
+				}
 			).insert(ignore_permissions=True)
 	items = {
 		"KDF-KONTINGENT": "Medlemskontingent",
@@ -104,13 +172,23 @@ def setup_defaults():
 	for code, item_name in items.items():
 		if not frappe.db.exists("Item", code):
 			frappe.get_doc(
-				{"doctype": "Item", "item_code": code, "item_name": item_name, "item_group": _item_group(),
-				 "stock_uom": "Nos" if frappe.db.exists("UOM", "Nos") else None, "is_stock_item": 0,
-				 "include_item_in_manufacturing": 0, "is_sales_item": 1, "is_purchase_item": 0}
+				{
+					"doctype": "Item",
+					"item_code": code,
+					"item_name": item_name,
+					"item_group": _item_group(),
+					"stock_uom": "Nos" if frappe.db.exists("UOM", "Nos") else None,
+					"is_stock_item": 0,
+					"include_item_in_manufacturing": 0,
+					"is_sales_item": 1,
+					"is_purchase_item": 0,
+				}
 			).insert(ignore_permissions=True)
 	settings = frappe.get_single("KDF Settings")
-	settings.company = settings.company or frappe.defaults.get_global_default("company") or frappe.db.get_value(
-		"Company", {}, "name"
+	settings.company = (
+		settings.company
+		or frappe.defaults.get_global_default("company")
+		or frappe.db.get_value("Company", {}, "name")
 	)
 	settings.membership_item = settings.membership_item or "KDF-KONTINGENT"
 	settings.participant_fee_item = settings.participant_fee_item or "KDF-DELTAKERAVGIFT"
@@ -120,9 +198,9 @@ def setup_defaults():
 
 
 def _root(doctype):
-	return frappe.db.get_value(doctype, {"is_group": 1, "parent_" + frappe.scrub(doctype): ("in", ("", None))}) or (
-		"All Customer Groups"
-	)
+	return frappe.db.get_value(
+		doctype, {"is_group": 1, "parent_" + frappe.scrub(doctype): ("in", ("", None))}
+	) or ("All Customer Groups")
 
 
 def _item_group():

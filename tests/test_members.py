@@ -15,11 +15,15 @@ from kdf_app.core.members import (
 
 
 def test_move_closes_the_open_row_and_opens_a_new_one():
-	history = [Position("Alta", "Rådmann", date(2015, 1, 1), date(2019, 12, 31), "Ny stilling"),
-			   Position("Hammerfest", "Kommunedirektør", date(2020, 1, 1))]
+	history = [
+		Position("Alta", "Rådmann", date(2015, 1, 1), date(2019, 12, 31), "Ny stilling"),
+		Position("Hammerfest", "Kommunedirektør", date(2020, 1, 1)),
+	]
 	moved = move_to(history, "Tromsø", "Kommunedirektør", date(2024, 3, 1), "Konflikt")
 	assert history[1].to_date is None  # input unchanged
-	assert moved[1] == Position("Hammerfest", "Kommunedirektør", date(2020, 1, 1), date(2024, 2, 29), "Konflikt")
+	assert moved[1] == Position(
+		"Hammerfest", "Kommunedirektør", date(2020, 1, 1), date(2024, 2, 29), "Konflikt"
+	)
 	assert current_position(moved) == Position("Tromsø", "Kommunedirektør", date(2024, 3, 1))
 	assert len(moved) == 3
 
@@ -31,25 +35,39 @@ def test_move_defaults_reason_and_works_for_first_position():
 	assert second[0].reason == "Ny stilling"
 
 
-@pytest.mark.parametrize("kwargs,fragment", [
-	({"organisation": "", "title": "Rådmann", "start": date(2021, 1, 1)}, "organisation"),
-	({"organisation": "Bodø", "title": "Sjef", "start": date(2021, 1, 1)}, "Unknown title"),
-	({"organisation": "Bodø", "title": "Rådmann", "start": date(2019, 1, 1)}, "must start after"),
-	({"organisation": "Bodø", "title": "Rådmann", "start": date(2021, 1, 1), "reason": "Lei"}, "reason"),
-])
+@pytest.mark.parametrize(
+	"kwargs,fragment",
+	[
+		({"organisation": "", "title": "Rådmann", "start": date(2021, 1, 1)}, "organisation"),
+		({"organisation": "Bodø", "title": "Sjef", "start": date(2021, 1, 1)}, "Unknown title"),
+		({"organisation": "Bodø", "title": "Rådmann", "start": date(2019, 1, 1)}, "must start after"),
+		({"organisation": "Bodø", "title": "Rådmann", "start": date(2021, 1, 1), "reason": "Lei"}, "reason"),
+	],
+)
 def test_bad_moves_are_refused(kwargs, fragment):
 	with pytest.raises(DomainError) as e:
 		move_to([Position("Alta", "Rådmann", date(2020, 1, 1))], **kwargs)
 	assert fragment in str(e.value)
 
 
-@pytest.mark.parametrize("rows,fragment", [
-	([Position("A", "Rådmann", date(2020, 1, 1)), Position("B", "Rådmann", date(2021, 1, 1))], "Only one"),
-	([Position("A", "Rådmann", date(2020, 1, 1), date(2021, 6, 1)), Position("B", "Rådmann", date(2021, 1, 1))],
-	 "overlap"),
-	([Position("A", "Rådmann", date(2020, 1, 1), date(2019, 1, 1))], "ends"),
-	([Position("A", "Rådmann", date(2020, 1, 1), None, "Pensjon")], "no end date"),
-])
+@pytest.mark.parametrize(
+	"rows,fragment",
+	[
+		(
+			[Position("A", "Rådmann", date(2020, 1, 1)), Position("B", "Rådmann", date(2021, 1, 1))],
+			"Only one",
+		),
+		(
+			[
+				Position("A", "Rådmann", date(2020, 1, 1), date(2021, 6, 1)),
+				Position("B", "Rådmann", date(2021, 1, 1)),
+			],
+			"overlap",
+		),
+		([Position("A", "Rådmann", date(2020, 1, 1), date(2019, 1, 1))], "ends"),
+		([Position("A", "Rådmann", date(2020, 1, 1), None, "Pensjon")], "no end date"),
+	],
+)
 def test_invalid_histories(rows, fragment):
 	with pytest.raises(DomainError) as e:
 		validate_positions(rows)
@@ -57,20 +75,50 @@ def test_invalid_histories(rows, fragment):
 
 
 MEMBERS = [
-	{"name": "M1", "member_name": "Kari", "title": "Kommunedirektør", "organisation": "Oslo", "membership_status": "Aktiv"},
-	{"name": "M2", "member_name": "Ola", "title": "Assisterende kommunedirektør", "organisation": "Oslo",
-	 "membership_status": "Aktiv"},
-	{"name": "M3", "member_name": "Per", "title": "Rådmann", "organisation": "Alta", "membership_status": "Utmeldt"},
-	{"name": "M4", "member_name": "Liv", "title": "Fylkeskommunedirektør", "organisation": "Agder fk",
-	 "membership_status": "Aktiv"},
-	{"name": "M5", "member_name": "Ane", "title": "Kommunedirektør", "organisation": None, "membership_status": "Aktiv"},
+	{
+		"name": "M1",
+		"member_name": "Kari",
+		"title": "Kommunedirektør",
+		"organisation": "Oslo",
+		"membership_status": "Aktiv",
+	},
+	{
+		"name": "M2",
+		"member_name": "Ola",
+		"title": "Assisterende kommunedirektør",
+		"organisation": "Oslo",
+		"membership_status": "Aktiv",
+	},
+	{
+		"name": "M3",
+		"member_name": "Per",
+		"title": "Rådmann",
+		"organisation": "Alta",
+		"membership_status": "Utmeldt",
+	},
+	{
+		"name": "M4",
+		"member_name": "Liv",
+		"title": "Fylkeskommunedirektør",
+		"organisation": "Agder fk",
+		"membership_status": "Aktiv",
+	},
+	{
+		"name": "M5",
+		"member_name": "Ane",
+		"title": "Kommunedirektør",
+		"organisation": None,
+		"membership_status": "Aktiv",
+	},
 ]
 
 
 def test_dues_one_invoice_per_paying_organisation_and_skips_invoiced():
 	plan = plan_dues(MEMBERS, 2026)
 	assert [(i.organisation, [line.member for line in i.lines]) for i in plan] == [
-		("Agder fk", ["M4"]), ("Oslo", ["M1", "M2"])]
+		("Agder fk", ["M4"]),
+		("Oslo", ["M1", "M2"]),
+	]
 	assert plan_dues(MEMBERS, 2026, already_invoiced=["Oslo", "Agder fk"]) == []
 
 
@@ -84,16 +132,34 @@ def test_coverage_counts_only_active_chief_executives():
 	]
 	rows, total = coverage(orgs, MEMBERS)
 	assert [(r.group, r.organisations, r.covered, r.share) for r in rows] == [
-		("Agder", 1, 1, 100.0), ("Finnmark", 2, 0, 0.0), ("Oslo", 1, 1, 100.0)]
+		("Agder", 1, 1, 100.0),
+		("Finnmark", 2, 0, 0.0),
+		("Oslo", 1, 1, 100.0),
+	]
 	assert (total.organisations, total.covered, total.share) == (4, 2, 50.0)
 
 
 def test_turnover_per_year_with_reasons():
-	rows = turnover([
-		{"title": "Rådmann", "from_date": date(2019, 1, 1), "to_date": date(2023, 2, 1), "reason": "Konflikt"},
-		{"title": "Kommunedirektør", "from_date": date(2023, 3, 1), "to_date": None, "reason": None},
-		{"title": "Kommunedirektør", "from_date": date(2020, 1, 1), "to_date": date(2023, 6, 30), "reason": "Pensjon"},
-		{"title": "Annen toppleder", "from_date": date(2023, 1, 1), "to_date": None, "reason": None},
-	])
+	rows = turnover(
+		[
+			{
+				"title": "Rådmann",
+				"from_date": date(2019, 1, 1),
+				"to_date": date(2023, 2, 1),
+				"reason": "Konflikt",
+			},
+			{"title": "Kommunedirektør", "from_date": date(2023, 3, 1), "to_date": None, "reason": None},
+			{
+				"title": "Kommunedirektør",
+				"from_date": date(2020, 1, 1),
+				"to_date": date(2023, 6, 30),
+				"reason": "Pensjon",
+			},
+			{"title": "Annen toppleder", "from_date": date(2023, 1, 1), "to_date": None, "reason": None},
+		]
+	)
 	assert [(r.year, r.started, r.left, r.reasons) for r in rows] == [
-		(2019, 1, 0, {}), (2020, 1, 0, {}), (2023, 1, 2, {"Konflikt": 1, "Pensjon": 1})]
+		(2019, 1, 0, {}),
+		(2020, 1, 0, {}),
+		(2023, 1, 2, {"Konflikt": 1, "Pensjon": 1}),
+	]

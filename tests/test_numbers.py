@@ -26,8 +26,14 @@ def test_known_org_numbers_from_the_register():
 
 @pytest.mark.parametrize(
 	"raw,fragment",
-	[("", "missing"), (None, "missing"), ("95893542", "9 digits"), ("9589354200", "9 digits"),
-	 ("95893542X", "9 digits"), ("958935421", "MOD11")],
+	[
+		("", "missing"),
+		(None, "missing"),
+		("95893542", "9 digits"),
+		("9589354200", "9 digits"),
+		("95893542X", "9 digits"),
+		("958935421", "MOD11"),
+	],
 )
 def test_bad_org_numbers_say_why(raw, fragment):
 	with pytest.raises(DomainError) as e:
@@ -40,10 +46,12 @@ def test_error_renders_through_a_translator():
 	with pytest.raises(DomainError) as e:
 		validate_org_number("958935421")
 	nb = {
-		"Organisation number {0} is not valid (the MOD11 check digit does not match).":
-		"Organisasjonsnummer {0} er ugyldig (kontrollsifferet stemmer ikke)."
+		"Organisation number {0} is not valid (the MOD11 check digit does not match).": "Organisasjonsnummer {0} er ugyldig (kontrollsifferet stemmer ikke)."
 	}
-	assert e.value.render(lambda s: nb.get(s, s)) == "Organisasjonsnummer 958935421 er ugyldig (kontrollsifferet stemmer ikke)."
+	assert (
+		e.value.render(lambda s: nb.get(s, s))
+		== "Organisasjonsnummer 958935421 er ugyldig (kontrollsifferet stemmer ikke)."
+	)
 
 
 def test_peppol_and_vat_ids():

@@ -22,7 +22,13 @@ def test_rejected_rows_carry_line_and_reason():
 		{"type": "Kommune", "number": "0301", "name": "Oslo igjen", "orgnr": "964338531", "county": "Oslo"},
 		{"type": "Fylkeskommune", "number": "46", "name": "Vestland", "orgnr": "958935420", "county": ""},
 		{"type": "Sogn", "number": "1", "name": "X", "orgnr": "942110464", "county": ""},
-		{"type": "Kommune", "number": "5001", "name": "Trondheim", "orgnr": "942110464", "county": "Trøndelag"},
+		{
+			"type": "Kommune",
+			"number": "5001",
+			"name": "Trondheim",
+			"orgnr": "942110464",
+			"county": "Trøndelag",
+		},
 	]
 	accepted, rejected = parse_rows(rows)
 	assert [o.name for o in accepted] == ["Oslo", "Trondheim"]
@@ -39,10 +45,24 @@ def test_plan_import_is_idempotent_and_detects_changes():
 	oslo = make_organisation("Kommune", "Oslo", "958935420", "0301", "Oslo")
 	bergen = make_organisation("Kommune", "Bergen", "964338531", "4601", "Vestland")
 	existing = {
-		"958935420": {"id": "Oslo kommune", "kind": "Kommune", "display_name": "Oslo kommune", "number": "0301", "county": "Oslo"},
-		"964338531": {"id": "Bergen", "kind": "Kommune", "display_name": "Bergen kommune", "number": "4601", "county": "Hordaland"},
+		"958935420": {
+			"id": "Oslo kommune",
+			"kind": "Kommune",
+			"display_name": "Oslo kommune",
+			"number": "0301",
+			"county": "Oslo",
+		},
+		"964338531": {
+			"id": "Bergen",
+			"kind": "Kommune",
+			"display_name": "Bergen kommune",
+			"number": "4601",
+			"county": "Hordaland",
+		},
 	}
-	plan = plan_import([oslo, bergen, make_organisation("Fylkeskommune", "Agder", "921707134", "42")], existing)
+	plan = plan_import(
+		[oslo, bergen, make_organisation("Fylkeskommune", "Agder", "921707134", "42")], existing
+	)
 	assert [(a.action, a.existing, a.changes) for a in plan] == [
 		("unchanged", "Oslo kommune", ()),
 		("update", "Bergen", ("county",)),

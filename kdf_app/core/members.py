@@ -1,5 +1,6 @@
 """Members, their positions over time and what can be counted from them."""
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -54,7 +55,9 @@ def validate_positions(positions: Sequence[Position]) -> None:
 			raise DomainError(_("Unknown reason for leaving: {0}."), p.reason, field="positions")
 		if p.reason and not p.to_date:
 			raise DomainError(
-				_("Position at {0} has a reason for leaving but no end date."), p.organisation, field="positions"
+				_("Position at {0} has a reason for leaving but no end date."),
+				p.organisation,
+				field="positions",
 			)
 	open_rows = [p for p in positions if p.is_open]
 	if len(open_rows) > 1:
@@ -64,10 +67,13 @@ def validate_positions(positions: Sequence[Position]) -> None:
 			field="positions",
 		)
 	ordered = sorted(positions, key=lambda p: p.from_date)
-	for before, after in zip(ordered, ordered[1:], strict=False):
+	for before, after in itertools.pairwise(ordered):
 		if before.to_date is None or before.to_date >= after.from_date:
 			raise DomainError(
-				_("Positions at {0} and {1} overlap."), before.organisation, after.organisation, field="positions"
+				_("Positions at {0} and {1} overlap."),
+				before.organisation,
+				after.organisation,
+				field="positions",
 			)
 
 
@@ -132,7 +138,9 @@ def plan_dues(members: Iterable[dict], year: int, already_invoiced: Iterable[str
 			continue
 		if m["organisation"] in done:
 			continue
-		by_org[m["organisation"]].append(DuesLine(m["name"], m.get("member_name") or m["name"], m.get("title")))
+		by_org[m["organisation"]].append(
+			DuesLine(m["name"], m.get("member_name") or m["name"], m.get("title"))
+		)
 	return [
 		DuesInvoice(org, year, tuple(sorted(lines, key=lambda line: line.member)))
 		for org, lines in sorted(by_org.items())
@@ -163,7 +171,9 @@ def coverage(
 	covered_orgs = {
 		m["organisation"]
 		for m in members
-		if m.get("membership_status") == ACTIVE and m.get("title") in DIRECTOR_TITLES and m.get("organisation")
+		if m.get("membership_status") == ACTIVE
+		and m.get("title") in DIRECTOR_TITLES
+		and m.get("organisation")
 	}
 	per_county: dict[str, list[int]] = defaultdict(lambda: [0, 0])
 	for org in organisations:

@@ -26,9 +26,7 @@ def validate_org_number(value: str | None) -> str:
 	if not number:
 		raise DomainError(_("Organisation number is missing."), field="org_number")
 	if not number.isdigit() or len(number) != 9:
-		raise DomainError(
-			_("Organisation number {0} must have exactly 9 digits."), value, field="org_number"
-		)
+		raise DomainError(_("Organisation number {0} must have exactly 9 digits."), value, field="org_number")
 	try:
 		orgnr.validate(number)
 	except ValidationError:

@@ -21,7 +21,9 @@ def validate(doc, method=None):
 			)
 		doc.kdf_peppol_id = None
 		if doc.get("kdf_send_ehf"):
-			frappe.throw(_("E-invoices (EHF) need an organisation number."), title=_("Missing organisation number"))
+			frappe.throw(
+				_("E-invoices (EHF) need an organisation number."), title=_("Missing organisation number")
+			)
 		return
 	try:
 		doc.kdf_org_number = validate_org_number(doc.kdf_org_number)

@@ -10,7 +10,9 @@ from kdf_app.services.settings import get_settings, require
 
 def invoiced_organisations(year: int) -> set[str]:
 	return set(
-		frappe.get_all("Sales Invoice", filters={"kdf_dues_year": year, "docstatus": ("<", 2)}, pluck="customer")
+		frappe.get_all(
+			"Sales Invoice", filters={"kdf_dues_year": year, "docstatus": ("<", 2)}, pluck="customer"
+		)
 	)
 
 

@@ -36,9 +36,16 @@ def create_portal_user(member) -> str:
 		user = frappe.get_doc("User", user_name)
 	else:
 		user = frappe.get_doc(
-			{"doctype": "User", "email": member.email, "first_name": member.first_name,
-			 "last_name": member.last_name, "user_type": "Website User", "send_welcome_email": 0,
-			 "language": "no", "mobile_no": member.mobile}
+			{
+				"doctype": "User",
+				"email": member.email,
+				"first_name": member.first_name,
+				"last_name": member.last_name,
+				"user_type": "Website User",
+				"send_welcome_email": 0,
+				"language": "no",
+				"mobile_no": member.mobile,
+			}
 		)
 		user.flags.ignore_permissions = True
 		user.insert()

@@ -21,8 +21,12 @@ class ImportResult:
 	rejected: list[dict] = field(default_factory=list)
 
 	def as_dict(self) -> dict:
-		return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-				"rejected": self.rejected}
+		return {
+			"created": self.created,
+			"updated": self.updated,
+			"unchanged": self.unchanged,
+			"rejected": self.rejected,
+		}
 
 
 def read_csv(content: str) -> list[dict]:
@@ -30,7 +34,9 @@ def read_csv(content: str) -> list[dict]:
 	missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
 	if missing:
 		frappe.throw(
-			_("The file lacks the column(s) {0}. Expected: {1}.").format(", ".join(missing), ",".join(CSV_COLUMNS)),
+			_("The file lacks the column(s) {0}. Expected: {1}.").format(
+				", ".join(missing), ",".join(CSV_COLUMNS)
+			),
 			title=_("Wrong file format"),
 		)
 	return list(reader)
@@ -50,13 +56,28 @@ def import_organisations(content: str | None = None, path: str | None = None) ->
 			frappe.throw(_("File not found: {0}").format(str(source)), title=_("Missing file"))
 		content = source.read_text(encoding="utf-8")
 	accepted, rejected = parse_rows(read_csv(content))
-	result = ImportResult(rejected=[{"line": r.line, "row": dict(r.row), "reason": render(r.error)} for r in rejected])
+	result = ImportResult(
+		rejected=[{"line": r.line, "row": dict(r.row), "reason": render(r.error)} for r in rejected]
+	)
 	existing = {
-		c.kdf_org_number: {"id": c.name, "kind": c.customer_group, "display_name": c.customer_name,
-						   "number": c.kdf_area_number, "county": c.kdf_county}
+		c.kdf_org_number: {
+			"id": c.name,
+			"kind": c.customer_group,
+			"display_name": c.customer_name,
+			"number": c.kdf_area_number,
+			"county": c.kdf_county,
+		}
 		for c in frappe.get_all(
-			"Customer", filters={"kdf_org_number": ("is", "set")},
-			fields=["name", "customer_group", "customer_name", "kdf_org_number", "kdf_area_number", "kdf_county"],
+			"Customer",
+			filters={"kdf_org_number": ("is", "set")},
+			fields=[
+				"name",
+				"customer_group",
+				"customer_name",
+				"kdf_org_number",
+				"kdf_area_number",
+				"kdf_county",
+			],
 		)
 	}
 	for action in plan_import(accepted, existing):
@@ -69,8 +90,9 @@ def import_organisations(content: str | None = None, path: str | None = None) ->
 		except frappe.ValidationError as e:
 			frappe.db.rollback(save_point="kdf_org_import")
 			frappe.clear_last_message()
-			result.rejected.append({"line": action.organisation.line, "row": action.organisation.as_dict(),
-									"reason": str(e)})
+			result.rejected.append(
+				{"line": action.organisation.line, "row": action.organisation.as_dict(), "reason": str(e)}
+			)
 			continue
 		(result.created if action.action == "create" else result.updated).append(name)
 	return result
@@ -93,6 +115,8 @@ def save_organisation(org: Organisation, existing: str | None = None) -> str:
 
 
 def _territory() -> str:
-	return "Norway" if frappe.db.exists("Territory", "Norway") else frappe.db.get_value(
-		"Territory", {"is_group": 1}, "name", order_by="lft asc"
+	return (
+		"Norway"
+		if frappe.db.exists("Territory", "Norway")
+		else frappe.db.get_value("Territory", {"is_group": 1}, "name", order_by="lft asc")
 	)

@@ -31,7 +31,9 @@ class TestDuesBatch(FrappeTestCase):
 		# a new paying organisation later in the year is invoiced on the next run, nobody twice
 		d = make_org()
 		make_member(d)
-		self.assertEqual([frappe.db.get_value("Sales Invoice", n, "customer") for n in create_dues_invoices(YEAR)], [d])
+		self.assertEqual(
+			[frappe.db.get_value("Sales Invoice", n, "customer") for n in create_dues_invoices(YEAR)], [d]
+		)
 
 	def test_cancelled_invoice_can_be_recreated(self):
 		org = make_org()

@@ -23,7 +23,9 @@ class TestOrganisation(FrappeTestCase):
 		bad = good[:8] + str((int(good[8]) + 1) % 10)
 		self.assertRaisesRegex(frappe.ValidationError, "MOD11", make_org, kdf_org_number=bad)
 		self.assertRaisesRegex(frappe.ValidationError, "9 digits", make_org, kdf_org_number="12345")
-		self.assertRaisesRegex(frappe.ValidationError, "needs an organisation number", make_org, kdf_org_number="")
+		self.assertRaisesRegex(
+			frappe.ValidationError, "needs an organisation number", make_org, kdf_org_number=""
+		)
 		self.assertRaisesRegex(frappe.ValidationError, "needs its number", make_org, kdf_area_number="")
 		make_org(kdf_org_number=good)
 		self.assertRaises(frappe.DuplicateEntryError, make_org, kdf_org_number=good)
@@ -32,7 +34,9 @@ class TestOrganisation(FrappeTestCase):
 	def test_messages_in_norwegian(self):
 		frappe.local.lang = "no"
 		try:
-			self.assertRaisesRegex(frappe.ValidationError, "kontrollsifferet", make_org, kdf_org_number="958935421")
+			self.assertRaisesRegex(
+				frappe.ValidationError, "kontrollsifferet", make_org, kdf_org_number="958935421"
+			)
 		finally:
 			frappe.local.lang = "en"
 
@@ -58,10 +62,20 @@ class TestOrganisationImport(FrappeTestCase):
 			for name in frappe.get_all("Customer", {"kdf_org_number": r[3]}, pluck="name"):
 				frappe.delete_doc("Customer", name, force=True)
 		first = import_organisations(self.as_csv(rows))
-		self.assertEqual((len(first.created), len(first.updated), first.unchanged, first.rejected), (12, 0, 0, []))
+		self.assertEqual(
+			(len(first.created), len(first.updated), first.unchanged, first.rejected), (12, 0, 0, [])
+		)
 		oslo = frappe.get_doc("Customer", {"kdf_org_number": "958935420"})
-		self.assertEqual((oslo.customer_name, oslo.customer_group, oslo.kdf_area_number, oslo.kdf_county, oslo.kdf_send_ehf),
-						 ("Oslo kommune", "Kommune", "0301", "Oslo", 1))
+		self.assertEqual(
+			(
+				oslo.customer_name,
+				oslo.customer_group,
+				oslo.kdf_area_number,
+				oslo.kdf_county,
+				oslo.kdf_send_ehf,
+			),
+			("Oslo kommune", "Kommune", "0301", "Oslo", 1),
+		)
 		again = import_organisations(self.as_csv(rows))
 		self.assertEqual((again.created, again.updated, again.unchanged), ([], [], 12))
 		rows[2][4] = "Nytt fylke"

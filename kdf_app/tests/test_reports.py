@@ -15,7 +15,7 @@ class TestReports(FrappeTestCase):
 		make_member(orgs[2], membership_status="Utmeldt")  # left the association
 		make_member(orgs[3], title="Fylkeskommunedirektør")
 		before = self.total()
-		columns, data, _, chart, summary = coverage_report({})
+		_columns, data, _, chart, summary = coverage_report({})
 		row = next(r for r in data if r["county"] == county)
 		self.assertEqual((row["organisations"], row["covered"], row["share"]), (4, 2, 50.0))
 		total = data[-1]
@@ -29,11 +29,28 @@ class TestReports(FrappeTestCase):
 		self.assertEqual(next(r for r in data if r["county"] == county)["organisations"], 3)
 
 	def total(self):
-		return (frappe.db.count("Customer", {"customer_group": ("in", ["Kommune", "Fylkeskommune"]), "disabled": 0}),
-				len({m.organisation for m in frappe.get_all(
-					"Member", {"membership_status": "Aktiv", "title": ("in", ["Kommunedirektør", "Fylkeskommunedirektør",
-																			"Bydelsdirektør", "Rådmann"])},
-					["organisation"]) if m.organisation}))
+		return (
+			frappe.db.count(
+				"Customer", {"customer_group": ("in", ["Kommune", "Fylkeskommune"]), "disabled": 0}
+			),
+			len(
+				{
+					m.organisation
+					for m in frappe.get_all(
+						"Member",
+						{
+							"membership_status": "Aktiv",
+							"title": (
+								"in",
+								["Kommunedirektør", "Fylkeskommunedirektør", "Bydelsdirektør", "Rådmann"],
+							),
+						},
+						["organisation"],
+					)
+					if m.organisation
+				}
+			),
+		)
 
 	def test_turnover_counts_starts_and_departures_with_reasons(self):
 		a, b, c = make_org(), make_org(), make_org()
@@ -42,10 +59,12 @@ class TestReports(FrappeTestCase):
 		m2 = make_member(c, position_start="1991-09-01", title="Rådmann")
 		m2.change_position(a, "Kommunedirektør", "1992-10-01", "Ny stilling")
 		make_member(c, position_start="1991-03-01", title="Annen toppleder")  # not a chief executive
-		_, data, _, chart = turnover_report({"from_year": 1991, "to_year": 1992})
+		_, data, _, _chart = turnover_report({"from_year": 1991, "to_year": 1992})
 		rows = {r["year"]: r for r in data}
 		self.assertEqual((rows["1991"]["started"], rows["1991"]["left"]), (2, 0))
 		self.assertEqual((rows["1992"]["started"], rows["1992"]["left"]), (2, 2))
-		self.assertEqual((rows["1992"]["konflikt"], rows["1992"]["ny_stilling"], rows["1992"]["pensjon"]), (1, 1, 0))
+		self.assertEqual(
+			(rows["1992"]["konflikt"], rows["1992"]["ny_stilling"], rows["1992"]["pensjon"]), (1, 1, 0)
+		)
 		_, data, *_ = turnover_report({"from_year": 1991, "to_year": 1991, "all_titles": 1})
 		self.assertEqual(data[0]["started"], 3)

@@ -15,8 +15,15 @@ _counter = itertools.count(1)
 def make_test_company() -> str:
 	if not frappe.db.exists("Company", TEST_COMPANY):
 		frappe.get_doc(
-			{"doctype": "Company", "company_name": TEST_COMPANY, "abbr": "KDFT", "default_currency": "NOK",
-			 "country": "Norway", "chart_of_accounts": "Standard", "create_chart_of_accounts_based_on": "Standard Template"}
+			{
+				"doctype": "Company",
+				"company_name": TEST_COMPANY,
+				"abbr": "KDFT",
+				"default_currency": "NOK",
+				"country": "Norway",
+				"chart_of_accounts": "Standard",
+				"create_chart_of_accounts_based_on": "Standard Template",
+			}
 		).insert(ignore_permissions=True)
 	return TEST_COMPANY
 
@@ -51,11 +58,22 @@ def use_test_settings(**values):
 def make_org(name: str | None = None, kind: str = "Kommune", county: str = "Testfylke", **extra) -> str:
 	setup_defaults()
 	n = next(_counter)
-	number = {"Kommune": f"{9000 + n % 999:04d}", "Fylkeskommune": f"{n % 99:02d}", "Bydel": f"0301{n % 99:02d}"}.get(kind)
+	number = {
+		"Kommune": f"{9000 + n % 999:04d}",
+		"Fylkeskommune": f"{n % 99:02d}",
+		"Bydel": f"0301{n % 99:02d}",
+	}.get(kind)
 	doc = frappe.get_doc(
-		{"doctype": "Customer", "customer_name": name or f"Test {kind} {frappe.generate_hash(length=6)}",
-		 "customer_type": "Company", "customer_group": kind, "kdf_org_number": org_number(), "kdf_area_number": number,
-		 "kdf_county": county, **extra}
+		{
+			"doctype": "Customer",
+			"customer_name": name or f"Test {kind} {frappe.generate_hash(length=6)}",
+			"customer_type": "Company",
+			"customer_group": kind,
+			"kdf_org_number": org_number(),
+			"kdf_area_number": number,
+			"kdf_county": county,
+			**extra,
+		}
 	).insert(ignore_permissions=True)
 	return doc.name
 
@@ -63,8 +81,15 @@ def make_org(name: str | None = None, kind: str = "Kommune", county: str = "Test
 def make_member(organisation: str | None = None, title: str = "Kommunedirektør", **extra):
 	uid = frappe.generate_hash(length=8)
 	doc = frappe.get_doc(
-		{"doctype": "Member", "first_name": "Test", "last_name": f"Leder {uid}", "email": f"leder-{uid}@example.no",
-		 "title": title, "organisation": organisation or make_org(), "position_start": extra.pop("position_start", today()),
-		 **extra}
+		{
+			"doctype": "Member",
+			"first_name": "Test",
+			"last_name": f"Leder {uid}",
+			"email": f"leder-{uid}@example.no",
+			"title": title,
+			"organisation": organisation or make_org(),
+			"position_start": extra.pop("position_start", today()),
+			**extra,
+		}
 	).insert(ignore_permissions=True)
 	return doc

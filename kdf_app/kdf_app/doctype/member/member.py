@@ -31,12 +31,19 @@ class Member(Document):
 		A changed organisation or title closes the open row and opens a new one from
 		``position_start`` (or today); membership continues."""
 		history = [
-			Position(r.organisation, r.title, getdate(r.from_date), getdate(r.to_date) if r.to_date else None,
-					 r.reason or None)
+			Position(
+				r.organisation,
+				r.title,
+				getdate(r.from_date),
+				getdate(r.to_date) if r.to_date else None,
+				r.reason or None,
+			)
 			for r in self.positions
 		]
 		current = current_position(history)
-		if self.organisation and (current is None or (current.organisation, current.title) != (self.organisation, self.title)):
+		if self.organisation and (
+			current is None or (current.organisation, current.title) != (self.organisation, self.title)
+		):
 			start = getdate(self.position_start) if self.position_start else getdate(today())
 			if current is not None and start <= current.from_date:
 				start = getdate(today())
@@ -44,8 +51,16 @@ class Member(Document):
 			self.leaving_reason = None
 			self.set("positions", [])
 			for p in history:
-				self.append("positions", {"organisation": p.organisation, "title": p.title, "from_date": p.from_date,
-										  "to_date": p.to_date, "reason": p.reason})
+				self.append(
+					"positions",
+					{
+						"organisation": p.organisation,
+						"title": p.title,
+						"from_date": p.from_date,
+						"to_date": p.to_date,
+						"reason": p.reason,
+					},
+				)
 		else:
 			validate_positions(history)
 		current = current_position(history)

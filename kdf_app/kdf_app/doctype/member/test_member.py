@@ -13,7 +13,10 @@ class TestMember(FrappeTestCase):
 		self.assertEqual(m.membership_status, "Aktiv")
 		self.assertEqual(len(m.positions), 1)
 		row = m.positions[0]
-		self.assertEqual((row.organisation, row.title, str(row.from_date), row.to_date), (org, "Kommunedirektør", "2022-02-01", None))
+		self.assertEqual(
+			(row.organisation, row.title, str(row.from_date), row.to_date),
+			(org, "Kommunedirektør", "2022-02-01", None),
+		)
 		contact = frappe.get_doc("Contact", m.contact)
 		self.assertEqual(contact.email_id, m.email)
 		self.assertEqual(contact.designation, "Kommunedirektør")
@@ -26,11 +29,17 @@ class TestMember(FrappeTestCase):
 		m.reload()
 		self.assertEqual(m.organisation, new)
 		self.assertEqual(m.membership_status, "Aktiv")
-		rows = [(r.organisation, r.title, str(r.from_date), r.to_date and str(r.to_date), r.reason) for r in m.positions]
-		self.assertEqual(rows, [
-			(old, "Kommunedirektør", "2019-08-01", "2024-02-29", "Konflikt"),
-			(new, "Fylkeskommunedirektør", "2024-03-01", None, None),
-		])
+		rows = [
+			(r.organisation, r.title, str(r.from_date), r.to_date and str(r.to_date), r.reason)
+			for r in m.positions
+		]
+		self.assertEqual(
+			rows,
+			[
+				(old, "Kommunedirektør", "2019-08-01", "2024-02-29", "Konflikt"),
+				(new, "Fylkeskommunedirektør", "2024-03-01", None, None),
+			],
+		)
 		self.assertEqual([l.link_name for l in frappe.get_doc("Contact", m.contact).links], [new])
 
 	def test_editing_organisation_in_the_form_also_moves(self):
@@ -44,8 +53,16 @@ class TestMember(FrappeTestCase):
 
 	def test_overlapping_history_is_refused_and_nothing_saved(self):
 		m = make_member(make_org(), position_start="2020-01-01")
-		m.append("positions", {"organisation": make_org(), "title": "Rådmann", "from_date": "2015-01-01",
-							   "to_date": "2020-06-30", "reason": "Pensjon"})
+		m.append(
+			"positions",
+			{
+				"organisation": make_org(),
+				"title": "Rådmann",
+				"from_date": "2015-01-01",
+				"to_date": "2020-06-30",
+				"reason": "Pensjon",
+			},
+		)
 		self.assertRaisesRegex(frappe.ValidationError, "overlap", m.save)
 		self.assertEqual(frappe.db.count("Member Position", {"parent": m.name}), 1)
 

@@ -32,13 +32,22 @@ def execute(filters=None):
 		{"fieldname": "left", "label": _("Left"), "fieldtype": "Int", "width": 100},
 	] + [{"fieldname": frappe.scrub(r), "label": _(r), "fieldtype": "Int", "width": 110} for r in reasons]
 	data = [
-		{"year": str(r.year), "started": r.started, "left": r.left, **{frappe.scrub(k): r.reasons.get(k, 0) for k in reasons}}
+		{
+			"year": str(r.year),
+			"started": r.started,
+			"left": r.left,
+			**{frappe.scrub(k): r.reasons.get(k, 0) for k in reasons},
+		}
 		for r in rows
 	]
 	chart = {
-		"data": {"labels": [d["year"] for d in data],
-				 "datasets": [{"name": _("Started"), "values": [d["started"] for d in data]},
-							  {"name": _("Left"), "values": [d["left"] for d in data]}]},
+		"data": {
+			"labels": [d["year"] for d in data],
+			"datasets": [
+				{"name": _("Started"), "values": [d["started"] for d in data]},
+				{"name": _("Left"), "values": [d["left"] for d in data]},
+			],
+		},
 		"type": "bar",
 	}
 	return columns, data, None, chart

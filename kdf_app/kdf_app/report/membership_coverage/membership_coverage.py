@@ -22,11 +22,33 @@ def execute(filters=None):
 		{"fieldname": "covered", "label": _("Director is Member"), "fieldtype": "Int", "width": 150},
 		{"fieldname": "share", "label": _("Coverage %"), "fieldtype": "Percent", "width": 120},
 	]
-	data = [{"county": r.group, "organisations": r.organisations, "covered": r.covered, "share": r.share} for r in rows]
-	data.append({"county": _("Total"), "organisations": total.organisations, "covered": total.covered,
-				 "share": total.share, "bold": 1})
-	summary = [{"label": _("Coverage"), "value": total.share, "datatype": "Percent",
-				"indicator": "Green" if total.share >= 90 else "Orange"}]
-	chart = {"data": {"labels": [r.group for r in rows], "datasets": [{"name": _("Coverage %"), "values": [r.share for r in rows]}]},
-			 "type": "bar", "fieldtype": "Percent"}
+	data = [
+		{"county": r.group, "organisations": r.organisations, "covered": r.covered, "share": r.share}
+		for r in rows
+	]
+	data.append(
+		{
+			"county": _("Total"),
+			"organisations": total.organisations,
+			"covered": total.covered,
+			"share": total.share,
+			"bold": 1,
+		}
+	)
+	summary = [
+		{
+			"label": _("Coverage"),
+			"value": total.share,
+			"datatype": "Percent",
+			"indicator": "Green" if total.share >= 90 else "Orange",
+		}
+	]
+	chart = {
+		"data": {
+			"labels": [r.group for r in rows],
+			"datasets": [{"name": _("Coverage %"), "values": [r.share for r in rows]}],
+		},
+		"type": "bar",
+		"fieldtype": "Percent",
+	}
 	return columns, data, None, chart, summary
