@@ -32,10 +32,15 @@ doc_events = {
 # Permissions -------------------------------------------------------------------------------------
 permission_query_conditions = {
 	"Member": "kdf_app.permissions.member_query",
+	"Registration": "kdf_app.permissions.registration_query",
 }
 has_permission = {
 	"Member": "kdf_app.permissions.member_has_permission",
+	"Registration": "kdf_app.permissions.registration_has_permission",
 }
 
 # Portal ------------------------------------------------------------------------------------------
-standard_portal_menu_items = []
+standard_portal_menu_items = [
+	{"title": "Topplederprogram", "route": "/topplederprogram", "role": "KDF Medlem"},
+	{"title": "Mine påmeldinger", "route": "/pameldinger", "role": "KDF Medlem"},
+]

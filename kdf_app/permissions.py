@@ -36,3 +36,17 @@ def require_roles(roles=SECRETARIAT) -> None:
 			frappe.PermissionError,
 			title=_("Not permitted"),
 		)
+
+
+def registration_query(user: str | None = None) -> str:
+	user = user or frappe.session.user
+	if _sees_register(user):
+		return ""
+	return f"""`tabRegistration`.`member` in (select name from `tabMember` where `user` = {frappe.db.escape(user)})"""
+
+
+def registration_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if _sees_register(user):
+		return None
+	return ptype in ("read", "print") and frappe.db.get_value("Member", doc.member, "user") == user

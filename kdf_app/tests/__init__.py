@@ -10,7 +10,8 @@ def before_tests():
 	from erpnext.setup.utils import before_tests as erpnext_before_tests
 
 	erpnext_before_tests()
-	from kdf_app.tests.utils import make_test_company
+	from kdf_app.tests.utils import make_test_company, make_test_email_account
 
 	make_test_company()
+	make_test_email_account()
 	frappe.db.commit()

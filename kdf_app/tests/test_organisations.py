@@ -62,7 +62,13 @@ class TestOrganisationImport(FrappeTestCase):
 		self.assertEqual(first.rejected, [])
 		oslo = frappe.get_doc("Customer", {"kdf_org_number": "958935420"})
 		self.assertEqual(
-			(oslo.customer_name, oslo.customer_group, oslo.kdf_area_number, oslo.kdf_county, oslo.kdf_peppol_id),
+			(
+				oslo.customer_name,
+				oslo.customer_group,
+				oslo.kdf_area_number,
+				oslo.kdf_county,
+				oslo.kdf_peppol_id,
+			),
 			("Oslo kommune", "Kommune", "0301", "Oslo", "0192:958935420"),
 		)
 		again = import_organisations(self.as_csv(rows))
@@ -74,7 +80,9 @@ class TestOrganisationImport(FrappeTestCase):
 			["Kommune", f"98{i:02d}", f"Prøve {tag} {i}", org_number(), "Testfylke"] for i in range(5)
 		]
 		first = import_organisations(self.as_csv(rows))
-		self.assertEqual((len(first.created), len(first.updated), first.unchanged, first.rejected), (5, 0, 0, []))
+		self.assertEqual(
+			(len(first.created), len(first.updated), first.unchanged, first.rejected), (5, 0, 0, [])
+		)
 		doc = frappe.get_doc("Customer", first.created[0])
 		self.assertEqual((doc.customer_name, doc.kdf_send_ehf), (f"Prøve {tag} 0 kommune", 1))
 		doc.db_set("kdf_send_ehf", 0)  # the secretariat's choice survives later imports

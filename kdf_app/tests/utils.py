@@ -28,6 +28,26 @@ def make_test_company() -> str:
 	return TEST_COMPANY
 
 
+def make_test_email_account() -> str:
+	"""An outgoing account so mails are queued in tests (Frappe skips the SMTP check in tests)."""
+	name = "KDF Test Outgoing"
+	if not frappe.db.exists("Email Account", name):
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": name,
+				"email_id": "post@kdf-test.example",
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "localhost",
+				"smtp_port": 25,
+				"no_smtp_authentication": 1,
+				"enable_incoming": 0,
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
 def org_number(rng=random) -> str:
 	"""A random organisation number with a valid MOD11 check digit."""
 	while True:
@@ -93,3 +113,67 @@ def make_member(organisation: str | None = None, title: str = "Kommunedirektør"
 		}
 	).insert(ignore_permissions=True)
 	return doc
+
+
+def make_stay_package(name: str, price: float, accommodation_share: float = 0) -> str:
+	setup_defaults()
+	if not frappe.db.exists("Stay Package", name):
+		frappe.get_doc(
+			{
+				"doctype": "Stay Package",
+				"package_name": name,
+				"price": price,
+				"item": "KDF-DELTAKERAVGIFT",
+				"accommodation_share": accommodation_share,
+				"includes": "Lunsj og kaffe begge dager, middag",
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_session(
+	capacity: int = 35, days_to_deadline: int = 10, packages=None, linked: str | None = None, **extra
+):
+	"""An open, published session in the future with the 2023 prices unless told otherwise."""
+	from frappe.utils import add_days, now_datetime
+
+	start = add_days(now_datetime(), days_to_deadline + 14)
+	if packages is None:
+		packages = {
+			make_stay_package("Test med overnatting", 4000, 55): 4000,
+			make_stay_package("Test uten overnatting", 1900, 0): 1900,
+		}
+	doc = frappe.get_doc(
+		{
+			"doctype": "Topplederprogram Session",
+			"session_title": f"Testsamling {frappe.generate_hash(length=5)}",
+			"kind": "Topplederprogram",
+			"status": "Åpen for påmelding",
+			"starts_on": start,
+			"ends_on": add_days(start, 1),
+			"registration_deadline": add_days(now_datetime(), days_to_deadline),
+			"capacity": capacity,
+			"participant_fee": 6000,
+			"extra_night_price": 2200,
+			"combination_discount": 300,
+			"linked_session": linked,
+			"ou_approved": 1,
+			"published": 1,
+			"venue_name": "Grand Hotel",
+			"stay_packages": [{"stay_package": p, "price": price} for p, price in packages.items()],
+			**extra,
+		}
+	).insert(ignore_permissions=True)
+	return doc
+
+
+def register(session, member, **kwargs):
+	return frappe.get_doc(
+		{
+			"doctype": "Registration",
+			"session": session.name if hasattr(session, "name") else session,
+			"member": member.name if hasattr(member, "name") else member,
+			"invoice_reference": "R-1",
+			**kwargs,
+		}
+	).insert(ignore_permissions=True)

@@ -1,0 +1,85 @@
+"""Portal endpoints for the logged-in member's own registrations."""
+
+import frappe
+from frappe import _
+
+from kdf_app.services import registration as service
+from kdf_app.services.members import member_for_user
+
+
+def _current_member() -> str:
+	if frappe.session.user == "Guest":
+		frappe.throw(_("Please log in to register."), frappe.PermissionError)
+	member = member_for_user()
+	if not member:
+		frappe.throw(_("Only members can register. Contact the secretariat."), frappe.PermissionError)
+	return member
+
+
+@frappe.whitelist(methods=["POST"])
+def register(
+	session: str,
+	stay_package: str | None = None,
+	extra_night: int = 0,
+	with_linked_session: int = 0,
+	invoice_reference: str | None = None,
+	dietary_needs: str | None = None,
+) -> dict:
+	"""Register the logged-in member. Returns name, status (Bekreftet/Venteliste), waitlist position, total."""
+	member = _current_member()
+	if not frappe.db.get_value("Topplederprogram Session", {"name": session, "published": 1}):
+		frappe.throw(_("Session {0} does not exist.").format(session), frappe.DoesNotExistError)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Registration",
+			"session": session,
+			"member": member,
+			"stay_package": stay_package or None,
+			"extra_night": frappe.utils.cint(extra_night),
+			"with_linked_session": frappe.utils.cint(with_linked_session),
+			"invoice_reference": invoice_reference,
+			"dietary_needs": dietary_needs,
+		}
+	)
+	doc.flags.ignore_permissions = True  # the member may not create registrations through the desk API
+	doc.insert()
+	return {
+		"name": doc.name,
+		"status": doc.status,
+		"waitlist_position": doc.waitlist_position or None,
+		"total": float(doc.total),
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def cancel(registration: str) -> dict:
+	"""Cancel one of the logged-in member's own registrations."""
+	member = _current_member()
+	if frappe.db.get_value("Registration", registration, "member") != member:
+		# the same answer whether it exists or not: names are not to be probed
+		frappe.throw(_("Registration {0} not found.").format(registration), frappe.DoesNotExistError)
+	service.cancel(registration)
+	return {"name": registration, "status": frappe.db.get_value("Registration", registration, "status")}
+
+
+@frappe.whitelist()
+def my_registrations() -> list[dict]:
+	member = _current_member()
+	return frappe.get_all(
+		"Registration",
+		filters={"member": member},
+		fields=[
+			"name",
+			"session",
+			"session_title",
+			"status",
+			"waitlist_position",
+			"total",
+			"stay_package",
+			"extra_night",
+			"with_linked_session",
+			"registered_on",
+		],
+		order_by="registered_on desc",
+		ignore_permissions=True,
+	)

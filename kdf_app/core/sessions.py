@@ -1,0 +1,176 @@
+"""Topplederprogram sessions: prices, seats, the waitlist and who may register when.
+
+All amounts are Decimals in NOK; every price, date and capacity comes in as data."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from kdf_app.core.i18n import DomainError, _
+
+# Session status
+DRAFT, OPEN, FULL, CLOSED, HELD, CANCELLED = (
+	"Utkast",
+	"Åpen for påmelding",
+	"Full",
+	"Påmelding stengt",
+	"Gjennomført",
+	"Avlyst",
+)
+SESSION_STATUSES = (DRAFT, OPEN, FULL, CLOSED, HELD, CANCELLED)
+KINDS = ("Topplederprogram", "Topplederkonferanse", "Temasamling/workshop")
+
+# Registration status
+CONFIRMED, WAITLISTED, CANCELLED_REG, ATTENDED, NO_SHOW = (
+	"Bekreftet",
+	"Venteliste",
+	"Avmeldt",
+	"Deltok",
+	"Ikke møtt",
+)
+REGISTRATION_STATUSES = (CONFIRMED, WAITLISTED, CANCELLED_REG, ATTENDED, NO_SHOW)
+SEAT_HOLDING = frozenset({CONFIRMED, ATTENDED, NO_SHOW})  # statuses that occupy a seat
+LIVE = frozenset({CONFIRMED, WAITLISTED, ATTENDED, NO_SHOW})  # a member can have one of these per session
+
+FEE, PACKAGE, EXTRA_NIGHT, DISCOUNT = "fee", "package", "extra_night", "combination_discount"
+
+
+def money(value) -> Decimal:
+	return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class PriceLine:
+	code: str
+	description: str
+	amount: Decimal
+
+
+@dataclass(frozen=True)
+class SessionPrices:
+	participant_fee: Decimal
+	packages: Mapping[str, Decimal]  # stay package -> price in this session
+	extra_night: Decimal = Decimal(0)
+	combination_discount: Decimal = Decimal(0)
+	has_linked_session: bool = False
+
+
+def price_registration(
+	prices: SessionPrices,
+	stay_package: str | None = None,
+	extra_night: bool = False,
+	with_linked_session: bool = False,
+	known_packages: Iterable[str] | None = None,
+) -> tuple[list[PriceLine], Decimal]:
+	"""fee + package + extra night − combination discount (the discount is on the package, never more)."""
+	lines = [PriceLine(FEE, _("Participant fee"), money(prices.participant_fee))]
+	if stay_package:
+		if stay_package not in prices.packages:
+			if known_packages is not None and stay_package not in set(known_packages):
+				raise DomainError(_("Unknown stay package {0}."), stay_package, field="stay_package")
+			raise DomainError(
+				_("Stay package {0} is not offered in this session."), stay_package, field="stay_package"
+			)
+		package_price = money(prices.packages[stay_package])
+		lines.append(PriceLine(PACKAGE, stay_package, package_price))
+		if with_linked_session:
+			if not prices.has_linked_session:
+				raise DomainError(
+					_("This session has no linked session to attend as well."), field="with_linked_session"
+				)
+			discount = min(money(prices.combination_discount), package_price)
+			if discount:
+				lines.append(PriceLine(DISCOUNT, _("Discount for attending both sessions"), -discount))
+	elif with_linked_session and not prices.has_linked_session:
+		raise DomainError(
+			_("This session has no linked session to attend as well."), field="with_linked_session"
+		)
+	if extra_night:
+		if not prices.extra_night:
+			raise DomainError(_("This session offers no extra night."), field="extra_night")
+		lines.append(PriceLine(EXTRA_NIGHT, _("Extra night before the session"), money(prices.extra_night)))
+	return lines, sum((line.amount for line in lines), Decimal("0.00"))
+
+
+def split_package(amount: Decimal, accommodation_percent) -> tuple[Decimal, Decimal]:
+	"""Split a package price into (accommodation, food) by the accommodation share; the øre add up."""
+	accommodation = (money(amount) * Decimal(str(accommodation_percent or 0)) / 100).quantize(Decimal("0.01"))
+	return accommodation, money(amount) - accommodation
+
+
+# --- who may register ----------------------------------------------------------------------------
+
+
+def check_open_for_registration(
+	status: str, deadline: datetime | None, now: datetime, override_reason: str | None = None
+) -> None:
+	if status == CANCELLED:
+		raise DomainError(_("The session is cancelled."), field="session")
+	if status in (DRAFT, HELD):
+		raise DomainError(_("The session is not open for registration."), field="session")
+	late = status == CLOSED or (deadline is not None and now > deadline)
+	if late and not (override_reason or "").strip():
+		raise DomainError(
+			_("The registration deadline has passed; the secretariat can register you with a reason."),
+			field="session",
+		)
+
+
+@dataclass(frozen=True)
+class Seats:
+	capacity: int
+	confirmed: int
+	waitlisted: int
+
+	@property
+	def free(self) -> int:
+		return max(self.capacity - self.confirmed, 0)
+
+
+def place(seats: Seats) -> tuple[str, int | None]:
+	"""Where a new registration goes: a seat if one is free, otherwise the end of the waitlist."""
+	if seats.capacity <= 0:
+		raise DomainError(_("The session has no capacity set."), field="capacity")
+	if seats.free > 0:
+		return CONFIRMED, None
+	return WAITLISTED, seats.waitlisted + 1
+
+
+def to_promote(waitlist: Iterable[tuple[str, int]], free_seats: int) -> list[str]:
+	"""The registrations to move from the waitlist to confirmed, first come first served."""
+	ordered = sorted(waitlist, key=lambda r: r[1])
+	return [name for name, _pos in ordered[: max(free_seats, 0)]]
+
+
+def renumber(waitlist: Iterable[tuple[str, int]]) -> dict[str, int]:
+	"""Positions 1..n in arrival order, after someone left the waitlist."""
+	return {name: i for i, (name, _pos) in enumerate(sorted(waitlist, key=lambda r: r[1]), start=1)}
+
+
+def session_status(status: str, seats: Seats) -> str:
+	"""Open ↔ Full follows the seats; other statuses are set by people."""
+	if status == OPEN and seats.free == 0:
+		return FULL
+	if status == FULL and seats.free > 0:
+		return OPEN
+	return status
+
+
+ALLOWED_TEXT_LENGTH = 2000
+
+
+def clean_text(value: str | None, limit: int = ALLOWED_TEXT_LENGTH) -> str:
+	"""Free text from the portal: strip markup (script tags and all) and control characters, trim, limit."""
+	import html
+	import re
+
+	text = str(value or "")
+	text = re.sub(r"(?is)<(script|style)[^>]*>.*?</\1\s*>", "", text)
+	text = re.sub(r"<[^>]*>", "", text)
+	text = html.unescape(text)
+	text = re.sub(r"[<>]", "", text)
+	text = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32).strip()
+	if len(text) > limit:
+		raise DomainError(_("The text is too long (at most {0} characters)."), limit)
+	return text

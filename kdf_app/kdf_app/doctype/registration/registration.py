@@ -1,0 +1,36 @@
+import frappe
+from frappe.model.document import Document
+
+from kdf_app.services import registration as service
+
+
+class Registration(Document):
+	def validate(self):
+		service.validate(self)
+
+	def before_insert(self):
+		service.allocate(self)
+
+	def after_insert(self):
+		service.after_insert(self)
+
+	def on_update(self):
+		if not self.is_new() and self.has_value_changed("status"):
+			service.update_counts(self.session)
+
+	def on_trash(self):
+		if self.sales_invoice:
+			frappe.throw(frappe._("An invoiced registration cannot be deleted; cancel it instead."))
+
+	def after_delete(self):
+		service.refresh_seats(self.session)
+
+	@frappe.whitelist()
+	def cancel_registration(self):
+		self.check_permission("write")
+		return service.cancel(self.name)
+
+	@frappe.whitelist()
+	def mark_attendance(self, attended: int):
+		self.check_permission("write")
+		service.set_attendance(self.name, bool(int(attended)))

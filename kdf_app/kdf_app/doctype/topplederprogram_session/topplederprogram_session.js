@@ -1,0 +1,28 @@
+frappe.ui.form.on("Topplederprogram Session", {
+	refresh(frm) {
+		if (frm.is_new()) return;
+		frm.add_custom_button(__("Registrations"), () =>
+			frappe.set_route("List", "Registration", { session: frm.doc.name })
+		, __("View"));
+		frm.add_custom_button(__("Participant List"), () =>
+			frappe.set_route("query-report", "Session Participants", { session: frm.doc.name })
+		, __("View"));
+		if (frm.doc.published && frm.doc.route) {
+			frm.add_custom_button(__("Web Page"), () => window.open("/" + frm.doc.route), __("View"));
+		}
+		frm.dashboard.add_indicator(__("Confirmed: {0}", [frm.doc.confirmed_count || 0]), "green");
+		frm.dashboard.add_indicator(__("Waitlisted: {0}", [frm.doc.waitlist_count || 0]), "orange");
+		frm.dashboard.add_indicator(__("Free seats: {0}", [frm.doc.free_seats ?? frm.doc.capacity]), "blue");
+	},
+});
+
+frappe.ui.form.on("Session Stay Package", {
+	stay_package(frm, cdt, cdn) {
+		const row = locals[cdt][cdn];
+		if (row.stay_package && !row.price) {
+			frappe.db.get_value("Stay Package", row.stay_package, "price").then((r) =>
+				frappe.model.set_value(cdt, cdn, "price", r.message.price)
+			);
+		}
+	},
+});

@@ -1,0 +1,91 @@
+"""Sessions: seat changes and what the portal shows."""
+
+import frappe
+from frappe import _
+from frappe.utils import get_datetime, now_datetime
+
+from kdf_app.core.sessions import FULL, LIVE, OPEN
+from kdf_app.services.members import member_for_user
+from kdf_app.services.registration import refresh_seats
+
+
+def seats_changed(session_name: str) -> None:
+	"""After the capacity changed: fill new seats from the waitlist and update counts and status."""
+	refresh_seats(session_name)
+
+
+def open_sessions() -> list[dict]:
+	return frappe.get_all(
+		"Topplederprogram Session",
+		filters={"published": 1, "status": ("in", [OPEN, FULL])},
+		fields=[
+			"name",
+			"session_title",
+			"kind",
+			"starts_on",
+			"ends_on",
+			"venue_name",
+			"registration_deadline",
+			"participant_fee",
+			"free_seats",
+			"capacity",
+			"status",
+			"route",
+		],
+		order_by="starts_on asc",
+	)
+
+
+def web_context(session, context) -> None:
+	context.no_cache = 1
+	context.show_sidebar = False
+	context.title = session.session_title
+	context.session = session
+	context.agenda_days = _agenda_by_day(session)
+	context.packages = [
+		{"name": r.stay_package, "includes": r.includes, "price": r.price} for r in session.stay_packages
+	]
+	context.linked = (
+		frappe.db.get_value(
+			"Topplederprogram Session",
+			session.linked_session,
+			["name", "session_title", "starts_on", "route", "published"],
+			as_dict=True,
+		)
+		if session.linked_session
+		else None
+	)
+	member = member_for_user() if frappe.session.user != "Guest" else None
+	context.member = member
+	context.my_registration = (
+		frappe.db.get_value(
+			"Registration",
+			{"session": session.name, "member": member, "status": ("in", list(LIVE))},
+			["name", "status", "waitlist_position", "total"],
+			as_dict=True,
+		)
+		if member
+		else None
+	)
+	deadline_passed = session.registration_deadline and now_datetime() > get_datetime(
+		session.registration_deadline
+	)
+	context.can_register = (
+		bool(member)
+		and session.status in (OPEN, FULL)
+		and not deadline_passed
+		and not context.my_registration
+	)
+	if member:
+		org = frappe.db.get_value("Member", member, "organisation")
+		context.default_reference = (
+			frappe.db.get_value("Customer", org, "kdf_invoice_reference") if org else None
+		)
+	context.parents = [{"route": "topplederprogram", "title": _("Topplederprogram")}]
+
+
+def _agenda_by_day(session) -> list[dict]:
+	days: dict = {}
+	for item in sorted(session.agenda, key=lambda r: (str(r.day), str(r.time or ""))):
+		days.setdefault(item.day, []).append(item)
+	return [{"day": d, "items": items} for d, items in days.items()]

@@ -1,0 +1,65 @@
+"""Concurrent registrations from separate database connections never confirm more than capacity."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from kdf_app.tests.utils import make_member, make_session
+
+CAPACITY = 5
+PARALLEL = 16
+
+
+def _register_in_own_connection(site: str, session: str, member: str) -> str:
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		doc = frappe.get_doc(
+			{"doctype": "Registration", "session": session, "member": member, "invoice_reference": "R"}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		return doc.status
+	except Exception as e:
+		frappe.db.rollback()
+		return f"error: {e!r}"
+	finally:
+		frappe.destroy()
+
+
+class TestRegistrationRace(FrappeTestCase):
+	def test_parallel_registrations_respect_capacity(self):
+		session = make_session(capacity=CAPACITY)
+		members = [make_member().name for _ in range(PARALLEL)]
+		frappe.db.commit()  # the other connections must see the session and the members
+		site = frappe.local.site
+		try:
+			with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+				results = list(
+					pool.map(lambda m: _register_in_own_connection(site, session.name, m), members)
+				)
+			frappe.db.rollback()  # a fresh snapshot in this connection
+			self.assertEqual([r for r in results if r.startswith("error")], [])
+			rows = frappe.get_all("Registration", {"session": session.name}, ["status", "waitlist_position"])
+			self.assertEqual(len(rows), PARALLEL)
+			self.assertEqual(sum(r.status == "Bekreftet" for r in rows), CAPACITY)
+			positions = sorted(r.waitlist_position for r in rows if r.status == "Venteliste")
+			self.assertEqual(positions, list(range(1, PARALLEL - CAPACITY + 1)))
+			counts = frappe.db.get_value(
+				"Topplederprogram Session",
+				session.name,
+				["confirmed_count", "waitlist_count", "free_seats", "status"],
+			)
+			self.assertEqual(counts, (CAPACITY, PARALLEL - CAPACITY, 0, "Full"))
+		finally:
+			frappe.db.rollback()
+			for name in frappe.get_all("Registration", {"session": session.name}, pluck="name"):
+				frappe.delete_doc("Registration", name, force=True, ignore_permissions=True)
+			frappe.delete_doc("Topplederprogram Session", session.name, force=True, ignore_permissions=True)
+			for m in members:
+				contact = frappe.db.get_value("Member", m, "contact")
+				frappe.delete_doc("Member", m, force=True, ignore_permissions=True)
+				if contact:
+					frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
+			frappe.db.commit()

@@ -1,0 +1,12 @@
+import frappe
+from frappe import _
+
+from kdf_app.services.sessions import open_sessions
+
+no_cache = 1
+
+
+def get_context(context):
+	context.title = _("Topplederprogram")
+	context.sessions = open_sessions()
+	context.logged_in = frappe.session.user != "Guest"

@@ -1,0 +1,117 @@
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from kdf_app.core.i18n import DomainError
+from kdf_app.core.sessions import (
+	CONFIRMED,
+	FULL,
+	OPEN,
+	WAITLISTED,
+	Seats,
+	SessionPrices,
+	check_open_for_registration,
+	clean_text,
+	place,
+	price_registration,
+	renumber,
+	session_status,
+	split_package,
+	to_promote,
+)
+
+# The Topplederprogram of 6–7 September 2023 (seed 003)
+PRICES_2023 = SessionPrices(
+	participant_fee=Decimal(6000),
+	packages={
+		"Oppholdspakke med overnatting": Decimal(4000),
+		"Oppholdspakke uten overnatting": Decimal(1900),
+	},
+	extra_night=Decimal(2200),
+	combination_discount=Decimal(300),
+	has_linked_session=True,
+)
+
+
+@pytest.mark.parametrize(
+	"package,extra,both,total",
+	[
+		(None, False, False, 6000),
+		("Oppholdspakke med overnatting", False, False, 10000),
+		("Oppholdspakke uten overnatting", False, False, 7900),
+		("Oppholdspakke med overnatting", True, False, 12200),
+		("Oppholdspakke med overnatting", True, True, 11900),
+		("Oppholdspakke uten overnatting", False, True, 7600),
+		(None, False, True, 6000),  # the discount is on the package: none without one
+	],
+)
+def test_2023_prices(package, extra, both, total):
+	lines, amount = price_registration(PRICES_2023, package, extra, both)
+	assert amount == Decimal(total)
+	assert sum(line.amount for line in lines) == amount
+	assert lines[0].code == "fee" and lines[0].amount == Decimal(6000)
+
+
+def test_discount_line_is_negative_and_never_exceeds_the_package():
+	lines, _ = price_registration(PRICES_2023, "Oppholdspakke med overnatting", with_linked_session=True)
+	assert [(line.code, line.amount) for line in lines][-1] == ("combination_discount", Decimal(-300))
+	cheap = SessionPrices(
+		Decimal(100), {"P": Decimal(50)}, combination_discount=Decimal(300), has_linked_session=True
+	)
+	assert price_registration(cheap, "P", with_linked_session=True)[1] == Decimal(100)
+
+
+def test_unknown_and_not_offered_packages():
+	with pytest.raises(DomainError, match="Unknown stay package"):
+		price_registration(PRICES_2023, "Luksus", known_packages=["Oppholdspakke med overnatting"])
+	with pytest.raises(DomainError, match="not offered in this session"):
+		price_registration(PRICES_2023, "Weekendpakke", known_packages=["Weekendpakke"])
+	no_link = SessionPrices(Decimal(6000), {})
+	with pytest.raises(DomainError, match="no linked session"):
+		price_registration(no_link, with_linked_session=True)
+	with pytest.raises(DomainError, match="no extra night"):
+		price_registration(no_link, extra_night=True)
+
+
+def test_package_split_adds_up_to_the_ore():
+	assert split_package(Decimal(4000), 55) == (Decimal("2200.00"), Decimal("1800.00"))
+	acc, food = split_package(Decimal("1900"), Decimal("33.33"))
+	assert acc + food == Decimal("1900.00") and acc == Decimal("633.27")
+
+
+def test_registration_window():
+	deadline = datetime(2023, 8, 21, 23, 59)
+	check_open_for_registration(OPEN, deadline, datetime(2023, 8, 21, 12))
+	check_open_for_registration(FULL, deadline, datetime(2023, 8, 1))  # goes on the waitlist
+	with pytest.raises(DomainError, match="deadline has passed"):
+		check_open_for_registration(OPEN, deadline, datetime(2023, 8, 22))
+	check_open_for_registration(OPEN, deadline, datetime(2023, 8, 22), override_reason="Ringte inn")
+	with pytest.raises(DomainError, match="deadline has passed"):
+		check_open_for_registration("Påmelding stengt", None, datetime(2023, 8, 1), override_reason="  ")
+	with pytest.raises(DomainError, match="cancelled"):
+		check_open_for_registration("Avlyst", None, datetime(2023, 8, 1), override_reason="x")
+	with pytest.raises(DomainError, match="not open"):
+		check_open_for_registration("Utkast", None, datetime(2023, 8, 1))
+
+
+def test_seats_and_waitlist():
+	assert place(Seats(35, 34, 0)) == (CONFIRMED, None)
+	assert place(Seats(35, 35, 0)) == (WAITLISTED, 1)
+	assert place(Seats(35, 35, 4)) == (WAITLISTED, 5)
+	with pytest.raises(DomainError):
+		place(Seats(0, 0, 0))
+	assert to_promote([("c", 3), ("a", 1), ("b", 2)], 2) == ["a", "b"]
+	assert to_promote([("a", 1)], 0) == []
+	assert renumber([("c", 7), ("b", 3)]) == {"b": 1, "c": 2}
+	assert session_status(OPEN, Seats(2, 2, 0)) == FULL
+	assert session_status(FULL, Seats(2, 1, 0)) == OPEN
+	assert session_status("Avlyst", Seats(2, 0, 0)) == "Avlyst"
+
+
+def test_free_text_is_neutralised():
+	assert clean_text("Glutenfri <script>alert('x')</script>og laktosefri") == "Glutenfri og laktosefri"
+	assert clean_text("<b>Nøtter</b> &amp; skalldyr") == "Nøtter & skalldyr"
+	assert clean_text("<img src=x onerror=alert(1)>") == ""
+	with pytest.raises(DomainError, match="too long"):
+		clean_text("x" * 2001)
