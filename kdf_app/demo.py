@@ -18,6 +18,7 @@ def load() -> dict:
 		"organisations_created": len(orgs.created),
 		"organisations_rejected": len(orgs.rejected),
 		"members_created": members,
+		"session_2023": load_session_2023(),
 	}
 	frappe.db.commit()
 	return summary
@@ -72,3 +73,49 @@ def load_members() -> int:
 		doc.insert(ignore_permissions=True)
 		created += 1
 	return created
+
+
+def load_session_2023() -> str:
+	"""The Topplederprogram of 6–7 September 2023 (seed 003) with its packages, agenda, the linked
+	Topplederkonferanse and a few past registrations."""
+	data = json.loads((fixtures_dir() / "topplederprogram-2023.json").read_text(encoding="utf-8"))
+	existing = frappe.db.get_value(
+		"Topplederprogram Session", {"session_title": data["session"]["session_title"]}
+	)
+	if existing:
+		return existing
+	for p in data["stay_packages"]:
+		if not frappe.db.exists("Stay Package", p["package_name"]):
+			frappe.get_doc({"doctype": "Stay Package", **p}).insert(ignore_permissions=True)
+	conference = frappe.get_doc({"doctype": "Topplederprogram Session", **data["conference"]}).insert(
+		ignore_permissions=True
+	)
+	session = frappe.get_doc(
+		{
+			"doctype": "Topplederprogram Session",
+			**data["session"],
+			"status": "Åpen for påmelding",
+			"linked_session": conference.name,
+		}
+	).insert(ignore_permissions=True)
+	for r in data["registrations"]:
+		member = frappe.db.get_value("Member", {"email": r["member"]})
+		reg = frappe.get_doc(
+			{
+				"doctype": "Registration",
+				"session": session.name,
+				"member": member,
+				"deadline_override_reason": "Demo: påmelding fra 2023",
+				**{k: v for k, v in r.items() if k not in ("member", "status")},
+			}
+		)
+		reg.flags.kdf_no_email = True
+		reg.insert(ignore_permissions=True)
+		reg.db_set("status", r["status"])
+	session.reload()
+	session.status = "Gjennomført"
+	session.save(ignore_permissions=True)
+	from kdf_app.services.registration import update_counts
+
+	update_counts(session.name)
+	return session.name

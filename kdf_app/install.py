@@ -168,6 +168,7 @@ def setup_defaults():
 		"KDF-KONTINGENT": "Medlemskontingent",
 		"KDF-DELTAKERAVGIFT": "Deltakeravgift",
 		"KDF-EKSTRA-NATT": "Ekstra overnatting",
+		"KDF-OPPHOLDSPAKKE": "Oppholdspakke",
 	}
 	for code, item_name in items.items():
 		if not frappe.db.exists("Item", code):

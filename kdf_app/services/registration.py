@@ -232,6 +232,8 @@ def notify(doc, template: str) -> None:
 	"""Queue a Norwegian e-mail from an Email Template to the member (sent by the e-mail queue)."""
 	from kdf_app.services.mail import send_template
 
+	if doc.flags.kdf_no_email:
+		return
 	member = frappe.db.get_value("Member", doc.member, ["email", "member_name"], as_dict=True)
 	session = frappe.get_cached_doc(SESSION, doc.session)
 	send_template(

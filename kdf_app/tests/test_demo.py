@@ -1,0 +1,45 @@
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from kdf_app.demo import load
+
+
+class TestDemo(FrappeTestCase):
+	def test_demo_loads_the_2023_programme_and_is_idempotent(self):
+		first = load()
+		session = frappe.get_doc("Topplederprogram Session", first["session_2023"])
+		self.assertEqual(str(session.starts_on), "2023-09-06 10:00:00")
+		self.assertEqual(str(session.registration_deadline), "2023-08-21 23:59:00")
+		self.assertEqual(
+			(
+				session.capacity,
+				session.participant_fee,
+				session.extra_night_price,
+				session.combination_discount,
+				session.ou_approved,
+			),
+			(35, 6000, 2200, 300, 1),
+		)
+		self.assertEqual(
+			{r.stay_package: r.price for r in session.stay_packages},
+			{"Oppholdspakke med overnatting": 4000, "Oppholdspakke uten overnatting": 1900},
+		)
+		self.assertEqual(len(session.agenda), 9)
+		self.assertEqual(
+			frappe.db.get_value("Topplederprogram Session", session.linked_session, "kind"),
+			"Topplederkonferanse",
+		)
+		totals = sorted(frappe.get_all("Registration", {"session": session.name}, pluck="total"))
+		# 6000 fee; 4000/1900 packages; 2200 extra night; −300 with the conference
+		self.assertEqual(totals, [6000, 7600, 7900, 9700, 10000, 10000, 11900, 12200])
+		self.assertEqual(session.status, "Gjennomført")
+		self.assertEqual(session.confirmed_count, 8)
+		self.assertGreaterEqual(frappe.db.count("Customer", {"customer_group": "Kommune"}), 357)
+		self.assertGreaterEqual(
+			frappe.db.count("Member", {"email": ("like", "%@demo.kommunedirektor.no")}), 40
+		)
+		again = load()
+		self.assertEqual(
+			(again["organisations_created"], again["members_created"], again["session_2023"]),
+			(0, 0, session.name),
+		)
