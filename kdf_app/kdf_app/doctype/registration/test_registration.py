@@ -271,3 +271,28 @@ class TestScheduledMails(FrappeTestCase):
 		soon = make_session(days_to_deadline=-8)
 		register(soon, registered, deadline_override_reason="test")
 		self.assertIn(soon.name, send_practical_information(add_days(now_datetime(), 1)))
+
+
+class TestDeskLists(FrappeTestCase):
+	def test_participant_list_dietary_list_and_print_format(self):
+		from frappe.www.printview import get_html_and_style
+
+		from kdf_app.kdf_app.report.session_participants.session_participants import execute
+
+		session = make_session(capacity=2)
+		a = register(session, make_member(), dietary_needs="Glutenfri", stay_package="Test med overnatting")
+		register(session, make_member())
+		w = register(session, make_member())
+		_, rows, _, _, summary = execute({"session": session.name})
+		self.assertEqual(len(rows), 2)
+		self.assertEqual([s["value"] for s in summary], [2, 1, 0])
+		_, diet, *_ = execute({"session": session.name, "view": "dietary"})
+		self.assertEqual([(r.name, r.dietary_needs) for r in diet], [(a.name, "Glutenfri")])
+		_, waiting, *_ = execute({"session": session.name, "view": "waitlist"})
+		self.assertEqual([(r.name, r.waitlist_position) for r in waiting], [(w.name, 1)])
+		html = get_html_and_style("Topplederprogram Session", session.name, print_format="Deltakerliste")[
+			"html"
+		]
+		self.assertIn(a.member_name, html)
+		self.assertIn("Glutenfri", html)
+		self.assertNotIn(w.member_name, html)
