@@ -1,5 +1,16 @@
 from frappe.model.document import Document
 
+from kdf_app.core.i18n import DomainError
+from kdf_app.core.numbers import validate_account_number, validate_org_number
+from kdf_app.services.errors import throw
+
 
 class KDFSettings(Document):
-	pass
+	def validate(self):
+		try:
+			if self.org_number:
+				self.org_number = validate_org_number(self.org_number)
+			if self.bank_account:
+				self.bank_account = validate_account_number(self.bank_account)
+		except DomainError as e:
+			throw(e)
