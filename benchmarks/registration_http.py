@@ -1,0 +1,466 @@
+#!/usr/bin/env python3
+"""Concurrent registrations over HTTP against a running kdf_app site.
+
+Creates a fresh published Topplederprogram Session (``--capacity`` seats, one stay package) and
+``--n`` members with portal users, logs every member in with its own HTTP session, then fires all
+registrations at the same moment (one thread per member, released together by a barrier) and, for
+comparison, the same number of concurrent ``GET /api/method/ping``. Prints how many registrations
+were confirmed / waitlisted / failed, whether the session was oversold (checked both from the
+responses and from the database), and latency percentiles for register vs. ping. Every figure is
+measured in this run.
+
+Test data is removed afterwards (best effort, as Administrator) unless ``--keep`` is given.
+
+Usage::
+
+    python benchmarks/registration_http.py                        # http://kdf.localhost:8000, N=50, capacity 35
+    python benchmarks/registration_http.py --url http://kdf.localhost:8001 --n 100 --capacity 60
+    python benchmarks/registration_http.py --admin-password secret --keep
+
+Needs Python 3.10+ and ``requests``. Exit code 0 when no request failed and the session was not
+oversold, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import secrets
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import requests
+
+SESSION_DT = "Topplederprogram Session"
+CONFIRMED, WAITLISTED = "Bekreftet", "Venteliste"
+RETRYABLE = ("QueryDeadlockError", "QueryTimeoutError")
+
+
+# --- HTTP helpers ----------------------------------------------------------------------------------
+
+
+class ApiError(Exception):
+	pass
+
+
+def error_text(resp: requests.Response) -> str:
+	"""A short, readable reason from a Frappe error response."""
+	try:
+		body = resp.json()
+	except ValueError:
+		return f"HTTP {resp.status_code}: {resp.text[:200].strip()}"
+	parts = []
+	if body.get("exc_type"):
+		parts.append(body["exc_type"])
+	for raw in json.loads(body.get("_server_messages") or "[]"):
+		try:
+			msg = json.loads(raw)
+			parts.append(str(msg.get("message", msg)) if isinstance(msg, dict) else str(msg))
+		except (ValueError, TypeError):
+			parts.append(str(raw))
+	if not parts and body.get("exception"):
+		parts.append(str(body["exception"]).splitlines()[-1])
+	return f"HTTP {resp.status_code}: " + (" | ".join(parts) if parts else json.dumps(body)[:200])
+
+
+class Client:
+	"""A logged-in requests.Session for one user."""
+
+	def __init__(self, base: str, timeout: float):
+		self.base = base.rstrip("/")
+		self.timeout = timeout
+		self.http = requests.Session()
+		self.http.headers["Accept"] = "application/json"
+
+	def clone(self) -> Client:
+		"""Same login (cookies), separate connection pool: for use from another thread."""
+		other = Client(self.base, self.timeout)
+		other.http.cookies.update(self.http.cookies)
+		return other
+
+	def request(self, method: str, path: str, **kw) -> requests.Response:
+		return self.http.request(method, self.base + path, timeout=self.timeout, **kw)
+
+	def call(self, method: str, path: str, attempts: int = 5, **kw):
+		"""One REST/RPC call for setup or cleanup. A deadlock or lock-wait timeout rolled the request's
+		transaction back, so it is retried (setting up many members in parallel contends on tabContact
+		and tabUser). The measured requests do not go through here and are never retried."""
+		for attempt in range(1, attempts + 1):
+			resp = self.request(method, path, **kw)
+			if resp.status_code < 400:
+				return resp.json() if resp.content else {}
+			text = error_text(resp)
+			if attempt == attempts or not any(e in text for e in RETRYABLE):
+				raise ApiError(f"{method} {path}: {text}")
+			time.sleep(random.uniform(0.2, 0.6) * attempt)
+
+	def login(self, user: str, password: str) -> None:
+		self.call("POST", "/api/method/login", data={"usr": user, "pwd": password})
+
+	# REST
+	def get_list(self, doctype: str, filters=None, fields=None, limit=0, order_by=None) -> list[dict]:
+		params = {"limit_page_length": limit}
+		if filters is not None:
+			params["filters"] = json.dumps(filters)
+		if fields is not None:
+			params["fields"] = json.dumps(fields)
+		if order_by:
+			params["order_by"] = order_by
+		return self.call("GET", f"/api/resource/{doctype}", params=params)["data"]
+
+	def get_doc(self, doctype: str, name: str) -> dict:
+		return self.call("GET", f"/api/resource/{doctype}/{requests.utils.quote(name, safe='')}")["data"]
+
+	def insert(self, doc: dict) -> dict:
+		return self.call("POST", f"/api/resource/{doc['doctype']}", json=doc)["data"]
+
+	def update(self, doctype: str, name: str, values: dict) -> dict:
+		return self.call(
+			"PUT", f"/api/resource/{doctype}/{requests.utils.quote(name, safe='')}", json=values
+		)["data"]
+
+	def delete(self, doctype: str, name: str) -> None:
+		self.call("DELETE", f"/api/resource/{doctype}/{requests.utils.quote(name, safe='')}")
+
+	def run_doc_method(self, doctype: str, name: str, method: str, args: dict | None = None):
+		data = {"dt": doctype, "dn": name, "method": method}
+		if args:
+			data["args"] = json.dumps(args)
+		return self.call("POST", "/api/method/run_doc_method", json=data).get("message")
+
+
+# --- measurements ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+	index: int
+	seconds: float
+	ok: bool
+	status_code: int | None = None
+	message: dict | None = None
+	error: str | None = None
+
+
+def percentile(values: list[float], p: float) -> float:
+	"""Nearest-rank percentile (p in 0..100) of a non-empty list."""
+	ordered = sorted(values)
+	rank = max(1, math.ceil(p / 100 * len(ordered)))
+	return ordered[rank - 1]
+
+
+def burst(clients: list[Client], do) -> tuple[list[Result], float]:
+	"""Run do(client) once per client, all threads released together; returns results and wall time."""
+	barrier = threading.Barrier(len(clients) + 1)
+	results: list[Result | None] = [None] * len(clients)
+
+	def worker(i: int, client: Client):
+		barrier.wait()
+		start = time.perf_counter()
+		try:
+			resp = do(client)
+			elapsed = time.perf_counter() - start
+			if resp.status_code >= 400:
+				results[i] = Result(i, elapsed, False, resp.status_code, error=error_text(resp))
+			else:
+				results[i] = Result(i, elapsed, True, resp.status_code, message=resp.json().get("message"))
+		except Exception as e:  # timeouts, connection resets: count them as errors, keep the latency
+			results[i] = Result(i, time.perf_counter() - start, False, error=f"{type(e).__name__}: {e}")
+
+	threads = [threading.Thread(target=worker, args=(i, c), daemon=True) for i, c in enumerate(clients)]
+	for t in threads:
+		t.start()
+	barrier.wait()  # the main thread is the last party: everyone starts now
+	wall_start = time.perf_counter()
+	for t in threads:
+		t.join()
+	return [r for r in results if r is not None], time.perf_counter() - wall_start
+
+
+def latency_line(label: str, results: list[Result]) -> str:
+	ms = [r.seconds * 1000 for r in results]
+	if not ms:
+		return f"{label:<10} no requests"
+	return (
+		f"{label:<10} n={len(ms):<4} p50={percentile(ms, 50):8.1f} ms  p90={percentile(ms, 90):8.1f} ms  "
+		f"p99={percentile(ms, 99):8.1f} ms  max={max(ms):8.1f} ms  mean={sum(ms) / len(ms):8.1f} ms"
+	)
+
+
+# --- setup and cleanup -----------------------------------------------------------------------------
+
+
+@dataclass
+class Fixture:
+	tag: str
+	organisation: str = ""
+	stay_package: str = ""
+	session: str | None = None
+	members: list[dict] = field(default_factory=list)  # {name, email, password, user}
+
+
+def pick_organisation(admin: Client) -> dict:
+	fields = ["name", "kdf_send_ehf"]
+	rows = admin.get_list("Customer", [["customer_group", "=", "Kommune"]], fields, 1, "name asc")
+	rows = rows or admin.get_list("Customer", None, fields, 1, "name asc")
+	if not rows:
+		raise SystemExit("No Customer on the site to use as the members' organisation.")
+	return rows[0]
+
+
+def pick_stay_package(admin: Client, wanted: str | None) -> str:
+	names = [r["name"] for r in admin.get_list("Stay Package", None, ["name"], 0, "name asc")]
+	if wanted:
+		if wanted not in names:
+			raise SystemExit(f"Stay Package {wanted!r} not found; available: {', '.join(names)}")
+		return wanted
+	if not names:
+		raise SystemExit("No Stay Package on the site.")
+	return "Oppholdspakke med overnatting" if "Oppholdspakke med overnatting" in names else names[0]
+
+
+def create_session(admin: Client, fx: Fixture, capacity: int) -> None:
+	starts = (datetime.now() + timedelta(days=60)).replace(hour=10, minute=0, second=0, microsecond=0)
+	fmt = "%Y-%m-%d %H:%M:%S"
+	doc = admin.insert(
+		{
+			"doctype": SESSION_DT,
+			"session_title": f"Benchmark {fx.tag}",
+			"kind": "Topplederprogram",
+			"status": "Åpen for påmelding",
+			"starts_on": starts.strftime(fmt),
+			"ends_on": (starts + timedelta(days=1, hours=6)).strftime(fmt),
+			"registration_deadline": (starts - timedelta(days=14)).strftime(fmt),
+			"capacity": capacity,
+			"participant_fee": 9500,
+			"published": 1,
+			"stay_packages": [{"stay_package": fx.stay_package, "price": 4200}],
+		}
+	)
+	fx.session = doc["name"]
+
+
+def create_member(admin: Client, fx: Fixture, i: int) -> dict:
+	email = f"bench-{fx.tag}-{i:04d}@example.com"
+	doc = admin.insert(
+		{
+			"doctype": "Member",
+			# distinct first names: Frappe derives the username from it, and parallel inserts of the
+			# same first name race on the unique username
+			"first_name": f"Bench{i:04d}",
+			"last_name": f"Test {fx.tag}",
+			"email": email,
+			"title": "Kommunedirektør",
+			"organisation": fx.organisation,
+		}
+	)
+	member = {"name": doc["name"], "email": email, "user": None, "password": None}
+	fx.members.append(member)  # list.append is atomic: recorded for cleanup even if a later step fails
+	member["user"] = admin.run_doc_method("Member", doc["name"], "create_portal_user")
+	password = "Kdf-" + secrets.token_urlsafe(18) + "-9x"
+	admin.update("User", member["user"], {"new_password": password})
+	member["password"] = password
+	return member
+
+
+def parallel(fn, items, threads: int):
+	with ThreadPoolExecutor(max_workers=threads) as pool:
+		return list(pool.map(fn, items))
+
+
+def cleanup(admin: Client, fx: Fixture) -> list[str]:
+	"""Delete everything this run created. Returns the problems met (best effort, never raises)."""
+	problems: list[str] = []
+
+	def attempt(what: str, fn, *a):
+		try:
+			return fn(*a)
+		except Exception as e:
+			problems.append(f"{what}: {e}")
+
+	if fx.session:
+		regs = (
+			attempt(
+				"list registrations",
+				admin.get_list,
+				"Registration",
+				[["session", "=", fx.session]],
+				["name", "status"],
+				0,
+			)
+			or []
+		)
+		# waitlisted first, so no deletion frees a seat that would promote (and e-mail) someone
+		regs.sort(key=lambda r: r["status"] != WAITLISTED)
+		for r in regs:
+			attempt(f"delete Registration {r['name']}", admin.delete, "Registration", r["name"])
+		names = [r["name"] for r in regs]
+		if names:
+			queued = (
+				attempt(
+					"list Email Queue",
+					admin.get_list,
+					"Email Queue",
+					[["reference_doctype", "=", "Registration"], ["reference_name", "in", names]],
+					["name"],
+					0,
+				)
+				or []
+			)
+			for q in queued:
+				attempt(f"delete Email Queue {q['name']}", admin.delete, "Email Queue", q["name"])
+		attempt(f"delete {SESSION_DT} {fx.session}", admin.delete, SESSION_DT, fx.session)
+
+	# one kind at a time and sequentially: deleting a User clears Contact.user with a scan of tabContact,
+	# which blocks parallel Contact deletions
+	docs = {
+		m["name"]: attempt(f"read Member {m['name']}", admin.get_doc, "Member", m["name"]) or {}
+		for m in fx.members
+	}
+	for m in fx.members:
+		attempt(f"delete Member {m['name']}", admin.delete, "Member", m["name"])
+	for m in fx.members:
+		if docs[m["name"]].get("contact"):
+			attempt(
+				f"delete Contact {docs[m['name']]['contact']}",
+				admin.delete,
+				"Contact",
+				docs[m["name"]]["contact"],
+			)
+	for m in fx.members:
+		user = m.get("user") or docs[m["name"]].get("user")
+		if user:
+			attempt(f"delete User {user}", admin.delete, "User", user)
+	return problems
+
+
+# --- main ------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+	ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+	ap.add_argument("--url", default="http://kdf.localhost:8000", help="site URL (default %(default)s)")
+	ap.add_argument("--n", type=int, default=50, help="concurrent registrations (default %(default)s)")
+	ap.add_argument("--capacity", type=int, default=35, help="session capacity (default %(default)s)")
+	ap.add_argument("--admin-password", default="admin", help="Administrator's password")
+	ap.add_argument("--stay-package", help="Stay Package to offer (default: an existing one)")
+	ap.add_argument("--setup-threads", type=int, default=4, help="parallel requests while setting up")
+	ap.add_argument("--timeout", type=float, default=120, help="per-request timeout in seconds")
+	ap.add_argument("--keep", action="store_true", help="keep the session, members and registrations")
+	args = ap.parse_args(argv)
+	if args.n < 1 or args.capacity < 1:
+		ap.error("--n and --capacity must be at least 1")
+
+	admin = Client(args.url, args.timeout)
+	admin.login("Administrator", args.admin_password)
+	fx = Fixture(tag=uuid.uuid4().hex[:8])
+	org = pick_organisation(admin)
+	fx.organisation = org["name"]
+	fx.stay_package = pick_stay_package(admin, args.stay_package)
+	needs_reference = bool(org.get("kdf_send_ehf"))
+
+	failed = False
+	try:
+		t0 = time.perf_counter()
+		create_session(admin, fx, args.capacity)
+		members = parallel(lambda i: create_member(admin.clone(), fx, i), range(args.n), args.setup_threads)
+		members.sort(key=lambda m: m["email"])
+
+		def login(m: dict) -> Client:
+			c = Client(args.url, args.timeout)
+			c.login(m["email"], m["password"])
+			return c
+
+		clients = parallel(login, members, args.setup_threads)
+		print(
+			f"Site {args.url}: session {fx.session} (capacity {args.capacity}, stay package {fx.stay_package!r}), "
+			f"{len(members)} members of {fx.organisation!r}"
+			f"{' (EHF: invoice reference sent)' if needs_reference else ''} set up and logged in "
+			f"in {time.perf_counter() - t0:.1f} s (tag {fx.tag})"
+		)
+
+		def register(c: Client) -> requests.Response:
+			data = {"session": fx.session, "stay_package": fx.stay_package, "dietary_needs": "Ingen"}
+			if needs_reference:
+				data["invoice_reference"] = f"BENCH-{fx.tag}"
+			return c.request("POST", "/api/method/kdf_app.api.registration.register", data=data)
+
+		def ping(c: Client) -> requests.Response:
+			return c.request("GET", "/api/method/ping")
+
+		reg_results, reg_wall = burst(clients, register)
+		ping_results, ping_wall = burst(clients, ping)
+
+		ok = [r for r in reg_results if r.ok]
+		errors = [r for r in reg_results if not r.ok]
+		confirmed = [r for r in ok if (r.message or {}).get("status") == CONFIRMED]
+		waitlisted = [r for r in ok if (r.message or {}).get("status") == WAITLISTED]
+		other = [r for r in ok if r not in confirmed and r not in waitlisted]
+		ping_errors = [r for r in ping_results if not r.ok]
+
+		# what the database says, independent of the responses
+		rows = admin.get_list(
+			"Registration", [["session", "=", fx.session]], ["name", "status", "waitlist_position"], 0
+		)
+		db_confirmed = sum(r["status"] == CONFIRMED for r in rows)
+		db_waitlisted = sorted(r["waitlist_position"] or 0 for r in rows if r["status"] == WAITLISTED)
+		session = admin.get_doc(SESSION_DT, fx.session)
+		positions_ok = db_waitlisted == list(range(1, len(db_waitlisted) + 1))
+		not_oversold = len(confirmed) <= args.capacity and db_confirmed <= args.capacity
+		expected_confirmed = min(args.n, args.capacity)
+
+		print()
+		print(f"Registrations fired concurrently: {len(reg_results)} (wall time {reg_wall:.2f} s)")
+		print(f"  confirmed (Bekreftet):  {len(confirmed)}")
+		print(f"  waitlisted (Venteliste): {len(waitlisted)}")
+		if other:
+			print(f"  other status:           {len(other)} {[r.message for r in other[:3]]}")
+		print(f"  errors:                 {len(errors)}")
+		for r in errors[:5]:
+			print(f"    - #{r.index}: {r.error}")
+		print(
+			f"  database: {len(rows)} registrations, {db_confirmed} Bekreftet, {len(db_waitlisted)} Venteliste; "
+			f"session counts confirmed={session.get('confirmed_count')} waitlist={session.get('waitlist_count')} "
+			f"free={session.get('free_seats')} status={session.get('status')!r}"
+		)
+		print(
+			f"  waitlist positions 1..{len(db_waitlisted)} without gaps or duplicates: {'yes' if positions_ok else 'NO'}"
+		)
+		print(
+			f"  confirmed <= capacity ({args.capacity}): {'yes' if not_oversold else 'NO - OVERSOLD'}"
+			f"{'' if len(confirmed) == expected_confirmed or errors else f' (but expected {expected_confirmed} confirmed)'}"
+		)
+		print()
+		print(f"Latency (all requests released together by a barrier; ping wall time {ping_wall:.2f} s):")
+		print("  " + latency_line("register", reg_results))
+		print("  " + latency_line("ping", ping_results))
+		if ping_errors:
+			print(f"  ping errors: {len(ping_errors)}, e.g. {ping_errors[0].error}")
+		failed = bool(errors or ping_errors or not not_oversold or not positions_ok)
+	except (ApiError, requests.RequestException) as e:
+		print(f"Setup or measurement failed: {e}", file=sys.stderr)
+		failed = True
+	finally:
+		if args.keep:
+			print(f"\nKept: session {fx.session}, {len(fx.members)} members (tag {fx.tag}).")
+		else:
+			t1 = time.perf_counter()
+			problems = cleanup(admin, fx)
+			print(
+				f"\nCleanup: session, {len(fx.members)} members with contacts and users removed in "
+				f"{time.perf_counter() - t1:.1f} s" + (f"; {len(problems)} problems:" if problems else ".")
+			)
+			for p in problems[:10]:
+				print(f"  - {p}")
+	return 1 if failed else 0
+
+
+if __name__ == "__main__":
+	sys.exit(main())

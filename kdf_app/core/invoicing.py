@@ -1,0 +1,106 @@
+"""What goes on a participant's invoice: lines with their VAT category, from a registration's choices."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kdf_app.core.i18n import DomainError, _
+from kdf_app.core.sessions import money, split_package
+
+OU_TEXT = "Deltakeravgiften er forhåndsgodkjent for OU-midler (KS). Kost, losji og mva dekkes ikke."
+
+# VAT setups (KDF Settings)
+NOT_REGISTERED, REGISTERED = "not_registered", "registered"
+ACCOMMODATION_RATE, FOOD_RATE, STANDARD_RATE = Decimal(12), Decimal(25), Decimal(25)
+
+
+@dataclass(frozen=True)
+class VatSetup:
+	registered: bool = False
+	fee_taxable: bool = False  # registered only: fee at 25 % instead of exempt
+
+	def category(self, kind: str) -> tuple[str, Decimal]:
+		"""(category, percent) for a kind of line: fee, accommodation or food."""
+		if not self.registered:
+			return "O", Decimal(0)
+		if kind == "fee":
+			return ("S", STANDARD_RATE) if self.fee_taxable else ("E", Decimal(0))
+		if kind == "accommodation":
+			return "S", ACCOMMODATION_RATE
+		if kind == "food":
+			return "S", FOOD_RATE
+		raise DomainError(_("Unknown kind of line {0}."), kind)
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+	kind: str  # fee | accommodation | food | extra_night
+	item: str
+	description: str
+	rate: Decimal
+	vat_category: str
+	vat_percent: Decimal
+	discount: Decimal = Decimal(0)
+	discount_reason: str | None = None
+
+	@property
+	def net_amount(self) -> Decimal:
+		return money(self.rate) - money(self.discount)
+
+
+@dataclass(frozen=True)
+class Participation:
+	participant: str  # name
+	title: str
+	session: str  # the session's title
+	dates: str  # e.g. "6.–7. september 2023"
+	fee: Decimal
+	fee_item: str
+	package: str | None = None
+	package_price: Decimal = Decimal(0)
+	package_item: str | None = None
+	accommodation_share: Decimal = Decimal(0)
+	discount: Decimal = Decimal(0)
+	extra_night_price: Decimal = Decimal(0)
+	extra_night_item: str | None = None
+
+
+def invoice_lines(p: Participation, vat: VatSetup) -> list[InvoiceLine]:
+	"""Participant fee; the stay package split by VAT rate (accommodation / food) with the combination
+	discount as a line allowance shared by the same split; the extra night (accommodation)."""
+	who = f"{p.participant}, {p.title} – {p.session} {p.dates}"
+	lines = [InvoiceLine("fee", p.fee_item, f"Deltakeravgift: {who}", money(p.fee), *vat.category("fee"))]
+	if p.package:
+		accommodation, food = split_package(p.package_price, p.accommodation_share)
+		discount = min(money(p.discount), money(p.package_price))
+		d_acc, d_food = split_package(discount, p.accommodation_share)
+		reason = "Fradrag ved deltakelse på både Topplederprogram og Topplederkonferanse"
+		parts = [("accommodation", "overnatting", accommodation, d_acc), ("food", "kost", food, d_food)]
+		for kind, label, amount, disc in parts:
+			if amount:
+				lines.append(
+					InvoiceLine(
+						kind,
+						p.package_item,
+						f"{p.package} ({label}): {who}",
+						amount,
+						*vat.category(kind),
+						discount=disc,
+						discount_reason=reason if disc else None,
+					)
+				)
+	if p.extra_night_price:
+		lines.append(
+			InvoiceLine(
+				"extra_night",
+				p.extra_night_item,
+				f"Ekstra overnatting før samlingen: {who}",
+				money(p.extra_night_price),
+				*vat.category("accommodation"),
+			)
+		)
+	return lines
+
+
+def ou_eligible_amount(lines: list[InvoiceLine]) -> Decimal:
+	"""What the municipality can reclaim from KS: the participant fee only, never board, lodging or VAT."""
+	return sum((line.net_amount for line in lines if line.kind == "fee"), Decimal(0))
