@@ -27,7 +27,12 @@ doc_events = {
 	"Customer": {
 		"validate": "kdf_app.custom.customer.validate",
 	},
+	"Sales Invoice": {
+		"on_submit": "kdf_app.custom.sales_invoice.on_submit",
+	},
 }
+jinja = {"methods": ["kdf_app.services.ehf.kid"]}
+doctype_js = {"Sales Invoice": "public/js/sales_invoice.js"}
 
 # Permissions -------------------------------------------------------------------------------------
 permission_query_conditions = {

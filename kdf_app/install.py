@@ -74,6 +74,53 @@ CUSTOM_FIELDS = {
 			"depends_on": "kdf_dues_year",
 			"search_index": 1,
 		},
+		{
+			"fieldname": "kdf_session",
+			"fieldtype": "Link",
+			"label": "Topplederprogram Session",
+			"options": "Topplederprogram Session",
+			"insert_after": "kdf_dues_year",
+			"read_only": 1,
+			"depends_on": "kdf_session",
+			"search_index": 1,
+		},
+		{
+			"fieldname": "kdf_ehf_section",
+			"fieldtype": "Section Break",
+			"label": "EHF",
+			"insert_after": "terms",
+			"collapsible": 1,
+			"depends_on": "kdf_ehf_status",
+		},
+		{
+			"fieldname": "kdf_ehf_status",
+			"fieldtype": "Select",
+			"label": "EHF Status",
+			"options": "\nKlar\nSendt\nFeilet",
+			"insert_after": "kdf_ehf_section",
+			"read_only": 1,
+			"allow_on_submit": 1,
+			"no_copy": 1,
+			"in_standard_filter": 1,
+		},
+		{
+			"fieldname": "kdf_ehf_sent_on",
+			"fieldtype": "Datetime",
+			"label": "EHF Sent On",
+			"insert_after": "kdf_ehf_status",
+			"read_only": 1,
+			"allow_on_submit": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "kdf_ehf_message",
+			"fieldtype": "Small Text",
+			"label": "EHF Message",
+			"insert_after": "kdf_ehf_sent_on",
+			"read_only": 1,
+			"allow_on_submit": 1,
+			"no_copy": 1,
+		},
 	],
 	"Sales Invoice Item": [
 		{
@@ -83,6 +130,30 @@ CUSTOM_FIELDS = {
 			"options": "Member",
 			"insert_after": "item_name",
 			"read_only": 1,
+		},
+		{
+			"fieldname": "kdf_registration",
+			"fieldtype": "Link",
+			"label": "Registration",
+			"options": "Registration",
+			"insert_after": "kdf_member",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "kdf_line_kind",
+			"fieldtype": "Data",
+			"label": "KDF Line Kind",
+			"insert_after": "kdf_registration",
+			"read_only": 1,
+			"hidden": 1,
+		},
+		{
+			"fieldname": "kdf_vat_category",
+			"fieldtype": "Data",
+			"label": "VAT Category",
+			"insert_after": "kdf_line_kind",
+			"read_only": 1,
+			"length": 2,
 		},
 	],
 }
@@ -108,6 +179,7 @@ def after_install():
 	create_custom_fields(CUSTOM_FIELDS, update=True)
 	setup_languages()
 	setup_permissions()
+	default_new_settings()
 	if frappe.db.a_row_exists("Company"):
 		setup_defaults()
 
@@ -116,6 +188,20 @@ def after_migrate():
 	create_custom_fields(CUSTOM_FIELDS, update=True)
 	setup_languages()
 	setup_permissions()
+	default_new_settings()
+
+
+def default_new_settings():
+	"""Settings fields added in a later version start at their default, not empty."""
+	meta = frappe.get_meta("KDF Settings")
+	stored = set(frappe.db.sql_list("select field from `tabSingles` where doctype = 'KDF Settings'"))
+	for df in meta.fields:
+		if (
+			df.default is not None
+			and df.fieldname not in stored
+			and df.fieldtype not in ("Section Break", "Column Break")
+		):
+			frappe.db.set_single_value("KDF Settings", df.fieldname, df.default)
 
 
 def after_setup_wizard(args=None):
@@ -194,8 +280,13 @@ def setup_defaults():
 	settings.membership_item = settings.membership_item or "KDF-KONTINGENT"
 	settings.participant_fee_item = settings.participant_fee_item or "KDF-DELTAKERAVGIFT"
 	settings.extra_night_item = settings.extra_night_item or "KDF-EKSTRA-NATT"
+	settings.stay_package_item = settings.stay_package_item or "KDF-OPPHOLDSPAKKE"
 	settings.flags.ignore_mandatory = True
 	settings.save(ignore_permissions=True)
+	if settings.company:
+		from kdf_app.services.taxes import ensure_tax_setup
+
+		ensure_tax_setup(settings.company)
 
 
 def _root(doctype):

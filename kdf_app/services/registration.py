@@ -164,7 +164,11 @@ def cancel(name: str) -> list[str]:
 	doc = frappe.get_doc("Registration", name)
 	lock_session(doc.session)
 	doc.reload()  # its status may have changed while we waited for the lock
-	if doc.status not in (CONFIRMED, WAITLISTED):
+	if doc.sales_invoice and doc.status in SEAT_HOLDING:
+		from kdf_app.services.invoicing import credit_registration
+
+		credit_registration(doc)
+	elif doc.status not in (CONFIRMED, WAITLISTED):
 		frappe.throw(
 			_("Only confirmed or waitlisted registrations can be cancelled."), title=_("Cannot cancel")
 		)

@@ -10,6 +10,15 @@ frappe.ui.form.on("Topplederprogram Session", {
 		if (frm.doc.published && frm.doc.route) {
 			frm.add_custom_button(__("Web Page"), () => window.open("/" + frm.doc.route), __("View"));
 		}
+		if (["Gjennomført", "Påmelding stengt"].includes(frm.doc.status)) {
+			frm.add_custom_button(__("Create Invoices"), () =>
+				frappe.call({ method: "kdf_app.api.invoicing.create_session_invoices", args: { session: frm.doc.name },
+					freeze: true }).then((r) => {
+					frappe.msgprint(__("{0} invoices created.", [(r.message || []).length]));
+					frm.reload_doc();
+				})
+			);
+		}
 		frm.dashboard.add_indicator(__("Confirmed: {0}", [frm.doc.confirmed_count || 0]), "green");
 		frm.dashboard.add_indicator(__("Waitlisted: {0}", [frm.doc.waitlist_count || 0]), "orange");
 		frm.dashboard.add_indicator(__("Free seats: {0}", [frm.doc.free_seats ?? frm.doc.capacity]), "blue");

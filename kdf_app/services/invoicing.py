@@ -1,0 +1,178 @@
+"""Invoices after a session: one Sales Invoice per due registration, to the paying organisation."""
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, cint, flt, format_date, getdate, today
+
+from kdf_app.core.invoicing import OU_TEXT, Participation, VatSetup, invoice_lines
+from kdf_app.services.settings import get_settings, require
+from kdf_app.services.taxes import item_tax_template, sales_taxes_template
+
+RATE_OF = {("S", 25): "25", ("S", 12): "12", ("E", 0): "0"}
+
+
+def vat_setup(settings=None) -> VatSetup:
+	settings = settings or get_settings()
+	return VatSetup(registered=settings.vat_setup == "VAT registered", fee_taxable=settings.fee_vat == "25 %")
+
+
+def due_statuses(settings=None) -> list[str]:
+	settings = settings or get_settings()
+	return [
+		s
+		for s, flag in (
+			("Bekreftet", settings.invoice_confirmed),
+			("Deltok", settings.invoice_attended),
+			("Ikke møtt", settings.invoice_no_show),
+		)
+		if cint(flag)
+	]
+
+
+def session_cost_center(session) -> str:
+	"""Each session is a cost center under the company's main one, so P&L per session works."""
+	if session.cost_center:
+		return session.cost_center
+	settings = get_settings()
+	company = settings.company
+	abbr = frappe.get_cached_value("Company", company, "abbr")
+	name = f"{session.name} - {abbr}"
+	if not frappe.db.exists("Cost Center", name):
+		parent = frappe.db.get_value(
+			"Cost Center", {"company": company, "is_group": 1}, "name", order_by="lft asc"
+		)
+		frappe.get_doc(
+			{
+				"doctype": "Cost Center",
+				"cost_center_name": session.name,
+				"company": company,
+				"parent_cost_center": parent,
+				"is_group": 0,
+			}
+		).insert(ignore_permissions=True)
+	frappe.db.set_value("Topplederprogram Session", session.name, "cost_center", name, update_modified=False)
+	session.cost_center = name
+	return name
+
+
+def session_dates(session) -> str:
+	start, end = getdate(session.starts_on), getdate(session.ends_on)
+	if start == end:
+		return format_date(start, "d. MMMM yyyy")
+	return f"{format_date(start, 'd.')}–{format_date(end, 'd. MMMM yyyy')}"
+
+
+def create_session_invoices(session_name: str, submit: bool | None = None) -> list[str]:
+	"""Invoice every due registration of the session that has no invoice yet. Running it again creates none."""
+	settings = get_settings()
+	require(settings, "company", "participant_fee_item", "stay_package_item", "extra_night_item")
+	session = frappe.get_doc("Topplederprogram Session", session_name)
+	submit = cint(settings.submit_session_invoices) if submit is None else submit
+	frappe.db.sql("select name from `tabTopplederprogram Session` where name = %s for update", session_name)
+	names = frappe.get_all(
+		"Registration",
+		filters={
+			"session": session_name,
+			"status": ("in", due_statuses(settings)),
+			"sales_invoice": ("is", "not set"),
+		},
+		pluck="name",
+		order_by="registered_on asc",
+	)
+	created = []
+	for name in names:
+		reg = frappe.get_doc("Registration", name)
+		si = make_invoice(reg, session, settings)
+		if submit:
+			si.submit()
+		reg.db_set("sales_invoice", si.name)
+		created.append(si.name)
+	return created
+
+
+def make_invoice(reg, session, settings):
+	vat = vat_setup(settings)
+	package = frappe.get_cached_doc("Stay Package", reg.stay_package) if reg.stay_package else None
+	lines_by_code = {l.code: l.amount for l in reg.price_lines}
+	member = frappe.db.get_value("Member", reg.member, ["member_name", "title"], as_dict=True)
+	participation = Participation(
+		participant=member.member_name,
+		title=member.title,
+		session=session.session_title,
+		dates=session_dates(session),
+		fee=lines_by_code.get("fee", 0),
+		fee_item=settings.participant_fee_item,
+		package=reg.stay_package,
+		package_price=lines_by_code.get("package", 0),
+		package_item=(package.item if package else None) or settings.stay_package_item,
+		accommodation_share=package.accommodation_share if package else 0,
+		discount=-flt(lines_by_code.get("combination_discount", 0)),
+		extra_night_price=lines_by_code.get("extra_night", 0),
+		extra_night_item=settings.extra_night_item,
+	)
+	cost_center = session_cost_center(session)
+	si = frappe.new_doc("Sales Invoice")
+	si.company = settings.company
+	si.customer = reg.paying_organisation
+	si.posting_date = today()
+	si.set_posting_time = 1
+	si.po_no = reg.invoice_reference  # the customer's reference: EHF BuyerReference
+	si.kdf_session = session.name
+	si.cost_center = cost_center
+	if settings.payment_terms_template:
+		si.payment_terms_template = settings.payment_terms_template
+	else:
+		si.due_date = add_days(today(), 30)
+	if session.ou_approved:
+		si.terms = OU_TEXT
+	for line in invoice_lines(participation, vat):
+		row = {
+			"item_code": line.item,
+			"qty": 1,
+			"rate": flt(line.net_amount),
+			"description": line.description,
+			"income_account": settings.event_income_account or None,
+			"cost_center": cost_center,
+			"kdf_member": reg.member,
+			"kdf_registration": reg.name,
+			"kdf_line_kind": line.kind,
+			"kdf_vat_category": line.vat_category,
+		}
+		if line.discount:
+			row.update(
+				{
+					"price_list_rate": flt(line.rate),
+					"discount_amount": flt(line.discount),
+					"description": f"{line.description} (−{flt(line.discount):.0f}: {line.discount_reason})",
+				}
+			)
+		if vat.registered:
+			row["item_tax_template"] = item_tax_template(
+				settings.company, RATE_OF[(line.vat_category, int(line.vat_percent))]
+			)
+		si.append("items", row)
+	if vat.registered:
+		si.taxes_and_charges = sales_taxes_template(settings.company)
+		si.set_taxes()
+	si.flags.ignore_permissions = True
+	si.insert()
+	return si
+
+
+def credit_registration(reg) -> str | None:
+	"""A cancelled registration that was invoiced gets a credit note (a Sales Invoice return)."""
+	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+
+	if not reg.sales_invoice or frappe.db.get_value("Sales Invoice", reg.sales_invoice, "docstatus") != 1:
+		return None
+	existing = frappe.db.get_value("Sales Invoice", {"return_against": reg.sales_invoice, "docstatus": 1})
+	if existing:
+		return existing
+	credit = make_sales_return(reg.sales_invoice)
+	credit.posting_date = today()
+	credit.set_posting_time = 1
+	credit.flags.ignore_permissions = True
+	credit.insert()
+	credit.submit()
+	frappe.msgprint(_("Credit note {0} created for {1}.").format(credit.name, reg.sales_invoice), alert=True)
+	return credit.name
