@@ -20,7 +20,16 @@ fixtures = [
 		"dt": "Role",
 		"filters": [["name", "in", ["KDF Sekretariat", "KDF Medlem", "KDF Saksbehandler", "KDF Mentor"]]],
 	},
+	{"dt": "Email Template", "filters": [["name", "like", "kdf-%"]]},
 ]
+
+scheduler_events = {
+	"daily": [
+		"kdf_app.services.reminders.send_deadline_reminders",
+		"kdf_app.services.reminders.send_practical_information",
+		"kdf_app.services.cases.anonymise_due_cases",
+	],
+}
 
 # ERPNext doctypes ---------------------------------------------------------------------------------
 doc_events = {
@@ -38,14 +47,18 @@ doctype_js = {"Sales Invoice": "public/js/sales_invoice.js"}
 permission_query_conditions = {
 	"Member": "kdf_app.permissions.member_query",
 	"Registration": "kdf_app.permissions.registration_query",
+	"Mentoring Case": "kdf_app.permissions.case_query",
+	"Case Read Log": "kdf_app.permissions.case_log_query",
 }
 has_permission = {
 	"Member": "kdf_app.permissions.member_has_permission",
 	"Registration": "kdf_app.permissions.registration_has_permission",
+	"Mentoring Case": "kdf_app.permissions.case_has_permission",
 }
 
 # Portal ------------------------------------------------------------------------------------------
 standard_portal_menu_items = [
 	{"title": "Topplederprogram", "route": "/topplederprogram", "role": "KDF Medlem"},
 	{"title": "Mine påmeldinger", "route": "/pameldinger", "role": "KDF Medlem"},
+	{"title": "Rådgivning og mentor", "route": "/radgivning", "role": "KDF Medlem"},
 ]

@@ -50,3 +50,50 @@ def registration_has_permission(doc, ptype: str | None = None, user: str | None 
 	if _sees_register(user):
 		return None
 	return ptype in ("read", "print") and frappe.db.get_value("Member", doc.member, "user") == user
+
+
+# --- confidential cases ----------------------------------------------------------------------------
+# Need to know: case managers see every case; a mentor/adviser only the cases assigned to them; nobody
+# else (the secretariat included) sees any. Members follow their own cases through kdf_app.api.cases only.
+
+CASE_MANAGER = "KDF Saksbehandler"
+
+
+def is_case_manager(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	return user == "Administrator" or CASE_MANAGER in frappe.get_roles(user)
+
+
+def mentor_of(user: str | None = None) -> str | None:
+	user = user or frappe.session.user
+	if user == "Guest":
+		return None
+	return frappe.db.get_value("Mentor", {"user": user, "active": 1})
+
+
+def case_query(user: str | None = None) -> str:
+	user = user or frappe.session.user
+	if is_case_manager(user):
+		return ""
+	mentor = mentor_of(user)
+	if mentor:
+		return f"`tabMentoring Case`.`mentor` = {frappe.db.escape(mentor)}"
+	return "1 = 0"
+
+
+def case_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	from kdf_app.services.cases import log_read
+
+	user = user or frappe.session.user
+	if is_case_manager(user):
+		allowed = None
+	else:
+		mentor = mentor_of(user)
+		allowed = bool(mentor) and doc.mentor == mentor and ptype in ("read", "write", "print")
+	if ptype == "read" and not doc.is_new():
+		log_read(doc.name, user, allowed is not False)
+	return allowed
+
+
+def case_log_query(user: str | None = None) -> str:
+	return "" if is_case_manager(user) else "1 = 0"

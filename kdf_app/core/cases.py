@@ -1,0 +1,102 @@
+"""Mentoring, guidance and legal-advice cases: matching without conflicts of interest, retention."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from kdf_app.core.i18n import DomainError, _
+
+CASE_TYPES = ("Mentorordning", "Veiledning", "Juridisk bistand")
+STATUSES = ("Mottatt", "Under vurdering", "Tildelt", "Aktiv", "Avsluttet", "Avvist")
+OPEN_STATUSES = frozenset({"Mottatt", "Under vurdering", "Tildelt", "Aktiv"})
+LOAD_STATUSES = frozenset({"Tildelt", "Aktiv"})  # what counts against a mentor's capacity
+CLOSED_STATUSES = frozenset({"Avsluttet", "Avvist"})
+TRANSITIONS = {
+	"Mottatt": {"Under vurdering", "Avvist"},
+	"Under vurdering": {"Tildelt", "Avvist"},
+	"Tildelt": {"Aktiv", "Avsluttet", "Under vurdering"},
+	"Aktiv": {"Avsluttet"},
+	"Avsluttet": set(),
+	"Avvist": set(),
+}
+
+
+def check_transition(old: str | None, new: str) -> None:
+	if new not in STATUSES:
+		raise DomainError(_("Unknown case status {0}."), new)
+	if old is None or old == new:
+		return
+	if new not in TRANSITIONS.get(old, set()):
+		raise DomainError(_("A case cannot go from {0} to {1}."), old, new)
+
+
+@dataclass(frozen=True)
+class MentorCandidate:
+	name: str
+	member: str | None  # when the mentor is a member
+	organisations: frozenset[str]  # where the mentor works or has worked
+	region: str | None
+	capacity: int
+	active_cases: int
+	case_types: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+	mentor: str
+	same_region: bool
+	free_capacity: int
+
+
+@dataclass(frozen=True)
+class Exclusion:
+	mentor: str
+	reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def match(
+	candidates: Iterable[MentorCandidate],
+	case_type: str,
+	member: str,
+	member_organisations: Iterable[str],
+	member_region: str | None = None,
+) -> tuple[list[Suggestion], list[Exclusion]]:
+	"""Mentors who may take the case, best first (same region, then most free capacity), and the excluded
+	ones with why. ``member_organisations`` are the member's current and former employers."""
+	mine = set(member_organisations)
+	ok, excluded = [], []
+	for c in candidates:
+		reasons = []
+		if c.member and c.member == member:
+			reasons.append(_("is the member"))
+		if c.organisations & mine:
+			reasons.append(_("same organisation as the member now or before"))
+		if c.active_cases >= c.capacity:
+			reasons.append(_("at capacity"))
+		if case_type not in c.case_types:
+			reasons.append(_("does not offer {0}").format(case_type))
+		if reasons:
+			excluded.append(Exclusion(c.name, tuple(reasons)))
+		else:
+			ok.append(
+				Suggestion(
+					c.name, bool(member_region and c.region == member_region), c.capacity - c.active_cases
+				)
+			)
+	ok.sort(key=lambda s: (not s.same_region, -s.free_capacity, s.mentor))
+	return ok, excluded
+
+
+def due_for_anonymisation(closed_on: date | None, today: date, years: int) -> bool:
+	"""Closed cases are anonymised ``years`` after they were closed."""
+	if not closed_on or years <= 0:
+		return False
+	try:
+		limit = closed_on.replace(year=closed_on.year + years)
+	except ValueError:  # 29 February
+		limit = closed_on.replace(year=closed_on.year + years, day=28)
+	return today >= limit
+
+
+# The fields that carry no names and survive anonymisation.
+STATISTICS_FIELDS = ("case_type", "status", "year", "conflict_related", "topic", "start_date", "end_date")

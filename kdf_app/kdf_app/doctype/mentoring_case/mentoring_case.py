@@ -1,0 +1,46 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate, today
+
+from kdf_app.core.cases import check_transition
+from kdf_app.core.i18n import DomainError
+from kdf_app.permissions import is_case_manager
+from kdf_app.services import cases as service
+from kdf_app.services.errors import throw
+
+
+class MentoringCase(Document):
+	def validate(self):
+		before = self.get_doc_before_save()
+		try:
+			check_transition(before.status if before else None, self.status)
+		except DomainError as e:
+			throw(e)
+		if before and not is_case_manager():
+			for field in ("member", "mentor", "case_type"):
+				if self.get(field) != before.get(field):
+					frappe.throw(
+						_("Only a case manager can change {0}.").format(_(self.meta.get_label(field))),
+						frappe.PermissionError,
+					)
+		if self.status in ("Tildelt", "Aktiv") and not self.mentor:
+			frappe.throw(_("Assign a mentor, adviser or lawyer first."))
+		if self.status == "Aktiv" and not self.start_date:
+			self.start_date = today()
+		if self.status in ("Avsluttet", "Avvist") and not self.end_date:
+			self.end_date = today()
+		self.year = getdate(self.start_date or self.creation or today()).year
+
+	def on_update(self):
+		before = self.get_doc_before_save()
+		if self.mentor and (not before or before.mentor != self.mentor):
+			service.notify_assigned(self)
+		if before and before.status != self.status:
+			service.notify_member(self)
+
+	@frappe.whitelist()
+	def suggest_mentors(self) -> dict:
+		if not is_case_manager():
+			frappe.throw(_("Only a case manager can match mentors."), frappe.PermissionError)
+		return service.suggest_mentors(self.name)

@@ -1,0 +1,27 @@
+import frappe
+from frappe import _
+
+from kdf_app.core.cases import CASE_TYPES
+from kdf_app.services.members import member_for_user
+
+no_cache = 1
+
+
+def get_context(context):
+	if frappe.session.user == "Guest":
+		frappe.throw(_("Please log in."), frappe.PermissionError)
+	context.title = _("Mentoring, guidance and legal advice")
+	context.case_types = CASE_TYPES
+	member = member_for_user()
+	context.member = member
+	context.cases = (
+		frappe.get_all(
+			"Mentoring Case",
+			filters={"member": member},
+			fields=["case_type", "status", "creation"],
+			order_by="creation desc",
+			ignore_permissions=True,
+		)
+		if member
+		else []
+	)
