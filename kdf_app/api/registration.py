@@ -64,22 +64,4 @@ def cancel(registration: str) -> dict:
 
 @frappe.whitelist()
 def my_registrations() -> list[dict]:
-	member = _current_member()
-	return frappe.get_all(
-		"Registration",
-		filters={"member": member},
-		fields=[
-			"name",
-			"session",
-			"session_title",
-			"status",
-			"waitlist_position",
-			"total",
-			"stay_package",
-			"extra_night",
-			"with_linked_session",
-			"registered_on",
-		],
-		order_by="registered_on desc",
-		ignore_permissions=True,
-	)
+	return service.registrations_of(_current_member())

@@ -246,3 +246,36 @@ def notify(doc, template: str) -> None:
 		{"doc": doc, "member": member, "session": session, "lines": doc.price_lines},
 		reference=("Registration", doc.name),
 	)
+
+
+def registrations_of(member: str) -> list[dict]:
+	"""A member's own registrations, newest first, with the session page's route (portal and API)."""
+	rows = frappe.get_all(
+		"Registration",
+		filters={"member": member},
+		fields=[
+			"name",
+			"session",
+			"session_title",
+			"status",
+			"waitlist_position",
+			"total",
+			"stay_package",
+			"extra_night",
+			"with_linked_session",
+			"registered_on",
+		],
+		order_by="registered_on desc",
+		ignore_permissions=True,
+	)
+	routes = dict(
+		frappe.get_all(
+			"Topplederprogram Session",
+			{"name": ("in", [r.session for r in rows] or [""])},
+			["name", "route"],
+			as_list=True,
+		)
+	)
+	for r in rows:
+		r.route = routes.get(r.session)
+	return rows
