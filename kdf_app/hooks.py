@@ -40,7 +40,7 @@ doc_events = {
 		"on_submit": "kdf_app.custom.sales_invoice.on_submit",
 	},
 }
-jinja = {"methods": ["kdf_app.services.ehf.kid"]}
+jinja = {"methods": ["kdf_app.services.ehf.kid", "kdf_app.services.settings.get_settings"]}
 doctype_js = {"Sales Invoice": "public/js/sales_invoice.js"}
 
 # Permissions -------------------------------------------------------------------------------------

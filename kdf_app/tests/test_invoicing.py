@@ -209,3 +209,29 @@ class TestSending(InvoicingCase):
 		finally:
 			_FakeAccessPoint.fail = False
 			server.shutdown()
+
+
+class TestEmailedInvoices(InvoicingCase):
+	def test_customers_without_ehf_get_a_pdf_by_email(self):
+		frappe.db.set_value("Customer", self.org, "kdf_send_ehf", 0)
+		(name,) = create_session_invoices(self.session.name)
+		self.assertFalse(frappe.db.get_value("Sales Invoice", name, "kdf_ehf_status"))
+		ehf.email_pdf(name)
+		import email as email_lib
+
+		queued = frappe.get_all(
+			"Email Queue", {"reference_doctype": "Sales Invoice", "reference_name": name}, ["name", "message"]
+		)
+		self.assertEqual(len(queued), 1)
+		pdfs = [
+			p
+			for p in email_lib.message_from_string(queued[0].message).walk()
+			if p.get_content_type() == "application/pdf"
+		]
+		self.assertEqual(len(pdfs), 1)
+		self.assertTrue(pdfs[0].get_payload(decode=True).startswith(b"%PDF"))
+		recipients = frappe.get_all("Email Queue Recipient", {"parent": queued[0].name}, pluck="recipient")
+		self.assertEqual(recipients, [self.kari.email])
+		html = frappe.get_print("Sales Invoice", name, print_format="KDF Faktura")
+		self.assertIn("Deltakeravgiften er forhåndsgodkjent for OU-midler", html)
+		self.assertIn("86011117947", html)

@@ -117,6 +117,13 @@ class TestCaseAccess(FrappeTestCase):
 			out["link_search"] = self.case in str(search_link("Mentoring Case", "", page_length=100))
 		except frappe.PermissionError:
 			out["link_search"] = False
+		from frappe.desk.listview import get_group_by_count
+
+		try:  # list sidebar and dashboard counts
+			counts = get_group_by_count("Mentoring Case", "[]", "status")
+			out["dashboard_counts"] = any(c.get("name") == "Tildelt" and c.get("count") for c in counts)
+		except frappe.PermissionError:
+			out["dashboard_counts"] = False
 		return out
 
 	def test_permission_matrix(self):
