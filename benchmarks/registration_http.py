@@ -7,7 +7,8 @@ registrations at the same moment (one thread per member, released together by a 
 comparison, the same number of concurrent ``GET /api/method/ping``. Prints how many registrations
 were confirmed / waitlisted / failed, whether the session was oversold (checked both from the
 responses and from the database), and latency percentiles for register vs. ping. Every figure is
-measured in this run.
+measured in this run. With ``--sessions K`` the members register round-robin for K sessions at once
+(each with ``--capacity`` seats), which exercises concurrent registrations for different sessions.
 
 Test data is removed afterwards (best effort, as Administrator) unless ``--keep`` is given.
 
@@ -16,6 +17,7 @@ Usage::
     python benchmarks/registration_http.py                        # http://kdf.localhost:8000, N=50, capacity 35
     python benchmarks/registration_http.py --url http://kdf.localhost:8001 --n 100 --capacity 60
     python benchmarks/registration_http.py --admin-password secret --keep
+    python benchmarks/registration_http.py --n 60 --capacity 20 --sessions 3   # spread over 3 sessions
 
 Needs Python 3.10+ and ``requests``. Exit code 0 when no request failed and the session was not
 oversold, 1 otherwise.
@@ -202,7 +204,7 @@ class Fixture:
 	tag: str
 	organisation: str = ""
 	stay_package: str = ""
-	session: str | None = None
+	sessions: list[str] = field(default_factory=list)
 	members: list[dict] = field(default_factory=list)  # {name, email, password, user}
 
 
@@ -226,13 +228,13 @@ def pick_stay_package(admin: Client, wanted: str | None) -> str:
 	return "Oppholdspakke med overnatting" if "Oppholdspakke med overnatting" in names else names[0]
 
 
-def create_session(admin: Client, fx: Fixture, capacity: int) -> None:
+def create_session(admin: Client, fx: Fixture, capacity: int, k: int) -> None:
 	starts = (datetime.now() + timedelta(days=60)).replace(hour=10, minute=0, second=0, microsecond=0)
 	fmt = "%Y-%m-%d %H:%M:%S"
 	doc = admin.insert(
 		{
 			"doctype": SESSION_DT,
-			"session_title": f"Benchmark {fx.tag}",
+			"session_title": f"Benchmark {fx.tag}" + (f" #{k + 1}" if k else ""),
 			"kind": "Topplederprogram",
 			"status": "Åpen for påmelding",
 			"starts_on": starts.strftime(fmt),
@@ -244,7 +246,7 @@ def create_session(admin: Client, fx: Fixture, capacity: int) -> None:
 			"stay_packages": [{"stay_package": fx.stay_package, "price": 4200}],
 		}
 	)
-	fx.session = doc["name"]
+	fx.sessions.append(doc["name"])
 
 
 def create_member(admin: Client, fx: Fixture, i: int) -> dict:
@@ -285,13 +287,42 @@ def cleanup(admin: Client, fx: Fixture) -> list[str]:
 		except Exception as e:
 			problems.append(f"{what}: {e}")
 
-	if fx.session:
+	# also whatever was created but whose response got lost (e.g. a dev server restarting mid-request)
+	for row in (
+		attempt(
+			"find sessions",
+			admin.get_list,
+			SESSION_DT,
+			[["session_title", "like", f"Benchmark {fx.tag}%"]],
+			["name"],
+			0,
+		)
+		or []
+	):
+		if row["name"] not in fx.sessions:
+			fx.sessions.append(row["name"])
+	known = {m["name"] for m in fx.members}
+	for row in (
+		attempt(
+			"find members",
+			admin.get_list,
+			"Member",
+			[["email", "like", f"bench-{fx.tag}-%"]],
+			["name", "email", "user"],
+			0,
+		)
+		or []
+	):
+		if row["name"] not in known:
+			fx.members.append({"name": row["name"], "email": row["email"], "user": row.get("user")})
+
+	for session in fx.sessions:
 		regs = (
 			attempt(
 				"list registrations",
 				admin.get_list,
 				"Registration",
-				[["session", "=", fx.session]],
+				[["session", "=", session]],
 				["name", "status"],
 				0,
 			)
@@ -316,7 +347,7 @@ def cleanup(admin: Client, fx: Fixture) -> list[str]:
 			)
 			for q in queued:
 				attempt(f"delete Email Queue {q['name']}", admin.delete, "Email Queue", q["name"])
-		attempt(f"delete {SESSION_DT} {fx.session}", admin.delete, SESSION_DT, fx.session)
+		attempt(f"delete {SESSION_DT} {session}", admin.delete, SESSION_DT, session)
 
 	# one kind at a time and sequentially: deleting a User clears Contact.user with a scan of tabContact,
 	# which blocks parallel Contact deletions
@@ -348,15 +379,21 @@ def main(argv: list[str] | None = None) -> int:
 	ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 	ap.add_argument("--url", default="http://kdf.localhost:8000", help="site URL (default %(default)s)")
 	ap.add_argument("--n", type=int, default=50, help="concurrent registrations (default %(default)s)")
-	ap.add_argument("--capacity", type=int, default=35, help="session capacity (default %(default)s)")
+	ap.add_argument("--capacity", type=int, default=35, help="capacity of each session (default %(default)s)")
+	ap.add_argument(
+		"--sessions",
+		type=int,
+		default=1,
+		help="spread the registrations round-robin over this many sessions (default %(default)s)",
+	)
 	ap.add_argument("--admin-password", default="admin", help="Administrator's password")
 	ap.add_argument("--stay-package", help="Stay Package to offer (default: an existing one)")
 	ap.add_argument("--setup-threads", type=int, default=4, help="parallel requests while setting up")
 	ap.add_argument("--timeout", type=float, default=120, help="per-request timeout in seconds")
-	ap.add_argument("--keep", action="store_true", help="keep the session, members and registrations")
+	ap.add_argument("--keep", action="store_true", help="keep the sessions, members and registrations")
 	args = ap.parse_args(argv)
-	if args.n < 1 or args.capacity < 1:
-		ap.error("--n and --capacity must be at least 1")
+	if args.n < 1 or args.capacity < 1 or args.sessions < 1:
+		ap.error("--n, --capacity and --sessions must be at least 1")
 
 	admin = Client(args.url, args.timeout)
 	admin.login("Administrator", args.admin_password)
@@ -369,7 +406,8 @@ def main(argv: list[str] | None = None) -> int:
 	failed = False
 	try:
 		t0 = time.perf_counter()
-		create_session(admin, fx, args.capacity)
+		for k in range(args.sessions):
+			create_session(admin, fx, args.capacity, k)
 		members = parallel(lambda i: create_member(admin.clone(), fx, i), range(args.n), args.setup_threads)
 		members.sort(key=lambda m: m["email"])
 
@@ -379,15 +417,18 @@ def main(argv: list[str] | None = None) -> int:
 			return c
 
 		clients = parallel(login, members, args.setup_threads)
+		target = {id(c): fx.sessions[i % len(fx.sessions)] for i, c in enumerate(clients)}
 		print(
-			f"Site {args.url}: session {fx.session} (capacity {args.capacity}, stay package {fx.stay_package!r}), "
+			f"Site {args.url}: session{'s' if len(fx.sessions) > 1 else ''} {', '.join(fx.sessions)} "
+			f"(capacity {args.capacity}{' each' if len(fx.sessions) > 1 else ''}, stay package {fx.stay_package!r}), "
 			f"{len(members)} members of {fx.organisation!r}"
 			f"{' (EHF: invoice reference sent)' if needs_reference else ''} set up and logged in "
-			f"in {time.perf_counter() - t0:.1f} s (tag {fx.tag})"
+			f"in {time.perf_counter() - t0:.1f} s (tag {fx.tag})",
+			flush=True,
 		)
 
 		def register(c: Client) -> requests.Response:
-			data = {"session": fx.session, "stay_package": fx.stay_package, "dietary_needs": "Ingen"}
+			data = {"session": target[id(c)], "stay_package": fx.stay_package, "dietary_needs": "Ingen"}
 			if needs_reference:
 				data["invoice_reference"] = f"BENCH-{fx.tag}"
 			return c.request("POST", "/api/method/kdf_app.api.registration.register", data=data)
@@ -405,38 +446,48 @@ def main(argv: list[str] | None = None) -> int:
 		other = [r for r in ok if r not in confirmed and r not in waitlisted]
 		ping_errors = [r for r in ping_results if not r.ok]
 
-		# what the database says, independent of the responses
-		rows = admin.get_list(
-			"Registration", [["session", "=", fx.session]], ["name", "status", "waitlist_position"], 0
-		)
-		db_confirmed = sum(r["status"] == CONFIRMED for r in rows)
-		db_waitlisted = sorted(r["waitlist_position"] or 0 for r in rows if r["status"] == WAITLISTED)
-		session = admin.get_doc(SESSION_DT, fx.session)
-		positions_ok = db_waitlisted == list(range(1, len(db_waitlisted) + 1))
-		not_oversold = len(confirmed) <= args.capacity and db_confirmed <= args.capacity
-		expected_confirmed = min(args.n, args.capacity)
-
 		print()
 		print(f"Registrations fired concurrently: {len(reg_results)} (wall time {reg_wall:.2f} s)")
-		print(f"  confirmed (Bekreftet):  {len(confirmed)}")
+		print(f"  confirmed (Bekreftet):   {len(confirmed)}")
 		print(f"  waitlisted (Venteliste): {len(waitlisted)}")
 		if other:
-			print(f"  other status:           {len(other)} {[r.message for r in other[:3]]}")
-		print(f"  errors:                 {len(errors)}")
+			print(f"  other status:            {len(other)} {[r.message for r in other[:3]]}")
+		print(f"  errors:                  {len(errors)}")
 		for r in errors[:5]:
-			print(f"    - #{r.index}: {r.error}")
-		print(
-			f"  database: {len(rows)} registrations, {db_confirmed} Bekreftet, {len(db_waitlisted)} Venteliste; "
-			f"session counts confirmed={session.get('confirmed_count')} waitlist={session.get('waitlist_count')} "
-			f"free={session.get('free_seats')} status={session.get('status')!r}"
-		)
-		print(
-			f"  waitlist positions 1..{len(db_waitlisted)} without gaps or duplicates: {'yes' if positions_ok else 'NO'}"
-		)
-		print(
-			f"  confirmed <= capacity ({args.capacity}): {'yes' if not_oversold else 'NO - OVERSOLD'}"
-			f"{'' if len(confirmed) == expected_confirmed or errors else f' (but expected {expected_confirmed} confirmed)'}"
-		)
+			print(f"    - member #{r.index} -> {target[id(clients[r.index])]}: {r.error}")
+		if len(errors) > 5:
+			kinds: dict[str, int] = {}
+			for r in errors:
+				kinds[r.error or "?"] = kinds.get(r.error or "?", 0) + 1
+			print(f"    all errors by message: {kinds}")
+
+		# what the database says, independent of the responses, per session
+		not_oversold = positions_ok = True
+		for name in fx.sessions:
+			sent = [r for r in reg_results if target[id(clients[r.index])] == name]
+			resp_confirmed = sum(1 for r in sent if r in confirmed)
+			rows = admin.get_list(
+				"Registration", [["session", "=", name]], ["name", "status", "waitlist_position"], 0
+			)
+			db_confirmed = sum(r["status"] == CONFIRMED for r in rows)
+			db_waitlist = sorted(r["waitlist_position"] or 0 for r in rows if r["status"] == WAITLISTED)
+			session = admin.get_doc(SESSION_DT, name)
+			positions = db_waitlist == list(range(1, len(db_waitlist) + 1))
+			within = resp_confirmed <= args.capacity and db_confirmed <= args.capacity
+			not_oversold &= within
+			positions_ok &= positions
+			expected = min(len(sent) - sum(1 for r in sent if not r.ok), args.capacity)
+			print(
+				f"  {name}: {len(sent)} sent; database {len(rows)} registrations, {db_confirmed} Bekreftet, "
+				f"{len(db_waitlist)} Venteliste; session counts confirmed={session.get('confirmed_count')} "
+				f"waitlist={session.get('waitlist_count')} free={session.get('free_seats')} "
+				f"status={session.get('status')!r}"
+			)
+			print(
+				f"    confirmed <= capacity ({args.capacity}): {'yes' if within else 'NO - OVERSOLD'}"
+				f"{'' if db_confirmed == expected else f' (expected {expected} confirmed)'}; "
+				f"waitlist positions 1..{len(db_waitlist)} without gaps or duplicates: {'yes' if positions else 'NO'}"
+			)
 		print()
 		print(f"Latency (all requests released together by a barrier; ping wall time {ping_wall:.2f} s):")
 		print("  " + latency_line("register", reg_results))
@@ -445,17 +496,18 @@ def main(argv: list[str] | None = None) -> int:
 			print(f"  ping errors: {len(ping_errors)}, e.g. {ping_errors[0].error}")
 		failed = bool(errors or ping_errors or not not_oversold or not positions_ok)
 	except (ApiError, requests.RequestException) as e:
-		print(f"Setup or measurement failed: {e}", file=sys.stderr)
+		print(f"Setup or measurement failed: {e}", flush=True)
 		failed = True
 	finally:
 		if args.keep:
-			print(f"\nKept: session {fx.session}, {len(fx.members)} members (tag {fx.tag}).")
+			print(f"\nKept: sessions {', '.join(fx.sessions)}, {len(fx.members)} members (tag {fx.tag}).")
 		else:
 			t1 = time.perf_counter()
 			problems = cleanup(admin, fx)
 			print(
-				f"\nCleanup: session, {len(fx.members)} members with contacts and users removed in "
-				f"{time.perf_counter() - t1:.1f} s" + (f"; {len(problems)} problems:" if problems else ".")
+				f"\nCleanup: {len(fx.sessions)} session(s), {len(fx.members)} members with contacts and users "
+				f"removed in {time.perf_counter() - t1:.1f} s"
+				+ (f"; {len(problems)} problems:" if problems else ".")
 			)
 			for p in problems[:10]:
 				print(f"  - {p}")

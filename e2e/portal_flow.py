@@ -72,7 +72,9 @@ class Rest:
 		if not resp.ok:
 			try:
 				body = resp.json()
-				msgs = [json.loads(m).get("message", m) for m in json.loads(body.get("_server_messages") or "[]")]
+				msgs = [
+					json.loads(m).get("message", m) for m in json.loads(body.get("_server_messages") or "[]")
+				]
 				detail = " | ".join([body.get("exc_type") or ""] + [str(m) for m in msgs]).strip(" |")
 			except Exception:
 				detail = resp.text()[:300]
@@ -90,25 +92,31 @@ class Rest:
 			params["fields"] = json.dumps(fields)
 		if order_by:
 			params["order_by"] = order_by
-		return self._check(self.api.get(f"/api/resource/{quote(doctype)}", params=params), f"list {doctype}")["data"]
+		return self._check(self.api.get(f"/api/resource/{quote(doctype)}", params=params), f"list {doctype}")[
+			"data"
+		]
 
 	def get_doc(self, doctype, name):
-		return self._check(self.api.get(f"/api/resource/{quote(doctype)}/{quote(name, safe='')}"), f"get {doctype} {name}")[
-			"data"
-		]
+		return self._check(
+			self.api.get(f"/api/resource/{quote(doctype)}/{quote(name, safe='')}"), f"get {doctype} {name}"
+		)["data"]
 
 	def insert(self, doc: dict) -> dict:
-		return self._check(self.api.post(f"/api/resource/{quote(doc['doctype'])}", data=doc), f"insert {doc['doctype']}")[
-			"data"
-		]
+		return self._check(
+			self.api.post(f"/api/resource/{quote(doc['doctype'])}", data=doc), f"insert {doc['doctype']}"
+		)["data"]
 
 	def update(self, doctype, name, values):
 		return self._check(
-			self.api.put(f"/api/resource/{quote(doctype)}/{quote(name, safe='')}", data=values), f"update {doctype} {name}"
+			self.api.put(f"/api/resource/{quote(doctype)}/{quote(name, safe='')}", data=values),
+			f"update {doctype} {name}",
 		)["data"]
 
 	def delete(self, doctype, name):
-		self._check(self.api.delete(f"/api/resource/{quote(doctype)}/{quote(name, safe='')}"), f"delete {doctype} {name}")
+		self._check(
+			self.api.delete(f"/api/resource/{quote(doctype)}/{quote(name, safe='')}"),
+			f"delete {doctype} {name}",
+		)
 
 	def run_doc_method(self, doctype, name, method):
 		return self._check(
@@ -117,18 +125,20 @@ class Rest:
 		).get("message")
 
 
-def setup(rest: Rest, tag: str) -> dict:
+def setup(rest: Rest, fx: dict) -> None:
+	"""Fills ``fx`` step by step, so that cleanup finds whatever was created even if a later step fails."""
+	tag = fx["tag"]
 	fields = ["name", "kdf_send_ehf"]
-	orgs = rest.get_list("Customer", [["customer_group", "=", "Kommune"]], fields, 1, "name asc") or rest.get_list(
-		"Customer", None, fields, 1, "name asc"
-	)
+	orgs = rest.get_list(
+		"Customer", [["customer_group", "=", "Kommune"]], fields, 1, "name asc"
+	) or rest.get_list("Customer", None, fields, 1, "name asc")
 	if not orgs:
 		raise Failed("no Customer on the site for the member's organisation")
 	packages = [p["name"] for p in rest.get_list("Stay Package", None, ["name"], 0, "name asc")]
 	if not packages:
 		raise Failed("no Stay Package on the site")
 	package = "Oppholdspakke med overnatting" if "Oppholdspakke med overnatting" in packages else packages[0]
-	fx = {"tag": tag, "organisation": orgs[0]["name"], "ehf": bool(orgs[0].get("kdf_send_ehf")), "package": package}
+	fx.update({"organisation": orgs[0]["name"], "ehf": bool(orgs[0].get("kdf_send_ehf")), "package": package})
 
 	starts = (datetime.now() + timedelta(days=45)).replace(hour=9, minute=30, second=0, microsecond=0)
 	fmt = "%Y-%m-%d %H:%M:%S"
@@ -165,7 +175,6 @@ def setup(rest: Rest, tag: str) -> dict:
 	fx["user"] = rest.run_doc_method("Member", member["name"], "create_portal_user")
 	fx["password"] = "Kdf-" + secrets.token_urlsafe(18) + "-7q"
 	rest.update("User", fx["user"], {"new_password": fx["password"]})
-	return fx
 
 
 def cleanup(rest: Rest, fx: dict) -> list[str]:
@@ -177,16 +186,44 @@ def cleanup(rest: Rest, fx: dict) -> list[str]:
 		except Exception as e:
 			problems.append(f"{what}: {e}")
 
+	# also whatever was created but whose response got lost (e.g. a dev server restarting mid-request)
+	if fx.get("tag"):
+		found = attempt(
+			"find session",
+			rest.get_list,
+			SESSION_DT,
+			[["session_title", "=", f"E2E Topplederprogram {fx['tag']}"]],
+			["name"],
+		)
+		if found and not fx.get("session"):
+			fx["session"] = found[0]["name"]
+		found = attempt(
+			"find member", rest.get_list, "Member", [["email", "=", f"e2e-{fx['tag']}@example.com"]], ["name"]
+		)
+		if found and not fx.get("member"):
+			fx["member"] = found[0]["name"]
 	if fx.get("session"):
-		regs = attempt("list registrations", rest.get_list, "Registration", [["session", "=", fx["session"]]], ["name"]) or []
-		for r in regs:
-			for q in attempt(
-				"list Email Queue",
+		regs = (
+			attempt(
+				"list registrations",
 				rest.get_list,
-				"Email Queue",
-				[["reference_doctype", "=", "Registration"], ["reference_name", "=", r["name"]]],
+				"Registration",
+				[["session", "=", fx["session"]]],
 				["name"],
-			) or []:
+			)
+			or []
+		)
+		for r in regs:
+			for q in (
+				attempt(
+					"list Email Queue",
+					rest.get_list,
+					"Email Queue",
+					[["reference_doctype", "=", "Registration"], ["reference_name", "=", r["name"]]],
+					["name"],
+				)
+				or []
+			):
 				attempt("delete Email Queue", rest.delete, "Email Queue", q["name"])
 			attempt(f"delete Registration {r['name']}", rest.delete, "Registration", r["name"])
 		attempt(f"delete session {fx['session']}", rest.delete, SESSION_DT, fx["session"])
@@ -203,6 +240,24 @@ def cleanup(rest: Rest, fx: dict) -> list[str]:
 # --- the browser flow --------------------------------------------------------------------------------
 
 
+def calls(method: str):
+	"""Matches the response of a frappe.call to ``method``: the portal posts ``cmd=<method>`` to "/"."""
+
+	def match(resp) -> bool:
+		if method in resp.url:
+			return True
+		try:
+			return resp.request.method == "POST" and method in (resp.request.post_data or "")
+		except Exception:  # binary bodies
+			return False
+
+	return match
+
+
+def console_tail(page: Page) -> str:
+	return "; ".join(getattr(page, "_kdf_console", [])[-3:]) or "-"
+
+
 def shot(page: Page, folder: Path | None, name: str) -> None:
 	if folder:
 		path = folder / name
@@ -215,12 +270,29 @@ def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
 	page.goto(f"{base}/login")
 	page.fill("#login_email", fx["email"])
 	page.fill("#login_password", fx["password"])
-	with page.expect_response(lambda r: "/api/method/login" in r.url) as login:
-		page.locator("button.btn-login:visible").first.click()
-	if not login.value.ok:
-		raise Failed(f"login as {fx['email']} failed: HTTP {login.value.status} {login.value.text()[:200]}")
-	page.wait_for_url(lambda url: "/login" not in url, timeout=15000)
-	step(f"logged in as {fx['email']} (landed on {page.url})")
+	landings = []  # the documents the browser is sent to after logging in
+
+	def on_doc(resp) -> None:
+		if resp.request.is_navigation_request() and resp.frame == page.main_frame:
+			landings.append(resp)
+
+	page.on("response", on_doc)
+	page.locator("button.btn-login:visible").first.click()  # login.js posts cmd=login, then redirects
+	try:
+		page.wait_for_url(lambda url: "/login" not in url, timeout=15000)
+		page.wait_for_load_state("load")
+	except PlaywrightTimeout:
+		shown = page.locator(".page-card-head, .login-content .text-danger, .msgprint").all_inner_texts()
+		raise Failed(f"login as {fx['email']} did not leave /login; page shows {shown}") from None
+	page.remove_listener("response", on_doc)
+	landing = landings[-1] if landings else None
+	step(f"logged in as {fx['email']} (landed on {page.url}, HTTP {landing.status if landing else '?'})")
+	if landing and landing.status >= 400:
+		# not part of the flow under test, but a member should not land on an error page
+		print(
+			f"[warn] after login the member is sent to {page.url}, which answers HTTP {landing.status}",
+			flush=True,
+		)
 
 	# 2. the session is listed on /topplederprogram
 	page.goto(f"{base}/topplederprogram")
@@ -241,8 +313,13 @@ def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
 	page.check("#extra_night")
 	page.fill("#invoice_reference", f"E2E-{fx['tag']}")
 	page.fill("#dietary_needs", f"Glutenfri {SCRIPT} og laktosefri")
-	with page.expect_response(lambda r: "kdf_app.api.registration.register" in r.url) as reg:
-		page.click("#kdf-register-button")
+	try:
+		with page.expect_response(calls("kdf_app.api.registration.register")) as reg:
+			page.click("#kdf-register-button")
+	except PlaywrightTimeout:
+		raise Failed(
+			"submitting #kdf-register sent no register request, or the server never answered it"
+		) from None
 	if not reg.value.ok:
 		raise Failed(f"register returned HTTP {reg.value.status}: {reg.value.text()[:300]}")
 	result = reg.value.json()["message"]
@@ -256,7 +333,9 @@ def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
 	message = page.inner_text("#kdf-register-result")
 	if result.get("status") != "Bekreftet":
 		raise Failed(f"expected status Bekreftet, API answered {result}")
-	step(f"registered {result['name']}: {result['status']}, total {result['total']}; page says {message.strip()!r}")
+	step(
+		f"registered {result['name']}: {result['status']}, total {result['total']}; page says {message.strip()!r}"
+	)
 	shot(page, folder, "registration-success.png")
 
 	# 4. Mine påmeldinger
@@ -277,18 +356,29 @@ def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
 		dialog.wait_for(state="visible", timeout=10000)
 	except PlaywrightTimeout:
 		raise Failed("clicking the cancel button showed no confirm dialog") from None
-	step(f"confirm dialog: {dialog.locator('.modal-body').inner_text().strip()!r}")
 	primary = dialog.locator(".modal-footer .btn-primary:visible")
-	with page.expect_navigation(timeout=15000):
-		with page.expect_response(lambda r: "kdf_app.api.registration.cancel" in r.url) as cancel:
-			primary.first.click()
+	step(
+		f"confirm dialog: {dialog.locator('.modal-body').inner_text().strip()!r}, "
+		f"primary button {primary.first.inner_text().strip()!r}"
+	)
+	try:
+		with page.expect_navigation(timeout=15000):
+			with page.expect_response(calls("kdf_app.api.registration.cancel")) as cancel:
+				primary.first.click()
+	except PlaywrightTimeout:
+		raise Failed(
+			"confirming the dialog gave no answer to the cancel request or no page reload "
+			f"(console: {console_tail(page)})"
+		) from None
 	if not cancel.value.ok:
 		raise Failed(f"cancel returned HTTP {cancel.value.status}: {cancel.value.text()[:300]}")
 	page.wait_for_load_state("load")
 	row = page.locator(f'#kdf-registrations tr[data-name="{result["name"]}"]')
 	status = row.locator(".kdf-status").inner_text().strip() if row.count() else "(row missing)"
 	if "Avmeldt" not in status:
-		raise Failed(f"after cancelling, /pameldinger shows {status!r} for {result['name']}, expected Avmeldt")
+		raise Failed(
+			f"after cancelling, /pameldinger shows {status!r} for {result['name']}, expected Avmeldt"
+		)
 	if row.locator(".kdf-cancel").count():
 		raise Failed("the cancelled registration still has a cancel button")
 	step(f"after confirming and reload /pameldinger shows {status!r}")
@@ -318,18 +408,30 @@ def main(argv=None) -> int:
 		browser = None
 		try:
 			rest.login("Administrator", args.admin_password)
-			fx.update({"tag": uuid.uuid4().hex[:8]})
-			fx.update(setup(rest, fx["tag"]))
+			fx["tag"] = uuid.uuid4().hex[:8]
+			setup(rest, fx)
 			step(
 				f"set up session {fx['session']} (/{fx['route']}), member {fx['member']} of {fx['organisation']!r}, "
 				f"user {fx['user']}"
 			)
-			browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=not args.headed)
+			browser = p.chromium.launch(
+				executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=not args.headed
+			)
 			context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
 			context.set_default_timeout(20000)
 			page = context.new_page()
-			page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+			page._kdf_console = console  # for failure messages
+			page.on(
+				"console",
+				lambda m: console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None,
+			)
 			page.on("pageerror", lambda e: page_errors.append(str(e)))
+			page.on(
+				"response",
+				lambda r: (
+					console.append(f"HTTP {r.status} {r.request.method} {r.url}") if r.status >= 400 else None
+				),
+			)
 
 			def on_dialog(d):  # a native alert would mean the injected script ran
 				alerts.append(f"{d.type}: {d.message}")
@@ -343,7 +445,9 @@ def main(argv=None) -> int:
 				raise Failed(f"REST: registration {name} has status {reg['status']!r}, expected Avmeldt")
 			if "<script" in (reg.get("dietary_needs") or "").lower():
 				raise Failed(f"REST: dietary_needs still contains a script tag: {reg['dietary_needs']!r}")
-			step(f"REST: {name} status {reg['status']!r}, dietary_needs stored as {reg.get('dietary_needs')!r}")
+			step(
+				f"REST: {name} status {reg['status']!r}, dietary_needs stored as {reg.get('dietary_needs')!r}"
+			)
 			if alerts:
 				raise Failed(f"a native dialog opened (injected script ran?): {alerts}")
 			if page_errors:
@@ -355,18 +459,19 @@ def main(argv=None) -> int:
 		finally:
 			if browser:
 				browser.close()
-			problems = cleanup(rest, fx) if fx.get("session") or fx.get("member") else []
+			problems = cleanup(rest, fx) if fx.get("tag") else []
 			api.dispose()
 
 	if console:
 		print("Browser console errors/warnings:")
 		for c in console[:20]:
-			print(f"  {c}")
+			lines = c.strip().splitlines()
+			print("  " + (c.strip() if len(lines) <= 3 else f"{lines[0]} [...] {lines[-1]}"))
 	if problems:
 		print("Cleanup problems:")
 		for pr in problems:
 			print(f"  {pr}")
-	else:
+	elif fx.get("tag"):
 		print("Cleanup: test session, registration, member, contact and user removed.")
 	if failure:
 		print(f"FAILED: {failure}")

@@ -42,7 +42,18 @@ def register(
 		}
 	)
 	doc.flags.ignore_permissions = True  # the member may not create registrations through the desk API
-	doc.insert()
+	for attempt in range(3):
+		try:
+			frappe.db.savepoint("kdf_register")
+			doc.insert()
+			break
+		except frappe.QueryDeadlockError:
+			# the database chose this request to break a lock cycle: nothing was saved, try again
+			frappe.db.rollback(save_point="kdf_register")
+			if attempt == 2:
+				raise
+			doc = frappe.get_doc(doc.as_dict(no_default_fields=True))
+			doc.flags.ignore_permissions = True
 	return {
 		"name": doc.name,
 		"status": doc.status,

@@ -170,7 +170,8 @@ def clean_text(value: str | None, limit: int = ALLOWED_TEXT_LENGTH) -> str:
 	text = re.sub(r"<[^>]*>", "", text)
 	text = html.unescape(text)
 	text = re.sub(r"[<>]", "", text)
-	text = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32).strip()
+	text = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32)
+	text = re.sub(r"[ \t]{2,}", " ", text).strip()
 	if len(text) > limit:
 		raise DomainError(_("The text is too long (at most {0} characters)."), limit)
 	return text

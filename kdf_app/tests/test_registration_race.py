@@ -1,4 +1,5 @@
-"""Concurrent registrations from separate database connections never confirm more than capacity."""
+"""Concurrent registrations from separate database connections never confirm more than capacity, and
+registrations for different sessions at the same time do not deadlock."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -8,7 +9,7 @@ from frappe.tests.utils import FrappeTestCase
 from kdf_app.tests.utils import make_member, make_session
 
 CAPACITY = 5
-PARALLEL = 16
+PARALLEL = 16  # per session
 
 
 def _register_in_own_connection(site: str, session: str, member: str) -> str:
@@ -30,33 +31,44 @@ def _register_in_own_connection(site: str, session: str, member: str) -> str:
 
 class TestRegistrationRace(FrappeTestCase):
 	def test_parallel_registrations_respect_capacity(self):
-		session = make_session(capacity=CAPACITY)
-		members = [make_member().name for _ in range(PARALLEL)]
-		frappe.db.commit()  # the other connections must see the session and the members
+		self.race(sessions=1)
+
+	def test_parallel_registrations_for_two_sessions_do_not_deadlock(self):
+		self.race(sessions=2)
+
+	def race(self, sessions: int):
+		created = [make_session(capacity=CAPACITY) for _ in range(sessions)]
+		members = [make_member().name for _ in range(PARALLEL * sessions)]
+		work = [(created[i % sessions].name, m) for i, m in enumerate(members)]
+		frappe.db.commit()  # the other connections must see the sessions and the members
 		site = frappe.local.site
 		try:
-			with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-				results = list(
-					pool.map(lambda m: _register_in_own_connection(site, session.name, m), members)
-				)
+			with ThreadPoolExecutor(max_workers=len(work)) as pool:
+				results = list(pool.map(lambda w: _register_in_own_connection(site, *w), work))
 			frappe.db.rollback()  # a fresh snapshot in this connection
 			self.assertEqual([r for r in results if r.startswith("error")], [])
-			rows = frappe.get_all("Registration", {"session": session.name}, ["status", "waitlist_position"])
-			self.assertEqual(len(rows), PARALLEL)
-			self.assertEqual(sum(r.status == "Bekreftet" for r in rows), CAPACITY)
-			positions = sorted(r.waitlist_position for r in rows if r.status == "Venteliste")
-			self.assertEqual(positions, list(range(1, PARALLEL - CAPACITY + 1)))
-			counts = frappe.db.get_value(
-				"Topplederprogram Session",
-				session.name,
-				["confirmed_count", "waitlist_count", "free_seats", "status"],
-			)
-			self.assertEqual(counts, (CAPACITY, PARALLEL - CAPACITY, 0, "Full"))
+			for session in created:
+				rows = frappe.get_all(
+					"Registration", {"session": session.name}, ["status", "waitlist_position"]
+				)
+				self.assertEqual(len(rows), PARALLEL)
+				self.assertEqual(sum(r.status == "Bekreftet" for r in rows), CAPACITY)
+				positions = sorted(r.waitlist_position for r in rows if r.status == "Venteliste")
+				self.assertEqual(positions, list(range(1, PARALLEL - CAPACITY + 1)))
+				counts = frappe.db.get_value(
+					"Topplederprogram Session",
+					session.name,
+					["confirmed_count", "waitlist_count", "free_seats", "status"],
+				)
+				self.assertEqual(counts, (CAPACITY, PARALLEL - CAPACITY, 0, "Full"))
 		finally:
 			frappe.db.rollback()
-			for name in frappe.get_all("Registration", {"session": session.name}, pluck="name"):
-				frappe.delete_doc("Registration", name, force=True, ignore_permissions=True)
-			frappe.delete_doc("Topplederprogram Session", session.name, force=True, ignore_permissions=True)
+			for session in created:
+				for name in frappe.get_all("Registration", {"session": session.name}, pluck="name"):
+					frappe.delete_doc("Registration", name, force=True, ignore_permissions=True)
+				frappe.delete_doc(
+					"Topplederprogram Session", session.name, force=True, ignore_permissions=True
+				)
 			for m in members:
 				contact = frappe.db.get_value("Member", m, "contact")
 				frappe.delete_doc("Member", m, force=True, ignore_permissions=True)

@@ -5,11 +5,15 @@ from kdf_app.services import registration as service
 
 
 class Registration(Document):
+	def before_validate(self):
+		# Seats are decided here rather than in before_insert: by now Frappe has taken the naming-series lock,
+		# so every registration takes its locks in the same order (series, then session) and two
+		# registrations for different sessions cannot deadlock.
+		if self.is_new():
+			service.allocate(self)
+
 	def validate(self):
 		service.validate(self)
-
-	def before_insert(self):
-		service.allocate(self)
 
 	def after_insert(self):
 		service.after_insert(self)
