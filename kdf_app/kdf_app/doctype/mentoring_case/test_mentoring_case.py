@@ -148,8 +148,16 @@ class TestCaseAccess(FrappeTestCase):
 		self.assertEqual([(c.name, c.status) for c in mine], [(self.case, "Tildelt")])
 		self.assertNotIn(SECRET, str(mine))
 		self.assertNotIn("request", mine[0])
+		from frappe.website.serve import get_response_content
+
+		page = get_response_content("radgivning")
+		self.assertIn("Juridisk bistand", page)
+		self.assertIn("Tildelt", page)
+		self.assertIn("kdf-case-form", page)
+		self.assertNotIn(SECRET, page)
 		frappe.set_user(self.other)
 		self.assertEqual(my_cases(), [])
+		self.assertNotIn("Tildelt", get_response_content("radgivning"))
 		from frappe.www.printview import get_html_and_style
 
 		self.assertRaises(frappe.PermissionError, get_html_and_style, "Mentoring Case", self.case)
