@@ -53,3 +53,13 @@ def test_retention():
 	assert due_for_anonymisation(date(2020, 2, 29), date(2025, 2, 28), 5)
 	assert not due_for_anonymisation(None, date(2030, 1, 1), 5)
 	assert not due_for_anonymisation(date(2000, 1, 1), date(2030, 1, 1), 0)
+
+
+def test_dates_follow_the_status():
+	from kdf_app.core.cases import status_dates
+
+	today = date(2026, 5, 1)
+	assert status_dates("Tildelt", None, None, today) == (None, None)
+	assert status_dates("Aktiv", None, None, today) == (today, None)
+	assert status_dates("Avsluttet", date(2026, 1, 1), None, today) == (date(2026, 1, 1), today)
+	assert status_dates("Avvist", None, date(2026, 2, 2), today) == (None, date(2026, 2, 2))

@@ -188,3 +188,17 @@ def test_the_rules_themselves_reject_what_check_refuses(validator):
 		ehf.check = original
 	assert {"PEPPOL-EN16931-R003"} <= {f.rule_id for f in fatal(validator, no_reference)}
 	assert any(f.rule_id.startswith("BR-O-") for f in fatal(validator, mixed))
+
+
+def test_ou_refundable_and_vat_of_line():
+	from kdf_app.core.invoicing import ou_refundable, vat_of_line
+
+	assert ou_refundable(True, "Kommunedirektør", "fee", credited=False)
+	assert not ou_refundable(False, "Kommunedirektør", "fee", credited=False)
+	assert not ou_refundable(True, "Kommunedirektør", "accommodation", credited=False)
+	assert not ou_refundable(True, "Kommunedirektør", "fee", credited=True)
+	assert not ou_refundable(True, "Økonomisjef", "fee", credited=False)
+	assert vat_of_line("E", True, [Decimal(0)]) == ("E", Decimal(0))
+	assert vat_of_line(None, False, [Decimal(25)]) == ("O", Decimal(0))
+	assert vat_of_line(None, True, [Decimal(0), Decimal(12)]) == ("S", Decimal(12))
+	assert vat_of_line(None, True, [Decimal(0)]) == ("E", Decimal(0))

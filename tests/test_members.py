@@ -163,3 +163,18 @@ def test_turnover_per_year_with_reasons():
 		(2020, 1, 0, {}),
 		(2023, 1, 2, {"Konflikt": 1, "Pensjon": 1}),
 	]
+
+
+def test_reconcile_moves_only_when_organisation_or_title_changes():
+	from kdf_app.core.members import reconcile
+
+	today = date(2024, 6, 1)
+	history = [Position("Alta", "Rådmann", date(2020, 1, 1))]
+	same, changed = reconcile(history, "Alta", "Rådmann", date(2020, 1, 1), today)
+	assert (same, changed) == (history, False)
+	moved, changed = reconcile(history, "Bodø", "Kommunedirektør", date(2024, 3, 1), today, "Konflikt")
+	assert changed and moved[0].to_date == date(2024, 2, 29) and moved[0].reason == "Konflikt"
+	# a start not after the current row's start (or none) means today
+	assert reconcile(history, "Bodø", "Kommunedirektør", date(2019, 1, 1), today)[0][1].from_date == today
+	assert reconcile(history, "Bodø", "Kommunedirektør", None, today)[0][1].from_date == today
+	assert reconcile([], None, "Rådmann", None, today) == ([], False)

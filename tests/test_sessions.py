@@ -116,3 +116,13 @@ def test_free_text_is_neutralised():
 	assert clean_text("<img src=x onerror=alert(1)>") == ""
 	with pytest.raises(DomainError, match="too long"):
 		clean_text("x" * 2001)
+
+
+def test_ehf_payers_need_an_invoice_reference():
+	from kdf_app.core.sessions import check_invoice_reference
+
+	check_invoice_reference("Bergen kommune", True, "RES-1", "Bekreftet")
+	check_invoice_reference("KS", False, None, "Bekreftet")
+	check_invoice_reference("Bergen kommune", True, None, "Avmeldt")  # a cancelled one is not invoiced
+	with pytest.raises(DomainError, match="ressursnummer"):
+		check_invoice_reference("Bergen kommune", True, "  ", "Venteliste")

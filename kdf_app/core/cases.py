@@ -8,7 +8,6 @@ from kdf_app.core.i18n import DomainError, _
 
 CASE_TYPES = ("Mentorordning", "Veiledning", "Juridisk bistand")
 STATUSES = ("Mottatt", "Under vurdering", "Tildelt", "Aktiv", "Avsluttet", "Avvist")
-OPEN_STATUSES = frozenset({"Mottatt", "Under vurdering", "Tildelt", "Aktiv"})
 LOAD_STATUSES = frozenset({"Tildelt", "Aktiv"})  # what counts against a mentor's capacity
 CLOSED_STATUSES = frozenset({"Avsluttet", "Avvist"})
 TRANSITIONS = {
@@ -98,5 +97,16 @@ def due_for_anonymisation(closed_on: date | None, today: date, years: int) -> bo
 	return today >= limit
 
 
-# The fields that carry no names and survive anonymisation.
-STATISTICS_FIELDS = ("case_type", "status", "year", "conflict_related", "topic", "start_date", "end_date")
+# What anonymisation clears; the name-free statistics (type, status, year, conflict-related, topic, dates) stay.
+ANONYMISED_FIELDS = ("member", "mentor", "request", "closing_summary")
+
+
+def status_dates(
+	status: str, start: date | None, end: date | None, today: date
+) -> tuple[date | None, date | None]:
+	"""A case gets its start date when it becomes active and its end date when it is closed."""
+	if status == "Aktiv" and not start:
+		start = today
+	if status in CLOSED_STATUSES and not end:
+		end = today
+	return start, end

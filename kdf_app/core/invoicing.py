@@ -4,12 +4,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kdf_app.core.i18n import DomainError, _
+from kdf_app.core.members import TITLES
 from kdf_app.core.sessions import money, split_package
 
 OU_TEXT = "Deltakeravgiften er forhåndsgodkjent for OU-midler (KS). Kost, losji og mva dekkes ikke."
 
-# VAT setups (KDF Settings)
-NOT_REGISTERED, REGISTERED = "not_registered", "registered"
 ACCOMMODATION_RATE, FOOD_RATE, STANDARD_RATE = Decimal(12), Decimal(25), Decimal(25)
 
 
@@ -104,3 +103,20 @@ def invoice_lines(p: Participation, vat: VatSetup) -> list[InvoiceLine]:
 def ou_eligible_amount(lines: list[InvoiceLine]) -> Decimal:
 	"""What the municipality can reclaim from KS: the participant fee only, never board, lodging or VAT."""
 	return sum((line.net_amount for line in lines if line.kind == "fee"), Decimal(0))
+
+
+# Every KDF title is a top manager; listed explicitly so a new non-manager title is not refunded by accident.
+OU_MANAGER_TITLES = frozenset(TITLES)
+
+
+def ou_refundable(session_ou_approved: bool, title: str | None, line_kind: str, credited: bool) -> bool:
+	"""KS refunds the participant fee of managers on OU-approved courses, unless the invoice was credited."""
+	return bool(session_ou_approved) and title in OU_MANAGER_TITLES and line_kind == "fee" and not credited
+
+
+def vat_of_line(stored_category: str | None, registered: bool, rates: list[Decimal]) -> tuple[str, Decimal]:
+	"""(category, percent) of an invoice line: as stored by KDF, else inferred from the seller's VAT status
+	and the item's tax rates (outside VAT when not registered; standard rate when taxed, else exempt)."""
+	taxed = [r for r in rates if r]
+	category = stored_category or ("O" if not registered else ("S" if taxed else "E"))
+	return category, (taxed[0] if category == "S" and taxed else Decimal(0))

@@ -110,6 +110,28 @@ def move_to(
 	return history
 
 
+def reconcile(
+	positions: Sequence[Position],
+	organisation: str | None,
+	title: str,
+	start: date | None,
+	today: date,
+	reason: str | None = None,
+) -> tuple[list[Position], bool]:
+	"""Bring the history in step with the member's current organisation and title.
+
+	A changed organisation or title closes the open row and opens a new one from ``start`` (today when
+	``start`` is missing or not after the current row's start). Returns the history and whether it changed."""
+	history = list(positions)
+	current = current_position(history)
+	if not organisation or (current and (current.organisation, current.title) == (organisation, title)):
+		validate_positions(history)
+		return history, False
+	if start is None or (current is not None and start <= current.from_date):
+		start = today
+	return move_to(history, organisation, title, start, reason), True
+
+
 # --- membership dues ---------------------------------------------------------------------------
 
 

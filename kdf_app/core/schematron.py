@@ -5,6 +5,7 @@ matching rule of a pattern wins, as in the ISO skeleton) and run by SaxonC-HE (`
 
 import hashlib
 import tempfile
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +35,7 @@ def compile_schematron(sch_path: str | Path) -> bytes:
 	etree.SubElement(root, f"{{{XSL}}}output", method="xml", indent="no")
 	for child in schema:
 		if isinstance(child.tag, str) and etree.QName(child).namespace == XSL:
-			root.append(_copy(child))  # xsl:function and friends
+			root.append(deepcopy(child))  # xsl:function and friends
 	patterns = schema.findall(f"{{{SCH}}}pattern")
 	# schema- and pattern-level lets are global variables (as in the ISO skeleton)
 	for let in [*schema.findall(f"{{{SCH}}}let"), *(x for p in patterns for x in p.findall(f"{{{SCH}}}let"))]:
@@ -71,12 +72,6 @@ def compile_schematron(sch_path: str | Path) -> bytes:
 		rest = etree.SubElement(root, f"{{{XSL}}}template", match="@*|node()", mode=mode, priority="-2")
 		etree.SubElement(rest, f"{{{XSL}}}apply-templates", select="@*|node()", mode=mode)
 	return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-
-
-def _copy(element):
-	from copy import deepcopy
-
-	return deepcopy(element)
 
 
 class Validator:

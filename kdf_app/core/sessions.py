@@ -157,6 +157,18 @@ def session_status(status: str, seats: Seats) -> str:
 	return status
 
 
+def check_invoice_reference(
+	payer: str, receives_ehf: bool, reference: str | None, status: str | None
+) -> None:
+	"""An organisation that receives EHF needs the buyer's reference (ressursnummer) on every live registration."""
+	if receives_ehf and not (reference or "").strip() and status != CANCELLED_REG:
+		raise DomainError(
+			_("{0} receives EHF invoices: the invoice reference (ressursnummer) is required."),
+			payer,
+			field="invoice_reference",
+		)
+
+
 ALLOWED_TEXT_LENGTH = 2000
 
 

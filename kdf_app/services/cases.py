@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import getdate, now_datetime, today
 
 from kdf_app.core.cases import (
+	ANONYMISED_FIELDS,
 	CLOSED_STATUSES,
 	LOAD_STATUSES,
 	MentorCandidate,
@@ -128,13 +129,7 @@ def anonymise(case_name: str) -> None:
 	frappe.db.set_value(
 		"Mentoring Case",
 		case_name,
-		{
-			"member": None,
-			"mentor": None,
-			"request": None,
-			"closing_summary": None,
-			"anonymised_on": today(),
-		},
+		{**dict.fromkeys(ANONYMISED_FIELDS), "anonymised_on": today()},
 		update_modified=False,
 	)
 	frappe.db.delete("Case Meeting", {"parent": case_name, "parenttype": "Mentoring Case"})

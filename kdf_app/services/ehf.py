@@ -8,6 +8,7 @@ from frappe.utils import flt, getdate, now_datetime
 
 from kdf_app.core import ehf
 from kdf_app.core.i18n import DomainError
+from kdf_app.core.invoicing import vat_of_line
 from kdf_app.services.errors import render
 from kdf_app.services.settings import get_settings
 
@@ -30,15 +31,9 @@ def _company_address(company: str) -> str | None:
 	)
 
 
-def _vat(item, registered: bool) -> tuple[str, float]:
-	if item.get("kdf_vat_category"):
-		category = item.kdf_vat_category
-	elif not registered:
-		category = "O"
-	else:
-		category = "S" if any(flt(r) for r in json.loads(item.item_tax_rate or "{}").values()) else "E"
-	rates = [flt(r) for r in json.loads(item.item_tax_rate or "{}").values() if flt(r)]
-	return category, (rates[0] if category == "S" and rates else 0)
+def _vat(item, registered: bool):
+	rates = [ehf.money(r) for r in json.loads(item.item_tax_rate or "{}").values()]
+	return vat_of_line(item.get("kdf_vat_category"), registered, rates)
 
 
 def document_for(si) -> ehf.Document:

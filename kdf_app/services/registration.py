@@ -17,6 +17,7 @@ from kdf_app.core.sessions import (
 	WAITLISTED,
 	Seats,
 	SessionPrices,
+	check_invoice_reference,
 	check_open_for_registration,
 	clean_text,
 	money,
@@ -26,15 +27,10 @@ from kdf_app.core.sessions import (
 	session_status,
 	to_promote,
 )
+from kdf_app.permissions import is_secretariat
 from kdf_app.services.errors import throw
 
 SESSION = "Topplederprogram Session"
-SECRETARIAT = {"KDF Sekretariat", "System Manager", "Administrator"}
-
-
-def is_secretariat(user: str | None = None) -> bool:
-	user = user or frappe.session.user
-	return user == "Administrator" or bool(SECRETARIAT & set(frappe.get_roles(user)))
 
 
 def lock_session(name: str) -> dict:
@@ -85,7 +81,7 @@ def validate(doc) -> None:
 		and not is_secretariat()
 	):
 		frappe.throw(_("Only the secretariat can register after the deadline."), frappe.PermissionError)
-	member = frappe.db.get_value("Member", doc.member, ["organisation", "membership_status"], as_dict=True)
+	member = frappe.db.get_value("Member", doc.member, ["organisation"], as_dict=True)
 	if not member:
 		frappe.throw(_("Member {0} does not exist.").format(doc.member))
 	doc.paying_organisation = doc.paying_organisation or member.organisation
@@ -95,13 +91,12 @@ def validate(doc) -> None:
 		"Customer", doc.paying_organisation, ["kdf_send_ehf", "kdf_invoice_reference"], as_dict=True
 	)
 	doc.invoice_reference = doc.invoice_reference or payer.kdf_invoice_reference
-	if payer.kdf_send_ehf and not doc.invoice_reference and doc.status != CANCELLED_REG:
-		frappe.throw(
-			_("{0} receives EHF invoices: the invoice reference (ressursnummer) is required.").format(
-				doc.paying_organisation
-			),
-			title=_("Missing invoice reference"),
+	try:
+		check_invoice_reference(
+			doc.paying_organisation, payer.kdf_send_ehf, doc.invoice_reference, doc.status
 		)
+	except DomainError as e:
+		throw(e, title=_("Missing invoice reference"))
 	if doc.sales_invoice:
 		return  # invoiced: the price stays as billed
 	session = frappe.get_cached_doc(SESSION, doc.session)
@@ -111,7 +106,9 @@ def validate(doc) -> None:
 			doc.stay_package,
 			bool(doc.extra_night),
 			bool(doc.with_linked_session),
-			known_packages=frappe.get_all("Stay Package", pluck="name"),
+			known_packages=[doc.stay_package]
+			if doc.stay_package and frappe.db.exists("Stay Package", doc.stay_package)
+			else [],
 		)
 	except DomainError as e:
 		throw(e)

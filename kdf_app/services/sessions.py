@@ -6,12 +6,6 @@ from frappe.utils import get_datetime, now_datetime
 
 from kdf_app.core.sessions import FULL, LIVE, OPEN
 from kdf_app.services.members import member_for_user
-from kdf_app.services.registration import refresh_seats
-
-
-def seats_changed(session_name: str) -> None:
-	"""After the capacity changed: fill new seats from the waitlist and update counts and status."""
-	refresh_seats(session_name)
 
 
 def open_sessions() -> list[dict]:

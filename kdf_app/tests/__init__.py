@@ -2,8 +2,6 @@
 
 import frappe
 
-TEST_COMPANY = "KDF Test"
-
 
 def before_tests():
 	"""Complete ERPNext's setup if needed and make a Norwegian company for the tests."""

@@ -3,7 +3,7 @@ from frappe.model.document import Document
 from frappe.utils import getdate, today, validate_email_address
 
 from kdf_app.core.i18n import DomainError
-from kdf_app.core.members import Position, current_position, move_to, validate_positions
+from kdf_app.core.members import Position, current_position, reconcile
 from kdf_app.services.errors import throw
 
 
@@ -26,10 +26,7 @@ class Member(Document):
 		sync_contact(self)
 
 	def sync_positions(self):
-		"""Keep the position history in step with the current organisation and title.
-
-		A changed organisation or title closes the open row and opens a new one from
-		``position_start`` (or today); membership continues."""
+		"""Keep the position history in step with the current organisation and title (kdf_app.core)."""
 		history = [
 			Position(
 				r.organisation,
@@ -40,29 +37,25 @@ class Member(Document):
 			)
 			for r in self.positions
 		]
-		current = current_position(history)
-		if self.organisation and (
-			current is None or (current.organisation, current.title) != (self.organisation, self.title)
-		):
-			start = getdate(self.position_start) if self.position_start else getdate(today())
-			if current is not None and start <= current.from_date:
-				start = getdate(today())
-			history = move_to(history, self.organisation, self.title, start, self.leaving_reason or None)
+		start = getdate(self.position_start) if self.position_start else None
+		history, changed = reconcile(
+			history, self.organisation, self.title, start, getdate(today()), self.leaving_reason or None
+		)
+		if changed:
 			self.leaving_reason = None
-			self.set("positions", [])
-			for p in history:
-				self.append(
-					"positions",
+			self.set(
+				"positions",
+				[
 					{
 						"organisation": p.organisation,
 						"title": p.title,
 						"from_date": p.from_date,
 						"to_date": p.to_date,
 						"reason": p.reason,
-					},
-				)
-		else:
-			validate_positions(history)
+					}
+					for p in history
+				],
+			)
 		current = current_position(history)
 		self.position_start = current.from_date if current else self.position_start
 

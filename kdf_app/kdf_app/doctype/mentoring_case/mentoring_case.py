@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, today
 
-from kdf_app.core.cases import check_transition
+from kdf_app.core.cases import check_transition, status_dates
 from kdf_app.core.i18n import DomainError
 from kdf_app.permissions import is_case_manager
 from kdf_app.services import cases as service
@@ -26,10 +26,13 @@ class MentoringCase(Document):
 					)
 		if self.status in ("Tildelt", "Aktiv") and not self.mentor:
 			frappe.throw(_("Assign a mentor, adviser or lawyer first."))
-		if self.status == "Aktiv" and not self.start_date:
-			self.start_date = today()
-		if self.status in ("Avsluttet", "Avvist") and not self.end_date:
-			self.end_date = today()
+		start, end = status_dates(
+			self.status,
+			self.start_date and getdate(self.start_date),
+			self.end_date and getdate(self.end_date),
+			getdate(today()),
+		)
+		self.start_date, self.end_date = start, end
 		self.year = getdate(self.start_date or self.creation or today()).year
 
 	def on_update(self):

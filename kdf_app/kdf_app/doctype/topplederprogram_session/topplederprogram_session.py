@@ -5,6 +5,7 @@ from frappe.utils import get_datetime
 from frappe.website.website_generator import WebsiteGenerator
 
 from kdf_app.services import sessions as service
+from kdf_app.services.registration import refresh_seats
 
 
 class TopplederprogramSession(WebsiteGenerator):
@@ -32,7 +33,7 @@ class TopplederprogramSession(WebsiteGenerator):
 		super().on_update()
 		self.clear_cache()
 		if not self.is_new() and self.has_value_changed("capacity"):
-			service.seats_changed(self.name)
+			refresh_seats(self.name)  # new seats go to the waitlist, counts follow
 
 	def get_context(self, context):
 		service.web_context(self, context)

@@ -6,10 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt
 
-from kdf_app.core.members import TITLES
-
-# Every KDF title is a top manager; the list is explicit so a new non-manager title is not refunded by accident.
-MANAGER_TITLES = set(TITLES)
+from kdf_app.core.invoicing import ou_refundable
 
 
 def execute(filters=None):
@@ -48,47 +45,58 @@ def execute(filters=None):
 def rows(organisation: str | None, year: int) -> list[dict]:
 	from kdf_app.services.invoicing import session_dates
 
-	conditions = {"docstatus": 1, "kdf_session": ("is", "set")}
+	conditions = {"docstatus": 1, "kdf_session": ("is", "set"), "is_return": 0}
 	if organisation:
 		conditions["customer"] = organisation
 	if year:
 		conditions["posting_date"] = ("between", [f"{year}-01-01", f"{year}-12-31"])
-	invoices = frappe.get_all(
-		"Sales Invoice",
-		filters=conditions,
-		fields=["name", "customer", "posting_date", "kdf_session", "is_return", "return_against"],
-	)
-	credited = {i.return_against for i in invoices if i.is_return}
-	credited |= set(
+	invoices = {
+		i.name: i
+		for i in frappe.get_all(
+			"Sales Invoice", filters=conditions, fields=["name", "customer", "posting_date", "kdf_session"]
+		)
+	}
+	if not invoices:
+		return []
+	credited = set(
 		frappe.get_all(
 			"Sales Invoice",
-			{"docstatus": 1, "is_return": 1, "return_against": ("in", [i.name for i in invoices] or [""])},
+			{"docstatus": 1, "is_return": 1, "return_against": ("in", list(invoices))},
 			pluck="return_against",
 		)
 	)
+	items = frappe.get_all(
+		"Sales Invoice Item",
+		{"parent": ("in", list(invoices)), "kdf_line_kind": "fee"},
+		["parent", "kdf_member", "kdf_line_kind", "net_amount"],
+	)
+	members = {
+		m.name: m
+		for m in frappe.get_all(
+			"Member",
+			{"name": ("in", [i.kdf_member for i in items] or [""])},
+			["name", "member_name", "title"],
+		)
+	}
 	out = []
-	for inv in invoices:
-		if inv.is_return or inv.name in credited:
-			continue
+	for item in items:
+		inv = invoices[item.parent]
 		session = frappe.get_cached_doc("Topplederprogram Session", inv.kdf_session)
-		if not session.ou_approved:
-			continue
-		for item in frappe.get_all(
-			"Sales Invoice Item", {"parent": inv.name, "kdf_line_kind": "fee"}, ["kdf_member", "net_amount"]
+		member = members.get(item.kdf_member)
+		if not member or not ou_refundable(
+			session.ou_approved, member.title, item.kdf_line_kind, inv.name in credited
 		):
-			member = frappe.db.get_value("Member", item.kdf_member, ["member_name", "title"], as_dict=True)
-			if not member or member.title not in MANAGER_TITLES:
-				continue
-			out.append(
-				{
-					"organisation": inv.customer,
-					"invoice": inv.name,
-					"posting_date": inv.posting_date,
-					"session_title": session.session_title,
-					"session_dates": session_dates(session),
-					"participant": member.member_name,
-					"title": member.title,
-					"fee": flt(item.net_amount),
-				}
-			)
+			continue
+		out.append(
+			{
+				"organisation": inv.customer,
+				"invoice": inv.name,
+				"posting_date": inv.posting_date,
+				"session_title": session.session_title,
+				"session_dates": session_dates(session),
+				"participant": member.member_name,
+				"title": member.title,
+				"fee": flt(item.net_amount),
+			}
+		)
 	return sorted(out, key=lambda r: (r["organisation"], str(r["posting_date"]), r["invoice"]))
