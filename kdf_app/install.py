@@ -87,7 +87,7 @@ CUSTOM_FIELDS = {
 		{
 			"fieldname": "kdf_ehf_section",
 			"fieldtype": "Section Break",
-			"label": "EHF",
+			"label": "Delivery (EHF / E-mail)",
 			"insert_after": "terms",
 			"collapsible": 1,
 			"depends_on": "kdf_ehf_status",
@@ -95,7 +95,7 @@ CUSTOM_FIELDS = {
 		{
 			"fieldname": "kdf_ehf_status",
 			"fieldtype": "Select",
-			"label": "EHF Status",
+			"label": "Delivery Status",
 			"options": "\nKlar\nSendt\nFeilet",
 			"insert_after": "kdf_ehf_section",
 			"read_only": 1,
@@ -106,7 +106,7 @@ CUSTOM_FIELDS = {
 		{
 			"fieldname": "kdf_ehf_sent_on",
 			"fieldtype": "Datetime",
-			"label": "EHF Sent On",
+			"label": "Sent On",
 			"insert_after": "kdf_ehf_status",
 			"read_only": 1,
 			"allow_on_submit": 1,
@@ -115,7 +115,7 @@ CUSTOM_FIELDS = {
 		{
 			"fieldname": "kdf_ehf_message",
 			"fieldtype": "Small Text",
-			"label": "EHF Message",
+			"label": "Delivery Message",
 			"insert_after": "kdf_ehf_sent_on",
 			"read_only": 1,
 			"allow_on_submit": 1,

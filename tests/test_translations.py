@@ -1,5 +1,6 @@
 """Every user-facing message marked for translation has a Norwegian (bokmål) translation."""
 
+import ast
 import csv
 import json
 import re
@@ -30,6 +31,14 @@ def messages():
 					found.setdefault(f[key], path.name)
 		for link in doc.get("links", []) + doc.get("shortcuts", []):
 			found.setdefault(link["label"], path.name)
+	# labels of the custom fields kdf_app adds to ERPNext's doctypes (dict literals in install.py)
+	for node in ast.walk(ast.parse((APP / "install.py").read_text(encoding="utf-8"))):
+		if isinstance(node, ast.Dict):
+			for key, value in zip(node.keys, node.values, strict=True):
+				if getattr(key, "value", None) in ("label", "description") and isinstance(
+					value, ast.Constant
+				):
+					found.setdefault(value.value, "install.py")
 	return found
 
 

@@ -11,10 +11,14 @@ def on_submit(doc, method=None):
 
 @frappe.whitelist(methods=["POST"])
 def resend_ehf(invoice: str) -> str:
-	"""Build the EHF again (e.g. after fixing the customer's org number) and queue it for sending."""
+	"""Send the invoice again after the cause is fixed (e.g. the customer's org number or e-mail address):
+	EHF customers get the EHF rebuilt and queued, the others get the PDF e-mailed now."""
 	si = frappe.get_doc("Sales Invoice", invoice)
 	si.check_permission("write")
 	if si.docstatus != 1:
 		frappe.throw(frappe._("Only submitted invoices can be sent."))
-	ehf.prepare(si)
+	if frappe.db.get_value("Customer", si.customer, "kdf_send_ehf"):
+		ehf.prepare(si)
+	else:
+		ehf.email_pdf(si.name)
 	return frappe.db.get_value("Sales Invoice", invoice, "kdf_ehf_status")

@@ -182,24 +182,48 @@ def send(invoice: str) -> str:
 	return SENDT
 
 
-def email_pdf(invoice: str) -> None:
-	"""Customers without EHF get the invoice as a PDF (Norwegian print format) by e-mail."""
+def email_pdf(invoice: str) -> str:
+	"""Customers without EHF get the invoice as a PDF (Norwegian print format) by e-mail.
+
+	The outcome is recorded on the invoice (Sendt / Feilet with the reason), so the secretariat sees an
+	invoice that never went out and can send it again once the cause is fixed.
+	"""
 	si = frappe.get_doc("Sales Invoice", invoice)
 	recipient = si.contact_email or frappe.db.get_value(
 		"Member", {"organisation": si.customer, "membership_status": "Aktiv"}, "email"
 	)
 	if not recipient:
-		frappe.log_error(
-			title=f"Invoice {invoice}: no e-mail address",
-			reference_doctype="Sales Invoice",
-			reference_name=invoice,
+		return _email_failed(
+			invoice,
+			_(
+				"No e-mail address: set a contact with e-mail on the invoice, or register an active member at {0}."
+			).format(si.customer),
 		)
-		return
+	try:
+		pdf = frappe.attach_print("Sales Invoice", si.name, print_format="KDF Faktura", lang="no")
+	except Exception as e:
+		# logged with the traceback (wkhtmltopdf fetches the print CSS from the site's host_name)
+		return _email_failed(
+			invoice, _("The PDF could not be made: {0}").format(str(e).strip()[-500:]), traceback=True
+		)
 	frappe.sendmail(
 		recipients=[recipient],
 		subject=f"Faktura {si.name} fra {si.company}",
 		message=f"<p>Vedlagt følger faktura {si.name}.</p><p>Med vennlig hilsen<br>{si.company}</p>",
-		attachments=[frappe.attach_print("Sales Invoice", si.name, print_format="KDF Faktura", lang="no")],
+		attachments=[pdf],
 		reference_doctype="Sales Invoice",
 		reference_name=si.name,
 	)
+	set_status(invoice, SENDT, _("E-mailed to {0}").format(recipient))
+	return SENDT
+
+
+def _email_failed(invoice: str, message: str, traceback: bool = False) -> str:
+	set_status(invoice, FEILET, message)
+	frappe.log_error(
+		title=f"Invoice {invoice} not e-mailed",
+		message=None if traceback else message,
+		reference_doctype="Sales Invoice",
+		reference_name=invoice,
+	)
+	return FEILET

@@ -1,8 +1,11 @@
 """Session invoices, EHF documents, credit notes and sending, on a real ERPNext site."""
 
 import json
+import socket
 import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, HTTPServer, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from unittest.mock import patch
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
@@ -211,17 +214,56 @@ class TestSending(InvoicingCase):
 			server.shutdown()
 
 
+class _Assets(SimpleHTTPRequestHandler):
+	"""Serves the bench's sites/ folder, as nginx does in production: wkhtmltopdf fetches the print CSS
+	from the site's host_name, so a PDF needs the site's assets reachable over HTTP."""
+
+	def __init__(self, *args, **kwargs):
+		super().__init__(*args, directory=frappe.utils.get_bench_path() + "/sites", **kwargs)
+
+	def log_message(self, *args):
+		pass
+
+
+@contextmanager
+def site_served(reachable: bool = True):
+	if reachable:
+		server = ThreadingHTTPServer(("127.0.0.1", 0), _Assets)
+		threading.Thread(target=server.serve_forever, daemon=True).start()
+		port = server.server_port
+	else:  # a port nobody listens on: the connection is refused
+		with socket.socket() as s:
+			s.bind(("127.0.0.1", 0))
+			port = s.getsockname()[1]
+	try:
+		with patch.dict(frappe.local.conf, {"host_name": f"http://127.0.0.1:{port}"}):
+			yield
+	finally:
+		if reachable:
+			server.shutdown()
+			server.server_close()
+
+
 class TestEmailedInvoices(InvoicingCase):
-	def test_customers_without_ehf_get_a_pdf_by_email(self):
+	def setUp(self):
+		super().setUp()
 		frappe.db.set_value("Customer", self.org, "kdf_send_ehf", 0)
+
+	def emails(self, invoice):
+		return frappe.get_all(
+			"Email Queue",
+			{"reference_doctype": "Sales Invoice", "reference_name": invoice},
+			["name", "message"],
+		)
+
+	def test_customers_without_ehf_get_a_pdf_by_email(self):
 		(name,) = create_session_invoices(self.session.name)
 		self.assertFalse(frappe.db.get_value("Sales Invoice", name, "kdf_ehf_status"))
-		ehf.email_pdf(name)
+		with site_served():
+			self.assertEqual(ehf.email_pdf(name), "Sendt")
 		import email as email_lib
 
-		queued = frappe.get_all(
-			"Email Queue", {"reference_doctype": "Sales Invoice", "reference_name": name}, ["name", "message"]
-		)
+		queued = self.emails(name)
 		self.assertEqual(len(queued), 1)
 		pdfs = [
 			p
@@ -232,6 +274,37 @@ class TestEmailedInvoices(InvoicingCase):
 		self.assertTrue(pdfs[0].get_payload(decode=True).startswith(b"%PDF"))
 		recipients = frappe.get_all("Email Queue Recipient", {"parent": queued[0].name}, pluck="recipient")
 		self.assertEqual(recipients, [self.kari.email])
+		status, sent_on, message = frappe.db.get_value(
+			"Sales Invoice", name, ["kdf_ehf_status", "kdf_ehf_sent_on", "kdf_ehf_message"]
+		)
+		self.assertEqual(status, "Sendt")
+		self.assertTrue(sent_on)
+		self.assertIn(self.kari.email, message)
 		html = frappe.get_print("Sales Invoice", name, print_format="KDF Faktura")
 		self.assertIn("Deltakeravgiften er forhåndsgodkjent for OU-midler", html)
 		self.assertIn("86011117947", html)
+
+	def test_a_pdf_that_cannot_be_made_is_recorded_and_can_be_resent(self):
+		from kdf_app.custom.sales_invoice import resend_ehf
+
+		(name,) = create_session_invoices(self.session.name)
+		with site_served(reachable=False):
+			self.assertEqual(ehf.email_pdf(name), "Feilet")
+		self.assertEqual(self.emails(name), [])
+		status, message = frappe.db.get_value("Sales Invoice", name, ["kdf_ehf_status", "kdf_ehf_message"])
+		self.assertEqual(status, "Feilet")
+		self.assertIn("PDF", message)
+		self.assertEqual(frappe.db.get_value("Sales Invoice", name, "docstatus"), 1)
+		self.assertTrue(frappe.db.exists("Error Log", {"reference_name": name}))
+		# the cause is fixed (the site is reachable again): the secretariat sends it again
+		with site_served():
+			self.assertEqual(resend_ehf(name), "Sendt")
+		self.assertEqual(len(self.emails(name)), 1)
+
+	def test_no_address_is_recorded_and_nothing_is_sent(self):
+		frappe.db.set_value("Member", self.kari.name, "membership_status", "Utmeldt")
+		(name,) = create_session_invoices(self.session.name)
+		with site_served():
+			self.assertEqual(ehf.email_pdf(name), "Feilet")
+		self.assertEqual(self.emails(name), [])
+		self.assertIn(self.org, frappe.db.get_value("Sales Invoice", name, "kdf_ehf_message"))

@@ -4,13 +4,13 @@ frappe.ui.form.on("Sales Invoice", {
 		frm.add_custom_button(__("Resend"), () =>
 			frappe.call({ method: "kdf_app.custom.sales_invoice.resend_ehf", args: { invoice: frm.doc.name } })
 				.then(() => frm.reload_doc())
-		, __("EHF"));
-		frm.add_custom_button(__("Download"), () => {
+		, __("Delivery"));
+		frm.add_custom_button(__("Download EHF"), () => {
 			frappe.db.get_value("File", { attached_to_doctype: "Sales Invoice", attached_to_name: frm.doc.name,
 				file_name: frm.doc.name + ".xml" }, "file_url").then((r) => {
 				if (r.message && r.message.file_url) window.open(r.message.file_url);
 				else frappe.msgprint(__("No EHF file is attached."));
 			});
-		}, __("EHF"));
+		}, __("Delivery"));
 	},
 });
