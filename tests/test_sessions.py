@@ -5,13 +5,16 @@ import pytest
 
 from kdf_app.core.i18n import DomainError
 from kdf_app.core.sessions import (
+	CANCELLED,
 	CONFIRMED,
 	FULL,
 	OPEN,
 	WAITLISTED,
 	Seats,
 	SessionPrices,
+	check_capacity,
 	check_open_for_registration,
+	check_status_change,
 	clean_text,
 	place,
 	price_registration,
@@ -126,3 +129,27 @@ def test_ehf_payers_need_an_invoice_reference():
 	check_invoice_reference("Bergen kommune", True, None, "Avmeldt")  # a cancelled one is not invoiced
 	with pytest.raises(DomainError, match="ressursnummer"):
 		check_invoice_reference("Bergen kommune", True, "  ", "Venteliste")
+
+
+def test_capacity_may_grow_but_not_drop_below_the_confirmed_seats():
+	check_capacity(35, 35)
+	check_capacity(40, 35)
+	with pytest.raises(DomainError) as e:
+		check_capacity(30, 35)
+	assert e.value.field == "capacity"
+	assert "35" in str(e.value) and "30" in str(e.value)
+	for bad in (0, None, -1):
+		with pytest.raises(DomainError):
+			check_capacity(bad, 0)
+
+
+def test_cancelling_a_session_needs_a_reason_and_is_final():
+	check_status_change(OPEN, FULL, None)
+	check_status_change(OPEN, CANCELLED, "Hotellet er stengt")
+	check_status_change(CANCELLED, CANCELLED, None)  # saving a cancelled session again
+	with pytest.raises(DomainError) as e:
+		check_status_change(OPEN, CANCELLED, "  ")
+	assert e.value.field == "cancellation_reason"
+	with pytest.raises(DomainError) as e:
+		check_status_change(CANCELLED, OPEN, "oops")
+	assert e.value.field == "status"

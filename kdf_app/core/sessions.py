@@ -157,6 +157,39 @@ def session_status(status: str, seats: Seats) -> str:
 	return status
 
 
+def check_capacity(capacity: int | None, confirmed: int) -> None:
+	"""Capacity may grow at any time (the waitlist moves up); it may not drop below the confirmed seats."""
+	if (capacity or 0) <= 0:
+		raise DomainError(_("Capacity must be at least 1."), field="capacity")
+	if capacity < confirmed:
+		raise DomainError(
+			_(
+				"{0} participants already have a seat, so the capacity cannot be {1}. Cancel registrations "
+				"first, or keep the capacity at {0} or more."
+			),
+			confirmed,
+			capacity,
+			field="capacity",
+		)
+
+
+def check_status_change(old: str | None, new: str, reason: str | None) -> None:
+	"""Cancelling a session needs a reason (it goes to the participants) and cannot be undone."""
+	if old == CANCELLED and new != CANCELLED:
+		raise DomainError(
+			_(
+				"A cancelled session cannot be reopened: its registrations were cancelled and the participants "
+				"told. Create a new session instead."
+			),
+			field="status",
+		)
+	if new == CANCELLED and old != CANCELLED and not (reason or "").strip():
+		raise DomainError(
+			_("Give a reason for cancelling the session; it is sent to everyone registered."),
+			field="cancellation_reason",
+		)
+
+
 def check_invoice_reference(
 	payer: str, receives_ehf: bool, reference: str | None, status: str | None
 ) -> None:

@@ -178,6 +178,36 @@ def cancel(name: str) -> list[str]:
 	return refresh_seats(doc.session)
 
 
+def cancel_for_session(session) -> list[str]:
+	"""The session is cancelled (Avlyst): every confirmed or waitlisted registration is cancelled, credited if
+	it was already invoiced, and the member is told why. Returns the cancelled registrations."""
+	lock_session(session.name)
+	names = frappe.get_all(
+		"Registration",
+		filters={"session": session.name, "status": ("in", [CONFIRMED, WAITLISTED])},
+		pluck="name",
+		order_by="registered_on asc",
+	)
+	for name in names:
+		doc = frappe.get_doc("Registration", name)
+		if doc.sales_invoice:
+			from kdf_app.services.invoicing import credit_registration
+
+			credit_registration(doc)
+		doc.status = CANCELLED_REG
+		doc.waitlist_position = 0
+		doc.cancelled_on = now_datetime()
+		doc.flags.ignore_permissions = True
+		doc.save()
+		notify(doc, "kdf-session-cancelled", session=session)
+	update_counts(session.name)
+	if names:
+		frappe.msgprint(
+			_("{0} registrations were cancelled and the participants told.").format(len(names)), alert=True
+		)
+	return names
+
+
 def refresh_seats(session_name: str) -> list[str]:
 	"""Promote from the waitlist into free seats, renumber the waitlist and update the session's counts."""
 	session = lock_session(session_name)
@@ -229,14 +259,14 @@ def set_attendance(name: str, attended: bool) -> None:
 # --- e-mail --------------------------------------------------------------------------------------
 
 
-def notify(doc, template: str) -> None:
+def notify(doc, template: str, session=None) -> None:
 	"""Queue a Norwegian e-mail from an Email Template to the member (sent by the e-mail queue)."""
 	from kdf_app.services.mail import send_template
 
 	if doc.flags.kdf_no_email:
 		return
 	member = frappe.db.get_value("Member", doc.member, ["email", "member_name"], as_dict=True)
-	session = frappe.get_cached_doc(SESSION, doc.session)
+	session = session or frappe.get_cached_doc(SESSION, doc.session)
 	send_template(
 		template,
 		[member.email],

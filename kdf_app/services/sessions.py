@@ -4,8 +4,26 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
-from kdf_app.core.sessions import FULL, LIVE, OPEN
+from kdf_app.core.i18n import DomainError
+from kdf_app.core.sessions import FULL, LIVE, OPEN, check_capacity, check_status_change
+from kdf_app.services.errors import throw
 from kdf_app.services.members import member_for_user
+
+
+def check_capacity_and_status(doc) -> None:
+	"""The session's own rules on save: capacity against the seats taken, and cancelling (kdf_app.core)."""
+	from kdf_app.services.registration import lock_session, seats
+
+	before = doc.get_doc_before_save()
+	confirmed = 0
+	if before and doc.has_value_changed("capacity"):
+		lock_session(doc.name)  # no registration may take a seat between counting and saving
+		confirmed = seats(doc.name, doc.capacity).confirmed
+	try:
+		check_capacity(doc.capacity, confirmed)
+		check_status_change(before.status if before else None, doc.status, doc.cancellation_reason)
+	except DomainError as e:
+		throw(e, title=_("Check the session"))
 
 
 def open_sessions() -> list[dict]:

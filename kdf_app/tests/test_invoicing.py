@@ -130,6 +130,17 @@ class TestSessionInvoices(InvoicingCase):
 		self.assertIn(f"<cbc:ID>{name}</cbc:ID>".encode(), xml)
 		self.assertEqual(official_fatal(xml), [])
 
+	def test_cancelling_an_invoiced_session_credits_every_invoice(self):
+		(name,) = create_session_invoices(self.session.name)
+		self.session.reload()
+		self.session.status = "Avlyst"
+		self.session.cancellation_reason = "For få påmeldte."
+		self.session.save()
+		credit = frappe.get_doc("Sales Invoice", {"return_against": name, "docstatus": 1})
+		self.assertEqual(flt(credit.grand_total), -11900)
+		self.assertEqual(frappe.db.get_value("Registration", self.reg.name, "status"), "Avmeldt")
+		self.assertEqual(official_fatal(attached_xml(credit.name)), [])
+
 	def test_broken_customer_gives_failed_status_not_a_lost_invoice(self):
 		frappe.db.set_value("Customer", self.org, "kdf_org_number", "123")  # bypassing validation on purpose
 		(name,) = create_session_invoices(self.session.name)

@@ -112,6 +112,56 @@ class TestCapacityAndWaitlist(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("Topplederprogram Session", session.name, "status"), "Full")
 		self.assertEqual(first.status, "Bekreftet")
 
+	def test_capacity_cannot_drop_below_the_seats_taken(self):
+		session = make_session(capacity=3)
+		for _ in range(2):
+			register(session, make_member())
+		session.reload()
+		session.capacity = 1
+		with self.assertRaisesRegex(frappe.ValidationError, "2 participants already have a seat"):
+			session.save()
+		session.reload()
+		self.assertEqual(session.capacity, 3)
+		session.capacity = 2
+		session.save()
+		self.assertEqual(frappe.db.get_value("Topplederprogram Session", session.name, "status"), "Full")
+
+	def test_a_cancelled_session_cancels_its_registrations_and_tells_everyone(self):
+		session = make_session(capacity=1)
+		seated, waiting = register(session, make_member()), register(session, make_member())
+		other = register(make_session(), make_member())  # another session is untouched
+		session.reload()
+		session.status = "Avlyst"
+		with self.assertRaisesRegex(frappe.ValidationError, "reason"):
+			session.save()
+		session.reload()
+		session.status = "Avlyst"
+		session.cancellation_reason = "Hotellet er stengt etter vannlekkasje."
+		session.save()
+		for reg in (seated, waiting):
+			self.assertEqual(
+				frappe.db.get_value("Registration", reg.name, ["status", "waitlist_position"]), ("Avmeldt", 0)
+			)
+			self.assertTrue(frappe.db.get_value("Registration", reg.name, "cancelled_on"))
+			self.assertTrue(queued(reg.name, "Hotellet er stengt etter vannlekkasje."))
+		self.assertFalse(
+			queued(waiting.name, "Du har fått plass")
+		)  # nobody is promoted into a cancelled session
+		self.assertEqual(frappe.db.get_value("Registration", other.name, "status"), "Bekreftet")
+		session.reload()
+		self.assertEqual((session.status, session.confirmed_count, session.waitlist_count), ("Avlyst", 0, 0))
+		with self.assertRaisesRegex(frappe.ValidationError, "cancelled"):
+			register(session, make_member())
+		from frappe.website.serve import get_response_content
+
+		page = get_response_content(session.route)
+		self.assertIn("kdf-cancelled", page)
+		self.assertIn("vannlekkasje", page)
+		self.assertNotIn(session.session_title, get_response_content("topplederprogram"))
+		session.status = "Åpen for påmelding"
+		with self.assertRaisesRegex(frappe.ValidationError, "cannot be reopened"):
+			session.save()
+
 	def test_attendance(self):
 		session = make_session()
 		reg = register(session, make_member())

@@ -1,4 +1,13 @@
 frappe.ui.form.on("Topplederprogram Session", {
+	status(frm) {
+		if (frm.is_new() || frm.doc.status !== "Avlyst") return;
+		const live = (frm.doc.confirmed_count || 0) + (frm.doc.waitlist_count || 0);
+		frappe.msgprint({
+			title: __("Cancel the session?"),
+			indicator: "red",
+			message: __("When you save, all {0} confirmed and waitlisted registrations are cancelled and each participant gets an e-mail with your reason. This cannot be undone.", [live]),
+		});
+	},
 	refresh(frm) {
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("Registrations"), () =>

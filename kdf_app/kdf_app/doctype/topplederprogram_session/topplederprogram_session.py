@@ -4,8 +4,8 @@ from frappe.model.naming import make_autoname
 from frappe.utils import get_datetime
 from frappe.website.website_generator import WebsiteGenerator
 
+from kdf_app.services import registration
 from kdf_app.services import sessions as service
-from kdf_app.services.registration import refresh_seats
 
 
 class TopplederprogramSession(WebsiteGenerator):
@@ -20,8 +20,7 @@ class TopplederprogramSession(WebsiteGenerator):
 			frappe.throw(
 				_("The registration deadline must be before the session starts."), title=_("Check the dates")
 			)
-		if (self.capacity or 0) <= 0:
-			frappe.throw(_("Capacity must be at least 1."))
+		service.check_capacity_and_status(self)
 		if self.linked_session == self.name:
 			frappe.throw(_("A session cannot be linked to itself."))
 		packages = [r.stay_package for r in self.stay_packages]
@@ -32,8 +31,12 @@ class TopplederprogramSession(WebsiteGenerator):
 	def on_update(self):
 		super().on_update()
 		self.clear_cache()
-		if not self.is_new() and self.has_value_changed("capacity"):
-			refresh_seats(self.name)  # new seats go to the waitlist, counts follow
+		if self.is_new():
+			return
+		if self.status == "Avlyst" and self.has_value_changed("status"):
+			registration.cancel_for_session(self)  # everyone registered is cancelled and told
+		elif self.has_value_changed("capacity"):
+			registration.refresh_seats(self.name)  # new seats go to the waitlist, counts follow
 
 	def get_context(self, context):
 		service.web_context(self, context)
