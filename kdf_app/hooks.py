@@ -48,12 +48,14 @@ permission_query_conditions = {
 	"Member": "kdf_app.permissions.member_query",
 	"Registration": "kdf_app.permissions.registration_query",
 	"Mentoring Case": "kdf_app.permissions.case_query",
+	"Mentor": "kdf_app.permissions.mentor_query",
 	"Case Read Log": "kdf_app.permissions.case_log_query",
 }
 has_permission = {
 	"Member": "kdf_app.permissions.member_has_permission",
 	"Registration": "kdf_app.permissions.registration_has_permission",
 	"Mentoring Case": "kdf_app.permissions.case_has_permission",
+	"Mentor": "kdf_app.permissions.mentor_has_permission",
 }
 
 # Portal ------------------------------------------------------------------------------------------

@@ -98,5 +98,20 @@ def case_has_permission(doc, ptype: str | None = None, user: str | None = None) 
 	return allowed
 
 
+def mentor_query(user: str | None = None) -> str:
+	"""The mentor pool is the case managers' business; a mentor sees only their own entry."""
+	user = user or frappe.session.user
+	if is_case_manager(user):
+		return ""
+	return f"`tabMentor`.`user` = {frappe.db.escape(user)}"
+
+
+def mentor_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if is_case_manager(user):
+		return None
+	return bool(doc.user) and doc.user == user
+
+
 def case_log_query(user: str | None = None) -> str:
 	return "" if is_case_manager(user) else "1 = 0"

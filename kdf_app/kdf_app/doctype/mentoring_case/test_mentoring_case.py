@@ -140,6 +140,32 @@ class TestCaseAccess(FrappeTestCase):
 			got = self.paths(user)
 			self.assertEqual(got, {k: allowed for k in got}, user)
 
+	def test_the_mentor_pool_is_for_case_managers_a_mentor_sees_only_themself(self):
+		from frappe.api.v1 import read_doc
+
+		for user, visible in (
+			(self.manager, {self.mentor, self.other_mentor}),
+			(self.mentor_user, {self.mentor}),
+			(self.other_mentor_user, {self.other_mentor}),
+			(self.secretary, set()),
+			(self.owner, set()),
+		):
+			frappe.set_user(user)
+			try:
+				listed = set(frappe.get_list("Mentor", pluck="name", limit_page_length=0))
+			except frappe.PermissionError:
+				listed = set()
+			self.assertEqual(listed & {self.mentor, self.other_mentor}, visible, user)
+			for name in (self.mentor, self.other_mentor):
+				try:
+					read_doc("Mentor", name)
+					got = True
+				except frappe.PermissionError:
+					got = False
+				finally:
+					frappe.clear_last_message()
+				self.assertEqual(got, name in visible, (user, name))
+
 	def test_member_sees_own_status_without_internal_notes(self):
 		from kdf_app.api.cases import my_cases
 
