@@ -3,7 +3,9 @@ import pytest
 from kdf_app.core.i18n import DomainError
 from kdf_app.core.numbers import (
 	compact_org_number,
+	is_valid_kid,
 	is_valid_org_number,
+	kid,
 	peppol_id,
 	validate_account_number,
 	validate_area_number,
@@ -78,3 +80,16 @@ def test_account_numbers():
 		validate_account_number("86011117948")
 	with pytest.raises(DomainError):
 		validate_account_number("")
+
+
+def test_kid_is_the_invoice_digits_with_a_luhn_check_digit():
+	# 79927398713 is the textbook Luhn example
+	assert kid("7992739871") == "79927398713"
+	assert kid("ACC-SINV-2026-00012") == "2026000121"
+	assert is_valid_kid(kid("ACC-SINV-2026-00012"))
+	assert not is_valid_kid("2026000125")  # one digit wrong
+	assert not is_valid_kid("1")
+	long = kid("SINV-" + "1234567890" * 3)
+	assert len(long) == 25 and is_valid_kid(long)
+	with pytest.raises(DomainError):
+		kid("SINV-ABC")

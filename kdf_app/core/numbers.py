@@ -2,6 +2,7 @@
 
 import re
 
+from stdnum import luhn
 from stdnum.exceptions import ValidationError
 from stdnum.no import kontonr, orgnr
 
@@ -88,3 +89,21 @@ def validate_account_number(value: str | None) -> str:
 		raise DomainError(
 			_("Bank account number {0} is not a valid Norwegian account number."), value, field="bank_account"
 		) from None
+
+
+KID_MAX_LENGTH = 25
+
+
+def kid(reference: str) -> str:
+	"""A KID (the payment reference Norwegian banks match payments on) from the digits of an invoice
+	number, with a MOD10 (Luhn) check digit: "ACC-SINV-2026-00012" -> "2026000121". At most 25 digits,
+	so only the last 24 digits of a longer reference are used."""
+	digits = "".join(ch for ch in str(reference or "") if ch.isdigit())[-(KID_MAX_LENGTH - 1) :]
+	if not digits:
+		raise DomainError(_("A KID cannot be made from {0}: it has no digits."), reference, field="kid")
+	return digits + luhn.calc_check_digit(digits)
+
+
+def is_valid_kid(value: str | None) -> bool:
+	text = str(value or "")
+	return text.isdigit() and 2 <= len(text) <= KID_MAX_LENGTH and luhn.is_valid(text)

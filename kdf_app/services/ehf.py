@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, now_datetime
 
-from kdf_app.core import ehf
+from kdf_app.core import ehf, numbers
 from kdf_app.core.i18n import DomainError
 from kdf_app.core.invoicing import vat_of_line
 from kdf_app.services.errors import render
@@ -92,11 +92,8 @@ def document_for(si) -> ehf.Document:
 
 
 def kid(invoice_name: str) -> str:
-	"""A KID from the digits of the invoice name with a MOD10 (Luhn) check digit."""
-	from stdnum import luhn
-
-	digits = "".join(ch for ch in invoice_name if ch.isdigit()) or "0"
-	return digits + luhn.calc_check_digit(digits)
+	"""The KID for an invoice (jinja method for the print format): kdf_app.core.numbers.kid."""
+	return numbers.kid(invoice_name)
 
 
 def build_xml(si) -> bytes:

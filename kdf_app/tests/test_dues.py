@@ -42,6 +42,19 @@ class TestDuesBatch(FrappeTestCase):
 		frappe.get_doc("Sales Invoice", name).cancel()
 		self.assertEqual(len(create_dues_invoices(YEAR + 1)), 1)
 
+	def test_dues_to_an_ehf_customer_carry_a_valid_ehf(self):
+		from kdf_app.tests.test_invoicing import attached_xml, official_fatal
+
+		use_test_settings(membership_fee=2500, org_number="958935420", bank_account="86011117947", use_kid=1)
+		org = make_org(kdf_send_ehf=1, kdf_invoice_reference="RES-DUES")
+		make_member(org)
+		(name,) = create_dues_invoices(YEAR + 2, submit=True)
+		self.assertEqual(frappe.db.get_value("Sales Invoice", name, "kdf_ehf_status"), "Klar")
+		xml = attached_xml(name)
+		self.assertIn(b"RES-DUES", xml)
+		self.assertIn(f"Medlemskontingent {YEAR + 2}".encode(), xml)
+		self.assertEqual(official_fatal(xml), [])
+
 	def test_missing_settings_are_named(self):
 		use_test_settings(membership_fee=0)
 		self.assertRaisesRegex(frappe.ValidationError, "Annual Dues per Member", create_dues_invoices, YEAR)

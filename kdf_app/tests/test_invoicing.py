@@ -141,6 +141,51 @@ class TestSessionInvoices(InvoicingCase):
 		self.assertEqual(frappe.db.get_value("Registration", self.reg.name, "status"), "Avmeldt")
 		self.assertEqual(official_fatal(attached_xml(credit.name)), [])
 
+	def test_payment_terms_template_and_kid_reach_the_invoice_and_the_ehf(self):
+		from lxml import etree
+
+		from kdf_app.core.numbers import is_valid_kid, kid
+
+		term = "KDF test 14 dager"
+		if not frappe.db.exists("Payment Term", term):
+			frappe.get_doc(
+				{
+					"doctype": "Payment Term",
+					"payment_term_name": term,
+					"invoice_portion": 100,
+					"due_date_based_on": "Day(s) after invoice date",
+					"credit_days": 14,
+				}
+			).insert(ignore_permissions=True)
+		template = frappe.get_doc(
+			{
+				"doctype": "Payment Terms Template",
+				"template_name": f"KDF test {frappe.generate_hash(length=5)}",
+				"terms": [
+					{
+						"payment_term": term,
+						"invoice_portion": 100,
+						"due_date_based_on": "Day(s) after invoice date",
+						"credit_days": 14,
+					}
+				],
+			}
+		).insert(ignore_permissions=True)
+		use_test_settings(payment_terms_template=template.name, use_kid=1)
+		(name,) = create_session_invoices(self.session.name)
+		si = frappe.get_doc("Sales Invoice", name)
+		self.assertEqual(si.payment_terms_template, template.name)
+		self.assertEqual(str(si.due_date), str(frappe.utils.add_days(si.posting_date, 14)))
+		root = etree.fromstring(attached_xml(name))
+		ns = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
+		self.assertEqual(root.findtext("cbc:DueDate", namespaces=ns), str(si.due_date))
+		payment_id = root.findtext(".//cbc:PaymentID", namespaces=ns)
+		self.assertEqual(payment_id, kid(name))
+		self.assertTrue(is_valid_kid(payment_id))
+		self.assertEqual(official_fatal(attached_xml(name)), [])
+		html = frappe.get_print("Sales Invoice", name, print_format="KDF Faktura")
+		self.assertIn(f"KID {payment_id}", html)
+
 	def test_broken_customer_gives_failed_status_not_a_lost_invoice(self):
 		frappe.db.set_value("Customer", self.org, "kdf_org_number", "123")  # bypassing validation on purpose
 		(name,) = create_session_invoices(self.session.name)
