@@ -333,6 +333,8 @@ def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
 	message = page.inner_text("#kdf-register-result")
 	if result.get("status") != "Bekreftet":
 		raise Failed(f"expected status Bekreftet, API answered {result}")
+	if result.get("total_display") not in message:
+		raise Failed(f"the success message {message!r} does not show the total as the pages do")
 	step(
 		f"registered {result['name']}: {result['status']}, total {result['total']}; page says {message.strip()!r}"
 	)
@@ -357,6 +359,8 @@ def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
 	except PlaywrightTimeout:
 		raise Failed("clicking the cancel button showed no confirm dialog") from None
 	primary = dialog.locator(".modal-footer .btn-primary:visible")
+	if primary.first.inner_text().strip() != "Ja":  # the member's portal language is Norwegian
+		raise Failed(f"the confirm button says {primary.first.inner_text().strip()!r}, not 'Ja'")
 	step(
 		f"confirm dialog: {dialog.locator('.modal-body').inner_text().strip()!r}, "
 		f"primary button {primary.first.inner_text().strip()!r}"

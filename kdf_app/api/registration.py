@@ -25,7 +25,8 @@ def register(
 	invoice_reference: str | None = None,
 	dietary_needs: str | None = None,
 ) -> dict:
-	"""Register the logged-in member. Returns name, status (Bekreftet/Venteliste), waitlist position, total."""
+	"""Register the logged-in member. Returns name, status (Bekreftet/Venteliste), waitlist position, total
+	(and total_display, the total formatted as on the portal pages)."""
 	member = _current_member()
 	if not frappe.db.get_value("Topplederprogram Session", {"name": session, "published": 1}):
 		frappe.throw(_("Session {0} does not exist.").format(session), frappe.DoesNotExistError)
@@ -59,6 +60,8 @@ def register(
 		"status": doc.status,
 		"waitlist_position": doc.waitlist_position or None,
 		"total": float(doc.total),
+		# formatted as the portal pages format money
+		"total_display": frappe.format_value(doc.total, {"fieldtype": "Currency"}),
 	}
 
 

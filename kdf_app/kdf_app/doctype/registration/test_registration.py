@@ -259,6 +259,8 @@ class TestPortalApi(FrappeTestCase):
 			dietary_needs="Vegetar",
 		)
 		self.assertEqual((out["status"], out["waitlist_position"], out["total"]), ("Venteliste", 1, 12200.0))
+		self.assertEqual(out["total_display"], frappe.format_value(12200, {"fieldtype": "Currency"}))
+		self.assertIn("12", out["total_display"])
 		self.assertEqual([r.name for r in my_registrations()], [out["name"]])
 		self.assertEqual(cancel(out["name"])["status"], "Avmeldt")
 
