@@ -5,9 +5,11 @@ import json
 
 import frappe
 
+from kdf_app.core.demo import fictitious_members
+from kdf_app.core.organisations import parse_rows
 from kdf_app.core.shared import fixtures_dir
 from kdf_app.install import setup_defaults
-from kdf_app.services.organisations import import_organisations
+from kdf_app.services.organisations import default_csv_path, import_organisations, read_csv
 
 
 def load() -> dict:
@@ -35,11 +37,32 @@ def _org_index() -> dict:
 	}
 
 
+MEMBER_SHARE = 0.94  # of the organisations, as in KDF (seed 001)
+
+
 def load_members() -> int:
+	"""The ~40 hand-written members of fixtures/demo/members.json (with job histories), then made-up ones
+	(kdf_app.core.demo) until 94 % of the organisations have a member."""
 	data = json.loads((fixtures_dir() / "demo" / "members.json").read_text(encoding="utf-8"))
 	orgs = _org_index()
+	covered = {
+		(m["organisation"]["type"], m["organisation"]["number"])
+		for m in data["members"]
+		if m["membership_status"] == "Aktiv"
+	}
+	made_up = fictitious_members(_official_organisations(), covered, MEMBER_SHARE)
+	return _insert_members(data["members"] + made_up, orgs)
+
+
+def _official_organisations() -> list[tuple[str, str]]:
+	"""(type, number) of every organisation in the official list (not customers added by hand)."""
+	accepted, _rejected = parse_rows(read_csv(default_csv_path().read_text(encoding="utf-8")))
+	return [(o.kind, o.number) for o in accepted if o.number]
+
+
+def _insert_members(members: list[dict], orgs: dict) -> int:
 	created = 0
-	for m in data["members"]:
+	for m in members:
 		if frappe.db.exists("Member", {"email": m["email"]}):
 			continue
 		doc = frappe.new_doc("Member")

@@ -1,0 +1,62 @@
+"""Made-up members for the demo, so that its figures look like KDF's (about 94 % of the chief executives
+are members). Names are drawn from common Norwegian first names and surnames; no real person is meant."""
+
+import random
+import unicodedata
+
+FIRST_NAMES = (
+	"Anne", "Inger", "Kari", "Marit", "Ingrid", "Liv", "Eva", "Berit", "Astrid", "Bjørg", "Hilde", "Anna",
+	"Solveig", "Marianne", "Randi", "Ida", "Nina", "Elisabeth", "Kristin", "Tone", "Silje", "Heidi",
+	"Jan", "Per", "Bjørn", "Ole", "Lars", "Kjell", "Knut", "Arne", "Svein", "Hans", "Geir", "Tor",
+	"Morten", "Terje", "Odd", "Erik", "Rune", "Trond", "Håkon", "Espen", "Øyvind", "Sigurd",
+)  # fmt: skip
+LAST_NAMES = (
+	"Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen", "Jensen",
+	"Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen", "Johannessen", "Andreassen",
+	"Jacobsen", "Dahl", "Jørgensen", "Halvorsen", "Henriksen", "Lund", "Sørensen", "Jakobsen", "Moen",
+	"Gundersen", "Iversen", "Strand", "Solberg", "Svendsen", "Eide", "Knutsen", "Martinsen", "Paulsen",
+	"Bakken", "Kristoffersen", "Mathisen", "Lie", "Amundsen", "Nguyen", "Rasmussen", "Ali", "Lunde",
+)  # fmt: skip
+
+TITLES = {"Kommune": "Kommunedirektør", "Fylkeskommune": "Fylkeskommunedirektør", "Bydel": "Bydelsdirektør"}
+DOMAIN = "demo.kommunedirektor.no"
+
+
+def _ascii(text: str) -> str:
+	text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+	return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().replace(" ", "-")
+
+
+def fictitious_members(
+	organisations: list[tuple[str, str]], covered: set[tuple[str, str]], share: float, seed: int = 94
+) -> list[dict]:
+	"""Members (in the demo file's shape) for organisations without one, until ``share`` of all the
+	organisations have a member. ``organisations`` and ``covered`` are (type, number) pairs. The same
+	input always gives the same members."""
+	rng = random.Random(seed)
+	everyone = sorted(set(organisations))
+	have = covered & set(everyone)
+	free = [o for o in everyone if o not in have]
+	need = min(max(round(share * len(everyone)) - len(have), 0), len(free))
+	members = []
+	for kind, number in sorted(rng.sample(free, need)):
+		first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+		title = TITLES.get(kind, "Annen toppleder")
+		if kind == "Kommune" and rng.random() < 0.1:
+			title = "Rådmann"
+		since = rng.randint(2008, 2025)
+		members.append(
+			{
+				"first_name": first,
+				"last_name": last,
+				"email": f"{_ascii(first)}.{_ascii(last)}.{kind[0].lower()}{number}@{DOMAIN}",
+				"mobile": None,
+				"title": title,
+				"organisation": {"type": kind, "number": number},
+				"position_start": f"{rng.randint(since, 2025)}-{rng.randint(1, 12):02d}-01",
+				"member_since": f"{since}-01-01",
+				"membership_status": "Aktiv",
+				"previous_positions": [],
+			}
+		)
+	return members

@@ -1,0 +1,31 @@
+"""The made-up demo members (kdf_app.core.demo)."""
+
+from kdf_app.core.demo import TITLES, fictitious_members
+
+ORGS = [("Kommune", f"{n:04d}") for n in range(3001, 3301)] + [
+	("Fylkeskommune", f"{n:02d}") for n in range(10, 25)
+]
+
+
+def test_members_fill_up_to_the_share_without_doubling_an_organisation():
+	covered = {("Kommune", "3001"), ("Kommune", "3002"), ("Fylkeskommune", "10")}
+	members = fictitious_members(ORGS, covered, 0.94)
+	orgs = [(m["organisation"]["type"], m["organisation"]["number"]) for m in members]
+	assert len(orgs) == len(set(orgs))
+	assert not set(orgs) & covered
+	assert len(set(orgs) | covered) == round(0.94 * len(ORGS))
+	assert len({m["email"] for m in members}) == len(members)
+	for m in members:
+		kind = m["organisation"]["type"]
+		assert m["title"] in (TITLES[kind], "Rådmann")
+		assert m["email"].isascii() and m["email"].endswith("@demo.kommunedirektor.no")
+		assert m["member_since"][:4] <= m["position_start"][:4] <= "2025"
+
+
+def test_the_same_input_gives_the_same_members_and_nothing_when_covered():
+	assert fictitious_members(ORGS, set(), 0.94) == fictitious_members(ORGS, set(), 0.94)
+	assert fictitious_members(ORGS, set(ORGS), 0.94) == []
+	assert fictitious_members(ORGS[:10], set(), 1.0)[0]["organisation"] == {
+		"type": "Kommune",
+		"number": "3001",
+	}
