@@ -12,18 +12,22 @@ def _sees_register(user: str) -> bool:
 	return user == "Administrator" or bool(REGISTER_ROLES & set(frappe.get_roles(user)))
 
 
-def member_query(user: str | None = None) -> str:
-	user = user or frappe.session.user
-	if _sees_register(user):
-		return ""
-	return f"`tabMember`.`user` = {frappe.db.escape(user)}"
+def own_records_only(doctype: str, sees_all):
+	"""The permission_query_conditions and has_permission hooks for a doctype whose records carry the
+	user they belong to: ``sees_all(user)`` sees every record, anyone else only their own."""
+
+	def query(user: str | None = None) -> str:
+		user = user or frappe.session.user
+		return "" if sees_all(user) else f"`tab{doctype}`.`user` = {frappe.db.escape(user)}"
+
+	def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+		user = user or frappe.session.user
+		return None if sees_all(user) else bool(doc.user) and doc.user == user
+
+	return query, has_permission
 
 
-def member_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
-	user = user or frappe.session.user
-	if _sees_register(user):
-		return None
-	return doc.user == user
+member_query, member_has_permission = own_records_only("Member", _sees_register)
 
 
 def is_secretariat(user: str | None = None, roles=SECRETARIAT) -> bool:
@@ -98,19 +102,8 @@ def case_has_permission(doc, ptype: str | None = None, user: str | None = None) 
 	return allowed
 
 
-def mentor_query(user: str | None = None) -> str:
-	"""The mentor pool is the case managers' business; a mentor sees only their own entry."""
-	user = user or frappe.session.user
-	if is_case_manager(user):
-		return ""
-	return f"`tabMentor`.`user` = {frappe.db.escape(user)}"
-
-
-def mentor_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
-	user = user or frappe.session.user
-	if is_case_manager(user):
-		return None
-	return bool(doc.user) and doc.user == user
+# the mentor pool is the case managers' business; a mentor sees only their own entry
+mentor_query, mentor_has_permission = own_records_only("Mentor", is_case_manager)
 
 
 def case_log_query(user: str | None = None) -> str:
