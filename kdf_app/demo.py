@@ -11,12 +11,25 @@ from kdf_app.core.shared import fixtures_dir
 from kdf_app.install import setup_defaults
 from kdf_app.services.organisations import default_csv_path, import_organisations, read_csv
 
+DEMO_COMPANY = {
+	"company_name": "Norsk Kommunedirektørforum",
+	"company_abbr": "KDF",
+	"country": "Norway",
+	"currency": "NOK",
+	"timezone": "Europe/Oslo",
+	"language": "English",
+	"chart_of_accounts": "Standard",
+	"industry": "Non Profit",
+}
+
 
 def load() -> dict:
+	company = complete_erpnext_setup()
 	setup_defaults()
 	orgs = import_organisations()
 	members = load_members()
 	summary = {
+		"erpnext_setup": f"company {company} created" if company else "already done",
 		"organisations_created": len(orgs.created),
 		"organisations_rejected": len(orgs.rejected),
 		"members_created": members,
@@ -24,6 +37,21 @@ def load() -> dict:
 	}
 	frappe.db.commit()
 	return summary
+
+
+def complete_erpnext_setup() -> str | None:
+	"""A brand-new site has no company yet: run ERPNext's setup wizard with KDF's own data (Norway, NOK,
+	Europe/Oslo, this year's fiscal year), as a new user would in the browser. Returns the company made, or
+	None when the site was set up already."""
+	if frappe.is_setup_complete() or frappe.db.a_row_exists("Company"):
+		return None
+	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+	from frappe.utils import now_datetime
+
+	year = now_datetime().year
+	setup_complete({**DEMO_COMPANY, "fy_start_date": f"{year}-01-01", "fy_end_date": f"{year}-12-31"})
+	frappe.db.commit()
+	return DEMO_COMPANY["company_name"]
 
 
 def _org_index() -> dict:
