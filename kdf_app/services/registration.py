@@ -161,20 +161,12 @@ def cancel(name: str) -> list[str]:
 	doc = frappe.get_doc("Registration", name)
 	lock_session(doc.session)
 	doc.reload()  # its status may have changed while we waited for the lock
-	if doc.sales_invoice and doc.status in SEAT_HOLDING:
-		from kdf_app.services.invoicing import credit_registration
-
-		credit_registration(doc)
-	elif doc.status not in (CONFIRMED, WAITLISTED):
+	invoiced_seat = doc.sales_invoice and doc.status in SEAT_HOLDING
+	if not invoiced_seat and doc.status not in (CONFIRMED, WAITLISTED):
 		frappe.throw(
 			_("Only confirmed or waitlisted registrations can be cancelled."), title=_("Cannot cancel")
 		)
-	doc.status = CANCELLED_REG
-	doc.waitlist_position = 0
-	doc.cancelled_on = now_datetime()
-	doc.flags.ignore_permissions = True
-	doc.save()
-	notify(doc, "kdf-registration-cancelled")
+	_withdraw(doc, "kdf-registration-cancelled")
 	return refresh_seats(doc.session)
 
 
@@ -188,24 +180,27 @@ def cancel_for_session(session) -> list[str]:
 		pluck="name",
 		order_by="registered_on asc",
 	)
-	for name in names:
-		doc = frappe.get_doc("Registration", name)
-		if doc.sales_invoice:
-			from kdf_app.services.invoicing import credit_registration
-
-			credit_registration(doc)
-		doc.status = CANCELLED_REG
-		doc.waitlist_position = 0
-		doc.cancelled_on = now_datetime()
-		doc.flags.ignore_permissions = True
-		doc.save()
-		notify(doc, "kdf-session-cancelled", session=session)
-	update_counts(session.name)
+	for name in names:  # each save updates the session's counts (Registration.on_update)
+		_withdraw(frappe.get_doc("Registration", name), "kdf-session-cancelled", session=session)
 	if names:
 		frappe.msgprint(
 			_("{0} registrations were cancelled and the participants told.").format(len(names)), alert=True
 		)
 	return names
+
+
+def _withdraw(doc, template: str, session=None) -> None:
+	"""Set a registration to Avmeldt (with a credit note if it was invoiced) and tell the member."""
+	if doc.sales_invoice and doc.status in SEAT_HOLDING:
+		from kdf_app.services.invoicing import credit_registration
+
+		credit_registration(doc)
+	doc.status = CANCELLED_REG
+	doc.waitlist_position = 0
+	doc.cancelled_on = now_datetime()
+	doc.flags.ignore_permissions = True
+	doc.save()
+	notify(doc, template, session=session)
 
 
 def refresh_seats(session_name: str) -> list[str]:

@@ -3,8 +3,9 @@
 import frappe
 from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
-from kdf_app.core.sessions import FULL, LIVE, OPEN
+from kdf_app.core.sessions import CLOSED, CONFIRMED, FULL, LIVE, OPEN
 from kdf_app.services.mail import send_template
+from kdf_app.services.registration import notify
 
 REMINDER_DAYS_BEFORE_DEADLINE = 7
 PRACTICAL_INFO_DAYS_BEFORE = 7
@@ -48,22 +49,15 @@ def send_practical_information(today=None) -> list[str]:
 	for s in frappe.get_all(
 		"Topplederprogram Session",
 		filters={
-			"status": ("in", [OPEN, FULL, "Påmelding stengt"]),
+			"status": ("in", [OPEN, FULL, CLOSED]),
 			"practical_info_sent_on": ("is", "not set"),
 			"starts_on": ("between", [now, add_days(getdate(now), PRACTICAL_INFO_DAYS_BEFORE + 1)]),
 		},
 		pluck="name",
 	):
 		session = frappe.get_doc("Topplederprogram Session", s)
-		for reg in frappe.get_all("Registration", {"session": s, "status": "Bekreftet"}, pluck="name"):
-			doc = frappe.get_doc("Registration", reg)
-			member = frappe.db.get_value("Member", doc.member, ["member_name", "email"], as_dict=True)
-			send_template(
-				"kdf-session-practical-info",
-				[member.email],
-				{"session": session, "member": member, "doc": doc},
-				reference=("Registration", reg),
-			)
+		for reg in frappe.get_all("Registration", {"session": s, "status": CONFIRMED}, pluck="name"):
+			notify(frappe.get_doc("Registration", reg), "kdf-session-practical-info", session=session)
 		session.db_set("practical_info_sent_on", now)
 		sent.append(s)
 	return sent

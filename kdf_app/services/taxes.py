@@ -29,46 +29,52 @@ def ensure_tax_setup(company: str) -> None:
 		"Account", {"company": company, "is_group": 1, "account_name": "Duties and Taxes"}
 	) or frappe.db.get_value("Account", {"company": company, "is_group": 1, "root_type": "Liability"})
 	for rate, account_name in RATES.items():
-		if not frappe.db.exists("Account", tax_account(company, rate)):
-			frappe.get_doc(
-				{
-					"doctype": "Account",
-					"account_name": account_name,
-					"company": company,
-					"parent_account": parent,
-					"account_type": "Tax",
-					"tax_rate": float(rate),
-					"root_type": "Liability",
-					"report_type": "Balance Sheet",
-				}
-			).insert(ignore_permissions=True)
-	for rate, title in ITEM_TEMPLATES.items():
-		if not frappe.db.exists("Item Tax Template", item_tax_template(company, rate)):
-			frappe.get_doc(
-				{
-					"doctype": "Item Tax Template",
-					"title": title,
-					"company": company,
-					"taxes": [
-						{"tax_type": tax_account(company, r), "tax_rate": float(rate) if r == rate else 0}
-						for r in RATES
-					],
-				}
-			).insert(ignore_permissions=True)
-	if not frappe.db.exists("Sales Taxes and Charges Template", sales_taxes_template(company)):
-		frappe.get_doc(
+		_create_once(
+			"Account",
+			tax_account(company, rate),
 			{
-				"doctype": "Sales Taxes and Charges Template",
-				"title": SALES_TEMPLATE,
+				"account_name": account_name,
+				"company": company,
+				"parent_account": parent,
+				"account_type": "Tax",
+				"tax_rate": float(rate),
+				"root_type": "Liability",
+				"report_type": "Balance Sheet",
+			},
+		)
+	for rate, title in ITEM_TEMPLATES.items():
+		_create_once(
+			"Item Tax Template",
+			item_tax_template(company, rate),
+			{
+				"title": title,
 				"company": company,
 				"taxes": [
-					{
-						"charge_type": "On Net Total",
-						"account_head": tax_account(company, r),
-						"rate": 0,
-						"description": f"Mva {r} %",
-					}
+					{"tax_type": tax_account(company, r), "tax_rate": float(rate) if r == rate else 0}
 					for r in RATES
 				],
-			}
-		).insert(ignore_permissions=True)
+			},
+		)
+	_create_once(
+		"Sales Taxes and Charges Template",
+		sales_taxes_template(company),
+		{
+			"title": SALES_TEMPLATE,
+			"company": company,
+			"taxes": [
+				{
+					"charge_type": "On Net Total",
+					"account_head": tax_account(company, r),
+					"rate": 0,
+					"description": f"Mva {r} %",
+				}
+				for r in RATES
+			],
+		},
+	)
+
+
+def _create_once(doctype: str, name: str, values: dict) -> None:
+	"""Insert the record unless one by that name exists (ERPNext derives the name from the values)."""
+	if not frappe.db.exists(doctype, name):
+		frappe.get_doc({"doctype": doctype, **values}).insert(ignore_permissions=True)

@@ -3,6 +3,8 @@
 import frappe
 from frappe import _
 
+from kdf_app.kdf_app.report import column
+
 
 def execute(filters=None):
 	rows = frappe.db.sql(
@@ -13,16 +15,11 @@ def execute(filters=None):
 	for r in rows:
 		r.conflict_share = round(100.0 * (r.conflict_related or 0) / r.cases, 1) if r.cases else 0
 	columns = [
-		{"fieldname": "year", "label": _("Year"), "fieldtype": "Int", "width": 80},
-		{"fieldname": "case_type", "label": _("Type"), "fieldtype": "Data", "width": 160},
-		{"fieldname": "status", "label": _("Status"), "fieldtype": "Data", "width": 140},
-		{"fieldname": "cases", "label": _("Cases"), "fieldtype": "Int", "width": 90},
-		{"fieldname": "conflict_related", "label": _("Conflict-related"), "fieldtype": "Int", "width": 130},
-		{
-			"fieldname": "conflict_share",
-			"label": _("Conflict-related %"),
-			"fieldtype": "Percent",
-			"width": 130,
-		},
+		column("year", _("Year"), "Int", 80),
+		column("case_type", _("Type"), "Data", 160),
+		column("status", _("Status"), "Data", 140),
+		column("cases", _("Cases"), "Int", 90),
+		column("conflict_related", _("Conflict-related"), "Int", 130),
+		column("conflict_share", _("Conflict-related %"), "Percent", 130),
 	]
 	return columns, rows

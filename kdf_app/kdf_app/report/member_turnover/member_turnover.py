@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import cint, getdate
 
 from kdf_app.core.members import DIRECTOR_TITLES, LEAVING_REASONS, TITLES, turnover
+from kdf_app.kdf_app.report import column
 
 UNKNOWN = "Ukjent"
 
@@ -27,10 +28,10 @@ def execute(filters=None):
 		rows = [r for r in rows if r.year <= cint(filters.to_year)]
 	reasons = [*LEAVING_REASONS, UNKNOWN]
 	columns = [
-		{"fieldname": "year", "label": _("Year"), "fieldtype": "Data", "width": 80},
-		{"fieldname": "started", "label": _("Started"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "left", "label": _("Left"), "fieldtype": "Int", "width": 100},
-	] + [{"fieldname": frappe.scrub(r), "label": _(r), "fieldtype": "Int", "width": 110} for r in reasons]
+		column("year", _("Year"), "Data", 80),
+		column("started", _("Started"), "Int", 100),
+		column("left", _("Left"), "Int", 100),
+	] + [column(frappe.scrub(r), _(r), "Int", 110) for r in reasons]
 	data = [
 		{
 			"year": str(r.year),

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from kdf_app.core.members import coverage
+from kdf_app.kdf_app.report import column
 
 
 def execute(filters=None):
@@ -17,10 +18,10 @@ def execute(filters=None):
 	members = frappe.get_all("Member", fields=["organisation", "title", "membership_status"])
 	rows, total = coverage(organisations, members, kinds=kinds)
 	columns = [
-		{"fieldname": "county", "label": _("County"), "fieldtype": "Data", "width": 200},
-		{"fieldname": "organisations", "label": _("Organisations"), "fieldtype": "Int", "width": 130},
-		{"fieldname": "covered", "label": _("Director is Member"), "fieldtype": "Int", "width": 150},
-		{"fieldname": "share", "label": _("Coverage %"), "fieldtype": "Percent", "width": 120},
+		column("county", _("County"), "Data", 200),
+		column("organisations", _("Organisations"), "Int", 130),
+		column("covered", _("Director is Member"), "Int", 150),
+		column("share", _("Coverage %"), "Percent", 120),
 	]
 	data = [
 		{"county": r.group, "organisations": r.organisations, "covered": r.covered, "share": r.share}

@@ -7,37 +7,21 @@ from frappe import _
 from frappe.utils import cint, flt
 
 from kdf_app.core.invoicing import ou_refundable
+from kdf_app.kdf_app.report import column
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	year = cint(filters.get("year"))
 	columns = [
-		{
-			"fieldname": "organisation",
-			"label": _("Organisation"),
-			"fieldtype": "Link",
-			"options": "Customer",
-			"width": 180,
-		},
-		{
-			"fieldname": "invoice",
-			"label": _("Invoice"),
-			"fieldtype": "Link",
-			"options": "Sales Invoice",
-			"width": 150,
-		},
-		{"fieldname": "posting_date", "label": _("Invoice Date"), "fieldtype": "Date", "width": 100},
-		{"fieldname": "session_title", "label": _("Session"), "fieldtype": "Data", "width": 260},
-		{"fieldname": "session_dates", "label": _("Dates"), "fieldtype": "Data", "width": 150},
-		{"fieldname": "participant", "label": _("Participant"), "fieldtype": "Data", "width": 170},
-		{"fieldname": "title", "label": _("Title"), "fieldtype": "Data", "width": 160},
-		{
-			"fieldname": "fee",
-			"label": _("Participant Fee (refundable)"),
-			"fieldtype": "Currency",
-			"width": 150,
-		},
+		column("organisation", _("Organisation"), "Link", 180, options="Customer"),
+		column("invoice", _("Invoice"), "Link", 150, options="Sales Invoice"),
+		column("posting_date", _("Invoice Date"), "Date", 100),
+		column("session_title", _("Session"), "Data", 260),
+		column("session_dates", _("Dates"), "Data", 150),
+		column("participant", _("Participant"), "Data", 170),
+		column("title", _("Title"), "Data", 160),
+		column("fee", _("Participant Fee (refundable)"), "Currency", 150),
 	]
 	return columns, rows(filters.get("organisation"), year)
 

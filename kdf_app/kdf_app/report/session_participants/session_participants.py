@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from kdf_app.core.sessions import CONFIRMED, WAITLISTED
+from kdf_app.kdf_app.report import column
 
 
 def execute(filters=None):
@@ -47,42 +48,19 @@ def execute(filters=None):
 	for r in registrations:
 		r.organisation_name = orgs.get(r.paying_organisation)
 	columns = [
-		{"fieldname": "member_name", "label": _("Participant"), "fieldtype": "Data", "width": 180},
-		{"fieldname": "member_title", "label": _("Title"), "fieldtype": "Data", "width": 170},
-		{"fieldname": "organisation_name", "label": _("Organisation"), "fieldtype": "Data", "width": 180},
-		{"fieldname": "status", "label": _("Status"), "fieldtype": "Data", "width": 100},
+		column("member_name", _("Participant"), "Data", 180),
+		column("member_title", _("Title"), "Data", 170),
+		column("organisation_name", _("Organisation"), "Data", 180),
+		column("status", _("Status"), "Data", 100),
 	]
 	if filters.get("view") == "waitlist":
-		columns.append(
-			{
-				"fieldname": "waitlist_position",
-				"label": _("Waitlist Position"),
-				"fieldtype": "Int",
-				"width": 90,
-			}
-		)
+		columns.append(column("waitlist_position", _("Waitlist Position"), "Int", 90))
 	columns += [
-		{"fieldname": "stay_package", "label": _("Stay Package"), "fieldtype": "Data", "width": 200},
-		{"fieldname": "extra_night", "label": _("Extra Night Before"), "fieldtype": "Check", "width": 90},
-		{
-			"fieldname": "with_linked_session",
-			"label": _("Also Attending the Linked Session"),
-			"fieldtype": "Check",
-			"width": 90,
-		},
-		{
-			"fieldname": "dietary_needs",
-			"label": _("Dietary Needs / Allergies"),
-			"fieldtype": "Data",
-			"width": 240,
-		},
-		{
-			"fieldname": "name",
-			"label": _("Registration"),
-			"fieldtype": "Link",
-			"options": "Registration",
-			"width": 140,
-		},
+		column("stay_package", _("Stay Package"), "Data", 200),
+		column("extra_night", _("Extra Night Before"), "Check", 90),
+		column("with_linked_session", _("Also Attending the Linked Session"), "Check", 90),
+		column("dietary_needs", _("Dietary Needs / Allergies"), "Data", 240),
+		column("name", _("Registration"), "Link", 140, options="Registration"),
 	]
 	counts = frappe.db.get_value(
 		"Topplederprogram Session",
