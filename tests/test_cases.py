@@ -2,7 +2,13 @@ from datetime import date
 
 import pytest
 
-from kdf_app.core.cases import MentorCandidate, check_transition, due_for_anonymisation, match
+from kdf_app.core.cases import (
+	MentorCandidate,
+	check_request,
+	check_transition,
+	due_for_anonymisation,
+	match,
+)
 from kdf_app.core.i18n import DomainError
 
 
@@ -63,3 +69,14 @@ def test_dates_follow_the_status():
 	assert status_dates("Aktiv", None, None, today) == (today, None)
 	assert status_dates("Avsluttet", date(2026, 1, 1), None, today) == (date(2026, 1, 1), today)
 	assert status_dates("Avvist", None, date(2026, 2, 2), today) == (None, date(2026, 2, 2))
+
+
+def test_a_request_needs_a_known_type_and_some_text_free_of_markup():
+	assert check_request("Juridisk bistand", "  Konflikt med <b>ordfører</b> ") == "Konflikt med ordfører"
+	with pytest.raises(DomainError) as e:
+		check_request("Noe annet", "hjelp")
+	assert e.value.field == "case_type"
+	for empty in ("", "   ", "<script>x</script>", None):
+		with pytest.raises(DomainError) as e:
+			check_request("Veiledning", empty)
+		assert e.value.field == "request"

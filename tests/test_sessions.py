@@ -14,6 +14,7 @@ from kdf_app.core.sessions import (
 	SessionPrices,
 	check_capacity,
 	check_open_for_registration,
+	check_schedule,
 	check_status_change,
 	clean_text,
 	place,
@@ -153,3 +154,18 @@ def test_cancelling_a_session_needs_a_reason_and_is_final():
 	with pytest.raises(DomainError) as e:
 		check_status_change(CANCELLED, OPEN, "oops")
 	assert e.value.field == "status"
+
+
+def test_a_session_ends_after_it_starts_closes_registration_before_and_offers_each_package_once():
+	start, end = datetime(2023, 9, 6, 10), datetime(2023, 9, 7, 12)
+	check_schedule(start, end, datetime(2023, 8, 21, 23, 59), "TLP-1", "TLP-2", ["Med", "Uten"])
+	check_schedule(start, end, None)
+	for args, field in (
+		((start, start, None), "ends_on"),
+		((start, end, datetime(2023, 9, 6, 11)), "registration_deadline"),
+		((start, end, None, "TLP-1", "TLP-1"), "linked_session"),
+		((start, end, None, "TLP-1", None, ["Med", "Med"]), "stay_packages"),
+	):
+		with pytest.raises(DomainError) as e:
+			check_schedule(*args)
+		assert e.value.field == field

@@ -3,33 +3,23 @@
 import frappe
 from frappe import _
 
-from kdf_app.core.cases import CASE_TYPES
+from kdf_app.core.cases import check_request
 from kdf_app.core.i18n import DomainError
-from kdf_app.core.sessions import clean_text
 from kdf_app.services.errors import throw
-from kdf_app.services.members import member_for_user
+from kdf_app.services.members import require_member
 
 
 def _member() -> str:
-	if frappe.session.user == "Guest":
-		frappe.throw(_("Please log in."), frappe.PermissionError)
-	member = member_for_user()
-	if not member:
-		frappe.throw(_("Only members can ask for help. Contact the secretariat."), frappe.PermissionError)
-	return member
+	return require_member(_("Please log in."), _("Only members can ask for help. Contact the secretariat."))
 
 
 @frappe.whitelist(methods=["POST"])
 def request_case(case_type: str, request: str) -> dict:
 	member = _member()
-	if case_type not in CASE_TYPES:
-		frappe.throw(_("Choose what you need help with."), title=_("Not valid"))
 	try:
-		text = clean_text(request, limit=4000)
+		text = check_request(case_type, request)
 	except DomainError as e:
 		throw(e)
-	if not text:
-		frappe.throw(_("Tell us briefly what you need."), title=_("Not valid"))
 	case = frappe.get_doc(
 		{
 			"doctype": "Mentoring Case",

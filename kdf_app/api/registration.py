@@ -4,16 +4,13 @@ import frappe
 from frappe import _
 
 from kdf_app.services import registration as service
-from kdf_app.services.members import member_for_user
+from kdf_app.services.members import require_member
 
 
 def _current_member() -> str:
-	if frappe.session.user == "Guest":
-		frappe.throw(_("Please log in to register."), frappe.PermissionError)
-	member = member_for_user()
-	if not member:
-		frappe.throw(_("Only members can register. Contact the secretariat."), frappe.PermissionError)
-	return member
+	return require_member(
+		_("Please log in to register."), _("Only members can register. Contact the secretariat.")
+	)
 
 
 @frappe.whitelist(methods=["POST"])

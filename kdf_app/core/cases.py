@@ -5,8 +5,22 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kdf_app.core.i18n import DomainError, _
+from kdf_app.core.sessions import clean_text
 
 CASE_TYPES = ("Mentorordning", "Veiledning", "Juridisk bistand")
+REQUEST_LIMIT = 4000
+
+
+def check_request(case_type: str, request: str | None) -> str:
+	"""A member's request from the portal: a known type and some text. Returns the text, free of markup."""
+	if case_type not in CASE_TYPES:
+		raise DomainError(_("Choose what you need help with."), field="case_type")
+	text = clean_text(request, limit=REQUEST_LIMIT)
+	if not text:
+		raise DomainError(_("Tell us briefly what you need."), field="request")
+	return text
+
+
 STATUSES = ("Mottatt", "Under vurdering", "Tildelt", "Aktiv", "Avsluttet", "Avvist")
 LOAD_STATUSES = frozenset({"Tildelt", "Aktiv"})  # what counts against a mentor's capacity
 CLOSED_STATUSES = frozenset({"Avsluttet", "Avvist"})

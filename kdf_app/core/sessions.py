@@ -157,6 +157,29 @@ def session_status(status: str, seats: Seats) -> str:
 	return status
 
 
+def check_schedule(
+	starts_on: datetime,
+	ends_on: datetime,
+	deadline: datetime | None,
+	name: str | None = None,
+	linked_session: str | None = None,
+	packages: Iterable[str] = (),
+) -> None:
+	"""A session's own data: it ends after it starts, registration closes before it starts, it is not linked
+	to itself and offers each stay package once."""
+	if ends_on <= starts_on:
+		raise DomainError(_("The session must end after it starts."), field="ends_on")
+	if deadline is not None and deadline > starts_on:
+		raise DomainError(
+			_("The registration deadline must be before the session starts."), field="registration_deadline"
+		)
+	if name and linked_session == name:
+		raise DomainError(_("A session cannot be linked to itself."), field="linked_session")
+	packages = list(packages)
+	if len(packages) != len(set(packages)):
+		raise DomainError(_("Each stay package can be offered only once per session."), field="stay_packages")
+
+
 def check_capacity(capacity: int | None, confirmed: int) -> None:
 	"""Capacity may grow at any time (the waitlist moves up); it may not drop below the confirmed seats."""
 	if (capacity or 0) <= 0:

@@ -61,3 +61,13 @@ def create_portal_user(member) -> str:
 
 def member_for_user(user: str | None = None) -> str | None:
 	return frappe.db.get_value("Member", {"user": user or frappe.session.user})
+
+
+def require_member(not_logged_in: str, not_a_member: str) -> str:
+	"""The logged-in user's Member (portal endpoints), or a PermissionError with the caller's message."""
+	if frappe.session.user == "Guest":
+		frappe.throw(not_logged_in, frappe.PermissionError)
+	member = member_for_user()
+	if not member:
+		frappe.throw(not_a_member, frappe.PermissionError)
+	return member

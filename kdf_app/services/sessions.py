@@ -5,13 +5,14 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from kdf_app.core.i18n import DomainError
-from kdf_app.core.sessions import FULL, LIVE, OPEN, check_capacity, check_status_change
+from kdf_app.core.sessions import FULL, LIVE, OPEN, check_capacity, check_schedule, check_status_change
 from kdf_app.services.errors import throw
 from kdf_app.services.members import member_for_user
 
 
-def check_capacity_and_status(doc) -> None:
-	"""The session's own rules on save: capacity against the seats taken, and cancelling (kdf_app.core)."""
+def check_session(doc) -> None:
+	"""The session's own rules on save (kdf_app.core): dates, links, packages, capacity against the seats
+	taken, and cancelling."""
 	from kdf_app.services.registration import lock_session, seats
 
 	before = doc.get_doc_before_save()
@@ -20,6 +21,14 @@ def check_capacity_and_status(doc) -> None:
 		lock_session(doc.name)  # no registration may take a seat between counting and saving
 		confirmed = seats(doc.name, doc.capacity).confirmed
 	try:
+		check_schedule(
+			get_datetime(doc.starts_on),
+			get_datetime(doc.ends_on),
+			get_datetime(doc.registration_deadline) if doc.registration_deadline else None,
+			doc.name,
+			doc.linked_session,
+			[r.stay_package for r in doc.stay_packages],
+		)
 		check_capacity(doc.capacity, confirmed)
 		check_status_change(before.status if before else None, doc.status, doc.cancellation_reason)
 	except DomainError as e:
