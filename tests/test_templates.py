@@ -1,0 +1,64 @@
+"""Every value a portal template prints is escaped: a secretariat- or member-entered string must never
+become markup in a member's browser (attribute or tag injection)."""
+
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parents[1] / "kdf_app"
+TEMPLATES = sorted(
+	[*ROOT.glob("www/**/*.html"), *ROOT.glob("templates/**/*.html"), *ROOT.glob("kdf_app/doctype/*/templates/*.html")]
+)
+EXPRESSION = re.compile(r"{{(.*?)}}", re.S)
+
+# Safe by construction: translations of our own strings, Frappe's formatters (numbers and dates), JSON for
+# scripts, and Text Editor fields, which Frappe sanitises on save (bleach) — listed by name, nothing else.
+SAFE = (
+	re.compile(r"^_\((\"[^\"]*\"|'[^']*')\)(\.format\((.*)\))?$", re.S),
+	re.compile(r"^frappe\.(format|utils\.format_datetime|utils\.formatdate|utils\.fmt_money)\("),
+	re.compile(r"\|\s*tojson$"),
+	re.compile(r"\|\s*e$"),
+)
+SANITISED_HTML = {"session.introduction", "session.practical_information"}
+
+
+def _unsafe_arguments(args: str) -> bool:
+	"""In ``_("…").format(a, b)`` every argument must itself be escaped or a formatter."""
+	return any(
+		a.strip() and not any(p.search(a.strip()) for p in SAFE[1:]) and not re.match(r"^[\w.]+\|e$", a.strip())
+		and not re.match(r"^_\(", a.strip()) and not re.match(r"^[\w.]+\.(waitlist_position|free_seats|capacity)", a.strip())
+		for a in re.split(r",(?![^(]*\))", args)
+	)
+
+
+def unescaped(text: str) -> list[str]:
+	found = []
+	for m in EXPRESSION.finditer(text):
+		expr = m.group(1).strip()
+		if expr in SANITISED_HTML:
+			continue
+		translated = SAFE[0].match(expr)
+		if translated:
+			if translated.group(3) and _unsafe_arguments(translated.group(3)):
+				found.append(expr)
+			continue
+		if any(p.search(expr) for p in SAFE[1:]):
+			continue
+		if re.fullmatch(r"\(?i\.time.*", expr):  # a Time value sliced to HH:MM cannot carry markup
+			continue
+		found.append(expr)
+	return found
+
+
+def test_templates_are_found():
+	assert len(TEMPLATES) >= 4
+
+
+def test_every_value_in_a_portal_template_is_escaped():
+	problems = {str(t.relative_to(ROOT)): unescaped(t.read_text()) for t in TEMPLATES}
+	assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_the_checker_catches_an_unescaped_value():
+	assert unescaped('<input value="{{ default_reference }}">') == ["default_reference"]
+	assert unescaped('{{ _("Hi {0}").format(member.name) }}') == ['_("Hi {0}").format(member.name)']
+	assert unescaped('{{ _("Hi {0}").format(member.name|e) }}{{ x|e }}') == []
