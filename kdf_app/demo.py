@@ -34,9 +34,18 @@ def load() -> dict:
 		"organisations_rejected": len(orgs.rejected),
 		"members_created": members,
 		"session_2023": load_session_2023(),
+		"site_language": _norwegian_site(),
 	}
 	frappe.db.commit()
 	return summary
+
+
+def _norwegian_site() -> str:
+	"""Guests (login page, public session pages) see Norwegian; members' users are Norwegian already."""
+	from kdf_app.services.portal import set_site_language
+
+	set_site_language("no")
+	return "no"
 
 
 def complete_erpnext_setup() -> str | None:

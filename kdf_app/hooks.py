@@ -39,6 +39,11 @@ doc_events = {
 	"Sales Invoice": {
 		"on_submit": "kdf_app.custom.sales_invoice.on_submit",
 	},
+	# a member's portal login never gets ERPNext's Customer role (kdf_app.custom.user)
+	"User": {
+		"validate": "kdf_app.custom.user.validate",
+		"on_update": "kdf_app.custom.user.on_update",
+	},
 }
 jinja = {"methods": ["kdf_app.services.ehf.kid", "kdf_app.services.settings.get_settings"]}
 doctype_js = {"Sales Invoice": "public/js/sales_invoice.js"}
@@ -59,8 +64,13 @@ has_permission = {
 }
 
 # Portal ------------------------------------------------------------------------------------------
+# The member's portal is KDF's only: install/migrate disables every other app's menu item in Portal
+# Settings (kdf_app.services.portal.setup_portal) and keeps these, in this order and wording.
 standard_portal_menu_items = [
 	{"title": "Topplederprogram", "route": "/topplederprogram", "role": "KDF Medlem"},
 	{"title": "Mine påmeldinger", "route": "/pameldinger", "role": "KDF Medlem"},
-	{"title": "Rådgivning og mentor", "route": "/radgivning", "role": "KDF Medlem"},
+	{"title": "Rådgivning", "route": "/radgivning", "role": "KDF Medlem"},
+	{"title": "Min profil", "route": "/min-profil", "role": "KDF Medlem"},
 ]
+# the member's record shows whether (and when) they last logged in
+on_login = "kdf_app.services.invitations.record_login"

@@ -182,6 +182,7 @@ def after_install():
 	default_new_settings()
 	if frappe.db.a_row_exists("Company"):
 		setup_defaults()
+	setup_member_portal()  # on existing sites: the patch member_portal
 
 
 def after_migrate():
@@ -189,6 +190,19 @@ def after_migrate():
 	setup_languages()
 	setup_permissions()
 	default_new_settings()
+	from kdf_app.services.portal import setup_portal
+
+	setup_portal()  # a migrate adds other apps' new portal items enabled: disable them again
+
+
+def setup_member_portal():
+	"""KDF's portal menu, KDF on the login page, no open sign-up, set-password links valid a week."""
+	from kdf_app.services.invitations import ensure_link_expiry
+	from kdf_app.services.portal import setup_portal, setup_website
+
+	setup_portal()
+	setup_website()
+	ensure_link_expiry()
 
 
 def default_new_settings():

@@ -169,3 +169,24 @@ def test_a_session_ends_after_it_starts_closes_registration_before_and_offers_ea
 		with pytest.raises(DomainError) as e:
 			check_schedule(*args)
 		assert e.value.field == field
+
+
+def test_agenda_sorts_by_day_then_time_value_and_shows_hh_mm():
+	from datetime import date, time, timedelta
+
+	from kdf_app.core.sessions import agenda_by_day
+
+	day1, day2 = date(2023, 9, 6), date(2023, 9, 7)
+	items = [
+		{"day": day2, "time": timedelta(hours=9), "title": "Dag 2"},
+		{"day": day1, "time": timedelta(hours=12), "title": "Lunsj"},
+		{"day": day1, "time": timedelta(hours=8, minutes=30), "title": "Registrering"},  # "8:30:00" as text
+		{"day": day1, "time": "10:15:00", "title": "Foredrag"},
+		{"day": day1, "time": time(19, 0), "title": "Middag"},
+		{"day": day1, "time": None, "title": "Uten tid"},
+	]
+	days = agenda_by_day(items)
+	assert [d["day"] for d in days] == [day1, day2]
+	assert [i["title"] for i in days[0]["items"]] == ["Registrering", "Foredrag", "Lunsj", "Middag", "Uten tid"]
+	assert [i["time_display"] for i in days[0]["items"]] == ["08:30", "10:15", "12:00", "19:00", ""]
+	assert days[1]["items"][0]["time_display"] == "09:00"

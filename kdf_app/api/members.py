@@ -26,3 +26,23 @@ def import_organisations(file_url: str | None = None) -> dict:
 		if isinstance(content, bytes):
 			content = content.decode("utf-8")
 	return run(content=content).as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def invite_member(member: str) -> dict:
+	"""E-mail one member the portal invitation (again) with a fresh set-password link (secretariat only)."""
+	from kdf_app.services.invitations import invite
+
+	require_roles()
+	return invite(member)
+
+
+@frappe.whitelist(methods=["POST"])
+def invite_members(include_invited: int = 0) -> dict:
+	"""Invite every active member who has not logged in yet (secretariat only); ``include_invited`` also
+	re-sends to those invited earlier. Returns the members sent to, those that failed (with the reason), and
+	how many were queued for the background worker."""
+	from kdf_app.services.invitations import invite_all
+
+	require_roles()
+	return invite_all(bool(int(include_invited or 0)))

@@ -243,3 +243,43 @@ def clean_text(value: str | None, limit: int = ALLOWED_TEXT_LENGTH) -> str:
 	if len(text) > limit:
 		raise DomainError(_("The text is too long (at most {0} characters)."), limit)
 	return text
+
+
+def clock_time(value) -> tuple[int, int] | None:
+	"""An agenda time as (hours, minutes), whatever form the database gives it: ``timedelta`` (MariaDB
+	TIME), ``datetime.time`` or text such as ``"8:30:00"`` / ``"08:30"``. None when empty."""
+	if value is None or value == "":
+		return None
+	if hasattr(value, "total_seconds"):
+		minutes = int(value.total_seconds()) // 60
+		return divmod(minutes, 60)
+	if hasattr(value, "hour"):
+		return value.hour, value.minute
+	parts = str(value).strip().split(":")
+	try:
+		return int(parts[0]), int(parts[1]) if len(parts) > 1 and parts[1] else 0
+	except ValueError:
+		return None
+
+
+def agenda_by_day(items: Iterable) -> list[dict]:
+	"""Group agenda items (objects or dicts with ``day`` and ``time``) by day, each day in time order
+	(a time value, not text: 08:30 comes before 12:00; items without a time last) and add ``time_display``
+	as ``HH:MM``."""
+
+	def get(item, key):
+		return item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
+
+	def key(item):
+		t = clock_time(get(item, "time"))
+		return (str(get(item, "day") or ""), t is None, t or (0, 0))
+
+	days: dict = {}
+	for item in sorted(items, key=key):
+		t = clock_time(get(item, "time"))
+		row = {
+			"time_display": f"{t[0]:02d}:{t[1]:02d}" if t else "",
+			**{k: get(item, k) for k in ("day", "time", "title", "description", "speakers")},
+		}
+		days.setdefault(get(item, "day"), []).append(row)
+	return [{"day": d, "items": rows} for d, rows in days.items()]

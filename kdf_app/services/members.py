@@ -3,8 +3,6 @@
 import frappe
 from frappe import _
 
-MEMBER_ROLE = "KDF Medlem"
-
 
 def sync_contact(member) -> str:
 	"""Create or update the member's Contact, linked to the current organisation (the Customer)."""
@@ -30,33 +28,13 @@ def sync_contact(member) -> str:
 
 
 def create_portal_user(member) -> str:
-	"""A website user with role KDF Medlem for the member (reused if the e-mail already has a user)."""
-	user_name = frappe.db.get_value("User", {"email": member.email})
-	if user_name:
-		user = frappe.get_doc("User", user_name)
-	else:
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": member.email,
-				"first_name": member.first_name,
-				"last_name": member.last_name,
-				"user_type": "Website User",
-				"send_welcome_email": 0,
-				"language": "no",
-				"mobile_no": member.mobile,
-			}
-		)
-		user.flags.ignore_permissions = True
-		user.insert()
-	if MEMBER_ROLE not in {r.role for r in user.roles}:
-		user.flags.ignore_permissions = True
-		user.add_roles(MEMBER_ROLE)
-	member.db_set("user", user.name)
-	if member.contact:
-		frappe.db.set_value("Contact", member.contact, "user", user.name)
-	frappe.msgprint(_("Portal user {0} is ready.").format(user.name), alert=True)
-	return user.name
+	"""The member's portal login (a Website User with the role KDF Medlem), without sending anything; the
+	invitation (kdf_app.services.invitations.invite) creates it too and e-mails the set-password link."""
+	from kdf_app.services.invitations import portal_user
+
+	user = portal_user(member)
+	frappe.msgprint(_("Portal user {0} is ready.").format(user), alert=True)
+	return user
 
 
 def member_for_user(user: str | None = None) -> str | None:
@@ -71,3 +49,16 @@ def require_member(not_logged_in: str, not_a_member: str) -> str:
 	if not member:
 		frappe.throw(not_a_member, frappe.PermissionError)
 	return member
+
+
+def member_profile(user: str | None = None) -> dict | None:
+	"""What the member sees of themself on /min-profil (their own record only)."""
+	member = member_for_user(user)
+	if not member:
+		return None
+	return frappe.db.get_value(
+		"Member",
+		member,
+		["member_name", "title", "organisation", "organisation_name", "email", "mobile", "member_since"],
+		as_dict=True,
+	)

@@ -5,8 +5,18 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from kdf_app.core.i18n import DomainError
-from kdf_app.core.sessions import FULL, LIVE, OPEN, check_capacity, check_schedule, check_status_change
+from kdf_app.core.sessions import (
+	DRAFT,
+	FULL,
+	LIVE,
+	OPEN,
+	agenda_by_day,
+	check_capacity,
+	check_schedule,
+	check_status_change,
+)
 from kdf_app.services.errors import throw
+from kdf_app.permissions import is_secretariat
 from kdf_app.services.members import member_for_user
 
 
@@ -57,12 +67,30 @@ def open_sessions() -> list[dict]:
 	)
 
 
+def is_public(session) -> bool:
+	"""Guests and members see a session's page once it is published and no longer a draft."""
+	return bool(session.published) and session.status != DRAFT
+
+
+def can_view_page(session, user: str | None = None) -> bool:
+	"""The secretariat also sees drafts and unpublished sessions (a preview); nobody else does."""
+	if is_public(session) or is_secretariat(user):
+		return True
+	# a 404 would be remembered for the address (Frappe's website_404 cache) and hide the secretariat's
+	# preview too: answer this one uncached
+	frappe.local.no_cache = 1
+	return False
+
+
 def web_context(session, context) -> None:
+	if not can_view_page(session):
+		raise frappe.PageDoesNotExistError  # a draft is a 404, as if it did not exist
 	context.no_cache = 1
 	context.show_sidebar = False
 	context.title = session.session_title
 	context.session = session
-	context.agenda_days = _agenda_by_day(session)
+	context.agenda_days = agenda_by_day(session.agenda)
+	context.preview = not is_public(session)
 	context.packages = [
 		{"name": r.stay_package, "includes": r.includes, "price": r.price} for r in session.stay_packages
 	]
@@ -105,8 +133,20 @@ def web_context(session, context) -> None:
 	context.parents = [{"route": "topplederprogram", "title": _("Topplederprogram")}]
 
 
-def _agenda_by_day(session) -> list[dict]:
-	days: dict = {}
-	for item in sorted(session.agenda, key=lambda r: (str(r.day), str(r.time or ""))):
-		days.setdefault(item.day, []).append(item)
-	return [{"day": d, "items": items} for d, items in days.items()]
+def default_session() -> str | None:
+	"""The next session (not cancelled) that has not ended, or else the one that started last."""
+	from kdf_app.core.sessions import CANCELLED
+
+	upcoming = frappe.get_all(
+		"Topplederprogram Session",
+		filters={"ends_on": (">=", now_datetime()), "status": ("!=", CANCELLED)},
+		order_by="starts_on asc",
+		limit=1,
+		pluck="name",
+	)
+	if upcoming:
+		return upcoming[0]
+	latest = frappe.get_all(
+		"Topplederprogram Session", order_by="starts_on desc", limit=1, pluck="name"
+	)
+	return latest[0] if latest else None

@@ -1,10 +1,25 @@
 frappe.ui.form.on("Member", {
 	refresh(frm) {
 		if (frm.is_new()) return;
-		if (!frm.doc.user && frappe.user.has_role(["KDF Sekretariat", "System Manager"])) {
-			frm.add_custom_button(__("Create Portal User"), () =>
-				frm.call("create_portal_user").then(() => frm.reload_doc())
-			);
+		if (frappe.user.has_role(["KDF Sekretariat", "System Manager"]) && frm.doc.membership_status === "Aktiv") {
+			const again = !!frm.doc.invitation_sent_on;
+			frm.add_custom_button(again ? __("Resend Invitation") : __("Send Invitation"), () => {
+				const send = () => frm.call({ method: "send_invitation", freeze: true }).then(() => {
+					frappe.show_alert({ message: __("Invitation sent to {0}.", [frm.doc.email]), indicator: "green" });
+					frm.reload_doc();
+				});
+				if (again) {
+					frappe.confirm(__("Send a new invitation to {0}? The link in the earlier one stops working.", [frm.doc.email]), send);
+				} else {
+					send();
+				}
+			});
+		}
+		if (frm.doc.membership_status === "Aktiv") {
+			const [text, colour] = frm.doc.last_portal_login
+				? [__("Logged in to the portal"), "green"]
+				: frm.doc.invitation_sent_on ? [__("Invited, not logged in yet"), "orange"] : [__("Not invited to the portal"), "gray"];
+			frm.dashboard.set_headline_alert(`<span class="indicator ${colour}">${text}</span>`);
 		}
 		frm.add_custom_button(__("Change Position"), () => {
 			const d = new frappe.ui.Dialog({

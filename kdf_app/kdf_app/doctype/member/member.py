@@ -21,8 +21,11 @@ class Member(Document):
 			self.member_since = today()
 
 	def on_update(self):
+		from kdf_app.services.invitations import sync_user_email
 		from kdf_app.services.members import sync_contact
 
+		if self.has_value_changed("email") and not self.is_new():
+			sync_user_email(self)
 		sync_contact(self)
 
 	def sync_positions(self):
@@ -75,3 +78,10 @@ class Member(Document):
 
 		self.check_permission("write")
 		return create_portal_user(self)
+
+	@frappe.whitelist()
+	def send_invitation(self) -> dict:
+		"""E-mail the member the portal invitation (again): a fresh set-password link (secretariat only)."""
+		from kdf_app.services.invitations import invite
+
+		return invite(self.name)

@@ -16,7 +16,7 @@ frappe.ui.form.on("Topplederprogram Session", {
 		frm.add_custom_button(__("Participant List"), () =>
 			frappe.set_route("query-report", "Session Participants", { session: frm.doc.name })
 		, __("View"));
-		if (frm.doc.published && frm.doc.route) {
+		if (frm.doc.route) {  // unpublished or draft: a preview only the secretariat sees
 			frm.add_custom_button(__("Web Page"), () => window.open("/" + frm.doc.route), __("View"));
 		}
 		if (["Gjennomført", "Påmelding stengt"].includes(frm.doc.status)) {

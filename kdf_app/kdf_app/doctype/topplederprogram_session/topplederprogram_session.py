@@ -26,5 +26,9 @@ class TopplederprogramSession(WebsiteGenerator):
 		elif self.has_value_changed("capacity"):
 			registration.refresh_seats(self.name)  # new seats go to the waitlist, counts follow
 
+	def has_website_permission(self, ptype, user, verbose=False):
+		# guests see a published session's page (the invitation is public); drafts stay hidden
+		return ptype == "read" and service.can_view_page(self, user)
+
 	def get_context(self, context):
 		service.web_context(self, context)

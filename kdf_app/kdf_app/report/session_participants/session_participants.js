@@ -8,4 +8,12 @@ frappe.query_reports["Session Participants"] = {
 			{ value: "waitlist", label: __("Waitlist") },
 		  ] },
 	],
+	onload(report) {
+		// opened from the report list (no session given): the next session, or else the most recent one
+		const given = (frappe.route_options || {}).session || frappe.utils.get_url_arg("session");
+		if (given || report.get_filter_value("session")) return;
+		frappe.call("kdf_app.api.sessions.default_session").then((r) => {
+			if (r.message && !report.get_filter_value("session")) report.set_filter_value("session", r.message);
+		});
+	},
 };

@@ -1,0 +1,14 @@
+"""Existing sites: KDF's own member portal (menu, login page, no open sign-up, week-long set-password links)
+and no ERPNext Customer role on members' portal logins (earlier versions let ERPNext add it)."""
+
+import frappe
+
+from kdf_app.custom.user import strip_customer_role
+from kdf_app.install import setup_member_portal
+
+
+def execute():
+	setup_member_portal()
+	for user in frappe.get_all("Member", filters={"user": ("is", "set")}, pluck="user"):
+		if frappe.db.get_value("User", user, "user_type") == "Website User":
+			strip_customer_role(user)
