@@ -20,8 +20,9 @@ fixtures = [
 		"dt": "Role",
 		"filters": [["name", "in", ["KDF Sekretariat", "KDF Medlem", "KDF Saksbehandler", "KDF Mentor"]]],
 	},
-	{"dt": "Email Template", "filters": [["name", "like", "kdf-%"]]},
 ]
+# Our Email Templates are not fixtures (a fixture is re-imported on every migrate, overwriting the
+# secretariat's wording): they are created once from kdf_app/data/email_templates.json, see services/mail.py.
 
 scheduler_events = {
 	"daily": [
@@ -37,31 +38,69 @@ doc_events = {
 		"validate": "kdf_app.custom.customer.validate",
 	},
 	"Sales Invoice": {
+		"before_submit": "kdf_app.custom.sales_invoice.before_submit",
 		"on_submit": "kdf_app.custom.sales_invoice.on_submit",
+	},
+	# the setup checklist (KDF Settings, KDF workspace) follows the outgoing e-mail accounts
+	"Email Account": {
+		"on_update": "kdf_app.services.setup_status.on_settings_change",
+		"on_trash": "kdf_app.services.setup_status.on_settings_change",
 	},
 	# a member's portal login never gets ERPNext's Customer role (kdf_app.custom.user)
 	"User": {
 		"validate": "kdf_app.custom.user.validate",
 		"on_update": "kdf_app.custom.user.on_update",
 	},
+	"File": {
+		"before_validate": "kdf_app.permissions.file_before_validate",
+		"after_insert": "kdf_app.permissions.file_after_insert",
+	},
 }
-jinja = {"methods": ["kdf_app.services.ehf.kid", "kdf_app.services.settings.get_settings"]}
+jinja = {
+	"methods": [
+		"kdf_app.services.ehf.kid",
+		"kdf_app.services.settings.get_settings",
+		"kdf_app.services.participants.participant_list",
+	]
+}
 doctype_js = {"Sales Invoice": "public/js/sales_invoice.js"}
 
 # Permissions -------------------------------------------------------------------------------------
+# Need to know on every path; the matrix is kdf_app.core.access.MATRIX, proven over HTTP by
+# kdf_app/tests/test_access_matrix.py.
 permission_query_conditions = {
 	"Member": "kdf_app.permissions.member_query",
+	"Member Position": "kdf_app.permissions.child_query",
 	"Registration": "kdf_app.permissions.registration_query",
+	"Registration Price Line": "kdf_app.permissions.child_query",
+	"Topplederprogram Session": "kdf_app.permissions.session_query",
+	"Session Agenda Item": "kdf_app.permissions.child_query",
+	"Session Stay Package": "kdf_app.permissions.child_query",
 	"Mentoring Case": "kdf_app.permissions.case_query",
+	"Case Meeting": "kdf_app.permissions.case_meeting_query",
 	"Mentor": "kdf_app.permissions.mentor_query",
 	"Case Read Log": "kdf_app.permissions.case_log_query",
+	"File": "kdf_app.permissions.file_query",
 }
 has_permission = {
 	"Member": "kdf_app.permissions.member_has_permission",
 	"Registration": "kdf_app.permissions.registration_has_permission",
+	"Topplederprogram Session": "kdf_app.permissions.session_has_permission",
 	"Mentoring Case": "kdf_app.permissions.case_has_permission",
 	"Mentor": "kdf_app.permissions.mentor_has_permission",
+	"Case Read Log": "kdf_app.permissions.case_log_has_permission",
+	"File": "kdf_app.permissions.file_has_permission",
 }
+# Frappe endpoints that do not ask for the caller's permission, replaced by ones that do.
+override_whitelisted_methods = {
+	"frappe.client.get_count": "kdf_app.api.guarded.get_count",
+	"frappe.desk.listview.get_group_by_count": "kdf_app.api.guarded.get_group_by_count",
+	"frappe.desk.search.get_link_title": "kdf_app.api.guarded.get_link_title",
+}
+# Every read of case content and every refused attempt, written whatever the request's outcome.
+after_request = ["kdf_app.services.read_log.flush"]
+# Frappe lets all API endpoints be typed; ours are.
+require_type_annotated_api_methods = True
 
 # Portal ------------------------------------------------------------------------------------------
 # The member's portal is KDF's only: install/migrate disables every other app's menu item in Portal

@@ -158,38 +158,68 @@ CUSTOM_FIELDS = {
 	],
 }
 
-# Which ERPNext documents each of our desk roles may use (read, write, create).
-ROLE_PERMISSIONS = {
-	"KDF Sekretariat": {
-		"Customer": (1, 1, 1),
-		"Contact": (1, 1, 1),
-		"Address": (1, 1, 1),
-		"Customer Group": (1, 0, 0),
-		"Sales Invoice": (1, 1, 1),
-		"Item": (1, 0, 0),
-		"Company": (1, 0, 0),
-		"Account": (1, 0, 0),
-		"Email Template": (1, 1, 1),
-		"Payment Terms Template": (1, 0, 0),
-	},
+KDF_ROLES = ("KDF Sekretariat", "KDF Medlem", "KDF Saksbehandler", "KDF Mentor")
+PRICE_LIST = "KDF Salg"  # KDF's own selling price list (NOK); every KDF invoice uses the one named in settings
+
+# The secretariat's desk users get this Role Profile: our role plus ERPNext's Sales User (customers,
+# contacts, addresses; items, companies, accounts and price lists read-only). ERPNext's permissions stay
+# ERPNext's: nothing is copied into Custom DocPerm. Not Accounts User: it may write Terms and Conditions,
+# Cheque Print Templates (which make Print Formats), Payment Requests and other Jinja-rendered records.
+SECRETARIAT_PROFILE = "KDF Sekretariat"
+SECRETARIAT_PROFILE_ROLES = ("KDF Sekretariat", "Sales User")
+# Invoices: one permission row of our own role added to ERPNext's Sales Invoice (a standard DocPerm row, not
+# a Custom DocPerm, so ERPNext's own rows keep coming from ERPNext). A migrate that re-imports ERPNext's
+# Sales Invoice drops it; after_migrate adds it back. No cancel, amend or delete.
+SECRETARIAT_DOCPERMS = {
+	"Sales Invoice": dict(read=1, write=1, create=1, submit=1, print=1, email=1, report=1, export=1),
 }
 
 
+ITEMS = {
+	"KDF-KONTINGENT": "Medlemskontingent",
+	"KDF-DELTAKERAVGIFT": "Deltakeravgift",
+	"KDF-EKSTRA-NATT": "Ekstra overnatting",
+	"KDF-OPPHOLDSPAKKE": "Oppholdspakke",
+}
+# What setup_defaults and the onboarding create; uninstall deletes each one that no invoice or customer uses.
+SETUP_DOCS = [
+	*(("Item", code) for code in ITEMS),
+	*(("Customer Group", kind) for kind in KINDS),
+	*(("Role", role) for role in KDF_ROLES),
+]
+
+
 def after_install():
+	from kdf_app.services.mail import choose_missing_templates, create_missing_templates
+
 	create_custom_fields(CUSTOM_FIELDS, update=True)
 	setup_languages()
-	setup_permissions()
+	setup_role_profile()
+	setup_secretariat_permissions()
+	create_missing_templates()  # on existing sites: the patch create_email_templates
+	choose_missing_templates()
+	ensure_price_list()
 	default_new_settings()
 	if frappe.db.a_row_exists("Company"):
 		setup_defaults()
+	setup_onboarding()
 	setup_member_portal()  # on existing sites: the patch member_portal
+	hide_error_tracebacks()  # on existing sites: the patch hide_error_tracebacks
+
+
+def hide_error_tracebacks():
+	"""A refused or failed request answers with a plain message: no traceback to members or guests (System
+	Settings, "Show Full Error"). Set once; a System Manager may turn it on again while debugging."""
+	frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)
 
 
 def after_migrate():
 	create_custom_fields(CUSTOM_FIELDS, update=True)
 	setup_languages()
-	setup_permissions()
+	setup_role_profile()
+	setup_secretariat_permissions()
 	default_new_settings()
+	setup_onboarding()
 	from kdf_app.services.portal import setup_portal
 
 	setup_portal()  # a migrate adds other apps' new portal items enabled: disable them again
@@ -230,26 +260,70 @@ def setup_languages():
 		).insert(ignore_permissions=True)
 
 
-def setup_permissions():
-	from frappe.permissions import add_permission, update_permission_property
+def setup_onboarding():
+	from kdf_app.services.setup_status import setup_onboarding as create
 
-	for role, doctypes in ROLE_PERMISSIONS.items():
-		if not frappe.db.exists("Role", role):
+	create()
+
+
+def setup_secretariat_permissions():
+	for doctype, flags in SECRETARIAT_DOCPERMS.items():
+		if frappe.db.exists("DocPerm", {"parent": doctype, "role": "KDF Sekretariat", "permlevel": 0}):
 			continue
-		for doctype, (read, write, create) in doctypes.items():
-			if frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0}):
-				continue
-			add_permission(doctype, role, 0)
-			for ptype, value in (
-				("read", read),
-				("write", write),
-				("create", create),
-				("report", read),
-				("print", read),
-				("email", read),
-				("export", read),
-			):
-				update_permission_property(doctype, role, 0, ptype, value, validate=False)
+		row = frappe.get_doc(
+			{
+				"doctype": "DocPerm",
+				"parent": doctype,
+				"parenttype": "DocType",
+				"parentfield": "permissions",
+				"role": "KDF Sekretariat",
+				"permlevel": 0,
+				"idx": (frappe.db.count("DocPerm", {"parent": doctype}) or 0) + 1,
+				**flags,
+			}
+		)
+		row.db_insert()
+		frappe.clear_cache(doctype=doctype)
+
+
+def remove_secretariat_permissions():
+	for doctype in SECRETARIAT_DOCPERMS:
+		frappe.db.delete("DocPerm", {"parent": doctype, "role": "KDF Sekretariat"})
+		frappe.clear_cache(doctype=doctype)
+
+
+def setup_role_profile():
+	"""The Role Profile for the secretariat's users (created if missing; its roles are kept as set)."""
+	if frappe.db.exists("Role Profile", SECRETARIAT_PROFILE) or not all(
+		frappe.db.exists("Role", r) for r in SECRETARIAT_PROFILE_ROLES
+	):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Role Profile",
+			"role_profile": SECRETARIAT_PROFILE,
+			"roles": [{"role": r} for r in SECRETARIAT_PROFILE_ROLES],
+		}
+	).insert(ignore_permissions=True)
+
+
+def ensure_price_list() -> str:
+	"""KDF's own NOK selling price list, named in KDF Settings: invoices never take the site's default
+	(which may be in another currency and make ERPNext look up an exchange rate)."""
+	if not frappe.db.exists("Price List", PRICE_LIST):
+		frappe.get_doc(
+			{
+				"doctype": "Price List",
+				"price_list_name": PRICE_LIST,
+				"currency": "NOK",
+				"selling": 1,
+				"buying": 0,
+				"enabled": 1,
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.get_single_value("KDF Settings", "price_list"):
+		frappe.db.set_single_value("KDF Settings", "price_list", PRICE_LIST)
+	return PRICE_LIST
 
 
 def setup_defaults():
@@ -264,13 +338,7 @@ def setup_defaults():
 					"is_group": 0,
 				}
 			).insert(ignore_permissions=True)
-	items = {
-		"KDF-KONTINGENT": "Medlemskontingent",
-		"KDF-DELTAKERAVGIFT": "Deltakeravgift",
-		"KDF-EKSTRA-NATT": "Ekstra overnatting",
-		"KDF-OPPHOLDSPAKKE": "Oppholdspakke",
-	}
-	for code, item_name in items.items():
+	for code, item_name in ITEMS.items():
 		if not frappe.db.exists("Item", code):
 			frappe.get_doc(
 				{
@@ -285,6 +353,7 @@ def setup_defaults():
 					"is_purchase_item": 0,
 				}
 			).insert(ignore_permissions=True)
+	ensure_price_list()
 	settings = frappe.get_single("KDF Settings")
 	settings.company = (
 		settings.company
@@ -295,6 +364,7 @@ def setup_defaults():
 	settings.participant_fee_item = settings.participant_fee_item or "KDF-DELTAKERAVGIFT"
 	settings.extra_night_item = settings.extra_night_item or "KDF-EKSTRA-NATT"
 	settings.stay_package_item = settings.stay_package_item or "KDF-OPPHOLDSPAKKE"
+	settings.price_list = settings.price_list or PRICE_LIST
 	settings.flags.ignore_mandatory = True
 	settings.save(ignore_permissions=True)
 	if settings.company:
@@ -314,13 +384,36 @@ def _item_group():
 
 
 def before_uninstall():
-	"""Remove what the app added to ERPNext doctypes so a reinstall starts clean."""
+	"""Remove what the app added to ERPNext and Frappe so a reinstall starts clean; customers, contacts,
+	invoices (and the items and price list they use) are kept."""
+	from kdf_app.services.mail import shipped_templates
+
 	for doctype, fields in CUSTOM_FIELDS.items():
 		for f in fields:
 			name = f"{doctype}-{f['fieldname']}"
 			if frappe.db.exists("Custom Field", name):
 				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
-	for role in ROLE_PERMISSIONS:
-		frappe.db.delete("Custom DocPerm", {"role": role})
+	from kdf_app.patches.remove_copied_erpnext_permissions import execute as remove_copied_permissions
+
+	remove_copied_permissions()  # what earlier versions put into Custom DocPerm, if not migrated since
+	remove_secretariat_permissions()
+	if frappe.db.exists("Role Profile", SECRETARIAT_PROFILE):
+		frappe.delete_doc("Role Profile", SECRETARIAT_PROFILE, ignore_permissions=True, force=True)
+	for t in shipped_templates():
+		if frappe.db.exists("Email Template", t["name"]):
+			frappe.delete_doc("Email Template", t["name"], ignore_permissions=True, force=True)
+	from kdf_app.services.setup_status import ONBOARDING
+
+	if frappe.db.exists("Module Onboarding", ONBOARDING):
+		steps = frappe.get_all("Onboarding Step Map", {"parent": ONBOARDING}, pluck="step")
+		frappe.delete_doc("Module Onboarding", ONBOARDING, ignore_permissions=True, force=True)
+		for step in steps:
+			frappe.delete_doc("Onboarding Step", step, ignore_permissions=True, force=True)
+	for doctype, docname in [("Price List", PRICE_LIST), *SETUP_DOCS]:
+		if frappe.db.exists(doctype, docname):
+			try:
+				frappe.delete_doc(doctype, docname, ignore_permissions=True)
+			except frappe.LinkExistsError:
+				frappe.clear_last_message()  # in use by invoices: kept with them
 	frappe.clear_cache()
-	print(_("KDF custom fields removed; customers, contacts and invoices are kept."))
+	print(_("KDF custom fields, templates and settings removed; customers, contacts and invoices are kept."))

@@ -1,28 +1,54 @@
-"""Record-level access. Desk roles see the register; a portal member sees only their own record."""
+"""Record-level access: need to know, on every path.
+
+Every ``has_permission`` hook answers an explicit True or False (Frappe v16 reads ``None`` as deny). Frappe
+checks role permissions as well: True here means "this record is within the user's reach", never more than
+the role allows. Every ``permission_query_conditions`` hook gives the same answer for lists, counts, report
+view, exports and link search. Child rows follow their parent document (see ``RowOfParent``). Which actor may
+see what is written down in ``kdf_app.core.access.MATRIX``; the HTTP access-matrix test proves it.
+"""
 
 import frappe
 from frappe import _
 
+from kdf_app.core.access import CASE, CHILD_PARENTS, CONFIDENTIAL
+from kdf_app.core.sessions import DRAFT
+
 SECRETARIAT = ("KDF Sekretariat", "System Manager")
 
 REGISTER_ROLES = {"System Manager", "KDF Sekretariat", "KDF Saksbehandler", "Accounts User", "Administrator"}
+# who may see every registration (the accountant for invoicing; case managers have no business there)
+REGISTRATION_ROLES = {"System Manager", "KDF Sekretariat", "Accounts User", "Administrator"}
+# who may see health data (dietary needs and allergies) and the participant list
+PARTICIPANT_LIST_ROLES = {"System Manager", "KDF Sekretariat", "Administrator"}
+
+
+def _roles(user: str) -> set[str]:
+	return set(frappe.get_roles(user)) | ({"Administrator"} if user == "Administrator" else set())
 
 
 def _sees_register(user: str) -> bool:
-	return user == "Administrator" or bool(REGISTER_ROLES & set(frappe.get_roles(user)))
+	return bool(REGISTER_ROLES & _roles(user))
+
+
+def sees_registrations(user: str | None = None) -> bool:
+	return bool(REGISTRATION_ROLES & _roles(user or frappe.session.user))
+
+
+def sees_participant_list(user: str | None = None) -> bool:
+	return bool(PARTICIPANT_LIST_ROLES & _roles(user or frappe.session.user))
 
 
 def own_records_only(doctype: str, sees_all):
 	"""The permission_query_conditions and has_permission hooks for a doctype whose records carry the
 	user they belong to: ``sees_all(user)`` sees every record, anyone else only their own."""
 
-	def query(user: str | None = None) -> str:
+	def query(user: str | None = None, doctype_: str | None = None, **kwargs) -> str:
 		user = user or frappe.session.user
 		return "" if sees_all(user) else f"`tab{doctype}`.`user` = {frappe.db.escape(user)}"
 
-	def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	def has_permission(doc, ptype: str | None = None, user: str | None = None, **kwargs) -> bool:
 		user = user or frappe.session.user
-		return None if sees_all(user) else bool(doc.user) and doc.user == user
+		return True if sees_all(user) else bool(doc.user) and doc.user == user
 
 	return query, has_permission
 
@@ -45,21 +71,79 @@ def require_roles(roles=SECRETARIAT) -> None:
 		)
 
 
-def registration_query(user: str | None = None) -> str:
+# --- registrations and sessions -----------------------------------------------------------------------------
+def registration_query(user: str | None = None, **kwargs) -> str:
 	user = user or frappe.session.user
-	if _sees_register(user):
+	if sees_registrations(user):
 		return ""
 	return f"""`tabRegistration`.`member` in (select name from `tabMember` where `user` = {frappe.db.escape(user)})"""
 
 
-def registration_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+def registration_has_permission(doc, ptype: str | None = None, user: str | None = None, **kwargs) -> bool:
 	user = user or frappe.session.user
-	if _sees_register(user):
-		return None
-	return ptype in ("read", "print") and frappe.db.get_value("Member", doc.member, "user") == user
+	if sees_registrations(user):
+		return True
+	return (
+		ptype in ("read", "print")
+		and bool(doc.member)
+		and (frappe.db.get_value("Member", doc.member, "user") == user)
+	)
 
 
-# --- confidential cases ----------------------------------------------------------------------------
+def session_query(user: str | None = None, **kwargs) -> str:
+	"""Drafts are the secretariat's; everyone else sees published sessions only."""
+	user = user or frappe.session.user
+	if sees_registrations(user):
+		return ""
+	return (
+		"`tabTopplederprogram Session`.`published` = 1 and "
+		f"`tabTopplederprogram Session`.`status` != {frappe.db.escape(DRAFT)}"
+	)
+
+
+def session_has_permission(doc, ptype: str | None = None, user: str | None = None, **kwargs) -> bool:
+	user = user or frappe.session.user
+	return sees_registrations(user) or (bool(doc.published) and doc.status != DRAFT)
+
+
+# --- child rows follow their parent -----------------------------------------------------------------------
+def _parent_query(parent: str, user: str) -> str:
+	method = (frappe.get_hooks("permission_query_conditions") or {}).get(parent) or []
+	conditions = [c for m in method if (c := frappe.call(frappe.get_attr(m), user, doctype=parent))]
+	return " and ".join(f"({c})" for c in conditions)
+
+
+def child_query(user: str | None = None, doctype: str | None = None, **kwargs) -> str:
+	"""A child doctype's rows: only those whose parent document the user may read."""
+	user = user or frappe.session.user
+	parent = CHILD_PARENTS[doctype]
+	condition = _parent_query(parent, user)
+	if not condition:
+		return ""
+	return (
+		f"`tab{doctype}`.`parenttype` = {frappe.db.escape(parent)} and `tab{doctype}`.`parent` in "
+		f"(select `tab{parent}`.name from `tab{parent}` where {condition})"
+	)
+
+
+class RowOfParent:
+	"""Mixin for our child doctypes' controllers: a row read or written on its own (``/api/resource/<child>/
+	<name>``, ``frappe.client.get``) needs permission on its parent document, not only on the parent doctype
+	(which is all Frappe checks for child rows)."""
+
+	def has_permission(self, permtype="read", *, debug=False, user=None) -> bool:
+		if self.flags.ignore_permissions:
+			return True
+		if not super().has_permission(permtype, debug=debug, user=user):
+			return False
+		if not (self.parenttype and self.parent) or self.parenttype != CHILD_PARENTS.get(self.doctype):
+			return False
+		if not frappe.db.exists(self.parenttype, self.parent):
+			return False
+		return frappe.has_permission(self.parenttype, permtype, doc=self.parent, user=user)
+
+
+# --- confidential cases ----------------------------------------------------------------------------------
 # Need to know: case managers see every case; a mentor/adviser only the cases assigned to them; nobody
 # else (the secretariat included) sees any. Members follow their own cases through kdf_app.api.cases only.
 
@@ -78,8 +162,7 @@ def mentor_of(user: str | None = None) -> str | None:
 	return frappe.db.get_value("Mentor", {"user": user, "active": 1})
 
 
-def case_query(user: str | None = None) -> str:
-	user = user or frappe.session.user
+def _case_condition(user: str) -> str:
 	if is_case_manager(user):
 		return ""
 	mentor = mentor_of(user)
@@ -88,17 +171,44 @@ def case_query(user: str | None = None) -> str:
 	return "1 = 0"
 
 
-def case_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
-	from kdf_app.services.cases import log_read
+def case_query(user: str | None = None, **kwargs) -> str:
+	from kdf_app.services.read_log import record_list
 
 	user = user or frappe.session.user
+	record_list(CASE, user)
+	return _case_condition(user)
+
+
+def case_meeting_query(user: str | None = None, **kwargs) -> str:
+	from kdf_app.services.read_log import record_list
+
+	user = user or frappe.session.user
+	record_list("Case Meeting", user)
+	condition = _case_condition(user)
+	if not condition:
+		return ""
+	return (
+		"`tabCase Meeting`.`parenttype` = 'Mentoring Case' and `tabCase Meeting`.`parent` in "
+		f"(select `tabMentoring Case`.name from `tabMentoring Case` where {condition})"
+	)
+
+
+def may_read_case(doc, user: str, ptype: str = "read") -> bool:
 	if is_case_manager(user):
-		allowed = None
-	else:
-		mentor = mentor_of(user)
-		allowed = bool(mentor) and doc.mentor == mentor and ptype in ("read", "write", "print")
-	if ptype == "read" and not doc.is_new():
-		log_read(doc.name, user, allowed is not False)
+		return True
+	mentor = mentor_of(user)
+	return bool(mentor) and doc.mentor == mentor and ptype in ("read", "write", "print", "email")
+
+
+def case_has_permission(doc, ptype: str | None = None, user: str | None = None, **kwargs) -> bool:
+	from kdf_app.services.read_log import record
+
+	user = user or frappe.session.user
+	allowed = may_read_case(doc, user, ptype or "read")
+	if ptype in ("read", "print", "email", None) and not doc.is_new():
+		record(doc.name, allowed, user=user)
+	elif not allowed and not doc.is_new():
+		record(doc.name, False, action="Refused", detail=f"{ptype}", user=user)
 	return allowed
 
 
@@ -106,5 +216,62 @@ def case_has_permission(doc, ptype: str | None = None, user: str | None = None) 
 mentor_query, mentor_has_permission = own_records_only("Mentor", is_case_manager)
 
 
-def case_log_query(user: str | None = None) -> str:
-	return "" if is_case_manager(user) else "1 = 0"
+def case_log_query(user: str | None = None, **kwargs) -> str:
+	return "" if is_case_manager(user or frappe.session.user) else "1 = 0"
+
+
+def case_log_has_permission(doc, ptype: str | None = None, user: str | None = None, **kwargs) -> bool:
+	return is_case_manager(user or frappe.session.user) and ptype in (
+		"read",
+		"report",
+		"export",
+		"print",
+		None,
+	)
+
+
+# --- files attached to confidential records ----------------------------------------------------------------
+def file_query(user: str | None = None, **kwargs) -> str:
+	"""Frappe lets anyone who can read a doctype list every file attached to it; a confidential record's
+	attachments are listed only to those who may read that record. (Frappe joins the hooks' conditions with
+	``and`` after its own ``a or b or c``; confidential attachments are always private, so ``c and ours`` is
+	what decides for them.)"""
+	user = user or frappe.session.user
+	condition = _case_condition(user)
+	if not condition:
+		return ""
+	doctypes = ", ".join(frappe.db.escape(d) for d in sorted(CONFIDENTIAL))
+	return (
+		f"(ifnull(`tabFile`.`attached_to_doctype`, '') not in ({doctypes}) or "
+		f"(`tabFile`.`attached_to_doctype` = 'Mentoring Case' and `tabFile`.`attached_to_name` in "
+		f"(select `tabMentoring Case`.name from `tabMentoring Case` where {condition})))"
+	)
+
+
+def file_has_permission(doc, ptype: str | None = None, user: str | None = None, **kwargs) -> bool:
+	"""Frappe asks only the last has_permission hook of a doctype that answers, and ours comes last: so this
+	answers Frappe's own File rule too, and adds ours for confidential attachments."""
+	from frappe.core.doctype.file.file import has_permission as frappe_file_permission
+
+	user = user or frappe.session.user
+	if not frappe_file_permission(doc, ptype=ptype, user=user):
+		return False
+	if doc.attached_to_doctype not in CONFIDENTIAL or ptype == "create":
+		return True
+	if not doc.attached_to_name or not frappe.db.exists(doc.attached_to_doctype, doc.attached_to_name):
+		return is_case_manager(user)
+	return frappe.has_permission(doc.attached_to_doctype, "read", doc=doc.attached_to_name, user=user)
+
+
+def file_before_validate(doc, method=None) -> None:
+	"""Attachments of confidential records stay private: a change to public is undone before Frappe moves
+	the file."""
+	if doc.attached_to_doctype in CONFIDENTIAL and not doc.is_new():
+		doc.is_private = 1
+
+
+def file_after_insert(doc, method=None) -> None:
+	"""A confidential record's attachment uploaded as public is moved to the private files at once."""
+	if doc.attached_to_doctype in CONFIDENTIAL and not doc.is_private and not doc.is_folder:
+		doc.is_private = 1
+		doc.save(ignore_permissions=True)

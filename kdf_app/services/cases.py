@@ -2,7 +2,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import getdate, now_datetime, today
+from frappe.utils import getdate, today
 
 from kdf_app.core.cases import (
 	ANONYMISED_FIELDS,
@@ -18,28 +18,6 @@ TYPE_FLAG = {
 	"Veiledning": "offers_guidance",
 	"Juridisk bistand": "offers_legal",
 }
-
-
-def log_read(case: str, user: str, allowed: bool) -> None:
-	"""Record who read (or tried to read) a case, once per request."""
-	request = getattr(frappe.local, "request", None)
-	if request is not None:  # several permission checks in one request are one read
-		seen = frappe.flags.kdf_case_reads = frappe.flags.kdf_case_reads or set()
-		if (case, user) in seen:
-			return
-		seen.add((case, user))
-	path = getattr(request, "path", None) if request else None
-	frappe.get_doc(
-		{
-			"doctype": "Case Read Log",
-			"case": case,
-			"user": user,
-			"read_on": now_datetime(),
-			"path": (path or "server")[:140] + ("" if allowed else " (refused)"),
-		}
-	).db_insert()
-	if request:
-		frappe.local.flags.commit = True  # GET requests are logged too
 
 
 def member_organisations(member: str) -> set[str]:

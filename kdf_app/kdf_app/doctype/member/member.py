@@ -5,10 +5,12 @@ from frappe.utils import getdate, today, validate_email_address
 from kdf_app.core.i18n import DomainError
 from kdf_app.core.members import Position, current_position, reconcile
 from kdf_app.services.errors import throw
+from kdf_app.services.guard import protect
 
 
 class Member(Document):
 	def validate(self):
+		protect(self)
 		self.first_name = (self.first_name or "").strip()
 		self.last_name = (self.last_name or "").strip()
 		self.member_name = f"{self.first_name} {self.last_name}".strip()

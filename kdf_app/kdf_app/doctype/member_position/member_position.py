@@ -1,5 +1,7 @@
 from frappe.model.document import Document
 
+from kdf_app.permissions import RowOfParent
 
-class MemberPosition(Document):
-	pass
+
+class MemberPosition(RowOfParent, Document):
+	"""A row is readable on its own only where its parent document is."""

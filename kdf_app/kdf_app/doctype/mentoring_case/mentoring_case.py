@@ -3,22 +3,25 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, today
 
+from kdf_app.core.access import CASE_MANAGER_FIELDS
 from kdf_app.core.cases import check_transition, status_dates
 from kdf_app.core.i18n import DomainError
 from kdf_app.permissions import is_case_manager
 from kdf_app.services import cases as service
 from kdf_app.services.errors import throw
+from kdf_app.services.guard import protect
 
 
 class MentoringCase(Document):
 	def validate(self):
+		protect(self)
 		before = self.get_doc_before_save()
 		try:
 			check_transition(before.status if before else None, self.status)
 		except DomainError as e:
 			throw(e)
 		if before and not is_case_manager():
-			for field in ("member", "mentor", "case_type"):
+			for field in CASE_MANAGER_FIELDS:
 				if self.get(field) != before.get(field):
 					frappe.throw(
 						_("Only a case manager can change {0}.").format(_(self.meta.get_label(field))),

@@ -229,10 +229,12 @@ class TestCaseAccess(FrappeTestCase):
 		self.paths(self.mentor_user)
 		self.paths(self.other)  # refused attempts are logged too
 		frappe.set_user("Administrator")
-		logs = frappe.get_all("Case Read Log", {"case": self.case}, ["user", "path"], order_by="creation asc")
+		logs = frappe.get_all(
+			"Case Read Log", {"case": self.case}, ["user", "path", "allowed", "action"], order_by="creation asc"
+		)
 		self.assertGreater(len(logs), before)
 		self.assertIn(self.mentor_user, {l.user for l in logs})
-		self.assertTrue(any(l.user == self.other and "refused" in l.path for l in logs))
+		self.assertTrue(any(l.user == self.other and not l.allowed and l.action == "Refused" for l in logs))
 		for user, visible in ((self.manager, True), (self.mentor_user, False), (self.secretary, False)):
 			frappe.set_user(user)
 			try:

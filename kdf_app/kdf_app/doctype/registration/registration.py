@@ -2,10 +2,12 @@ import frappe
 from frappe.model.document import Document
 
 from kdf_app.services import registration as service
+from kdf_app.services.guard import protect
 
 
 class Registration(Document):
 	def before_validate(self):
+		protect(self)
 		# Seats are decided here rather than in before_insert: by now Frappe has taken the naming-series lock,
 		# so every registration takes its locks in the same order (series, then session) and two
 		# registrations for different sessions cannot deadlock.

@@ -5,6 +5,7 @@ from frappe.website.website_generator import WebsiteGenerator
 from kdf_app.core.sessions import CANCELLED
 from kdf_app.services import registration
 from kdf_app.services import sessions as service
+from kdf_app.services.guard import protect
 
 
 class TopplederprogramSession(WebsiteGenerator):
@@ -13,6 +14,7 @@ class TopplederprogramSession(WebsiteGenerator):
 		self.name = make_autoname(f"TLP-{get_datetime(self.starts_on).year}-.###", doc=self)
 
 	def validate(self):
+		protect(self)
 		service.check_session(self)
 		self.route = self.route or f"topplederprogram/{self.name.lower()}"
 

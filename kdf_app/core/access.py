@@ -1,0 +1,227 @@
+"""Need to know: who may see what, as data. No Frappe here.
+
+The matrix below is the one source of truth for three things: the README's access table (a plain test renders
+it and compares), the HTTP access-matrix test (it asks the expectation of every role for every path family from
+here), and the server hooks' vocabulary (which doctypes are confidential, which fields only the app sets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+# --- who ------------------------------------------------------------------------------------------------------
+ACTORS = (
+	"guest",
+	"member",  # KDF Medlem, for their own records
+	"other member",  # KDF Medlem, for someone else's records
+	"website user",  # logged in, not a member
+	"secretariat",  # KDF Sekretariat
+	"mentor",  # KDF Mentor, for the cases assigned to them
+	"other mentor",  # KDF Mentor, for a case assigned to someone else
+	"case manager",  # KDF Saksbehandler
+	"accountant",  # Accounts User / Manager
+)
+
+YES, NO = "yes", "no"
+
+
+@dataclass(frozen=True)
+class Row:
+	what: str
+	allowed: frozenset[str]  # the actors who may read it
+	note: str = ""
+
+	def may(self, actor: str) -> bool:
+		if actor not in ACTORS:
+			raise ValueError(actor)
+		return actor in self.allowed
+
+
+def _row(what: str, *actors: str, note: str = "") -> Row:
+	return Row(what, frozenset(actors), note)
+
+
+# Each row: a kind of data and the actors who may read it on any path (document, list, count, group-by count,
+# report view and export, link search and titles, print and PDF, reports, global search, docinfo, files).
+MATRIX = (
+	_row(
+		"Confidential case (request, notes, summary, attachments)",
+		"mentor",
+		"case manager",
+		note="a mentor only the cases assigned to them; every read and refusal is logged",
+	),
+	_row("Meeting notes of a case (child rows)", "mentor", "case manager"),
+	_row("Case Read Log", "case manager"),
+	_row("Status and type of one's own case (portal /radgivning)", "member", note="no content, no notes"),
+	_row("Mentor pool entry", "mentor", "case manager", note="a mentor only their own entry"),
+	_row(
+		"Member record and position history (incl. reason for leaving)",
+		"member",
+		"secretariat",
+		"case manager",
+		"accountant",
+		note="a member only their own",
+	),
+	_row(
+		"Registration and its price lines",
+		"member",
+		"secretariat",
+		"accountant",
+		note="a member only their own",
+	),
+	_row(
+		"Dietary needs and allergies (health data)",
+		"member",
+		"secretariat",
+		note="on the registration and the participant list",
+	),
+	_row("Participant list (print format Deltakerliste, report Session Participants)", "secretariat"),
+	_row("Draft session (status Utkast)", "secretariat", "accountant"),
+	_row("Published session (programme, prices)", *ACTORS, note="its web page is public"),
+	_row("Server settings (EHF outbox folder, endpoint, API key)", note="System Manager only"),
+	_row(
+		"Authoring e-mail templates, print formats, notifications (Jinja runs code)",
+		note="System Manager only; the secretariat reads templates and chooses them in KDF Settings",
+	),
+	_row(
+		"Linking a portal login to a member (Member.user)",
+		note="only the invitation flow or a System Manager",
+	),
+)
+
+
+def row(what_starts_with: str) -> Row:
+	found = [r for r in MATRIX if r.what.startswith(what_starts_with)]
+	if len(found) != 1:
+		raise KeyError(what_starts_with)
+	return found[0]
+
+
+def markdown_table() -> str:
+	"""The README's access table."""
+	head = "| What | " + " | ".join(ACTORS) + " | Note |"
+	sep = "|---|" + "---|" * len(ACTORS) + "---|"
+	lines = [head, sep]
+	for r in MATRIX:
+		cells = " | ".join(YES if r.may(a) else NO for a in ACTORS)
+		lines.append(f"| {r.what} | {cells} | {r.note} |")
+	return "\n".join(lines)
+
+
+# --- what is confidential -------------------------------------------------------------------------------------
+CASE = "Mentoring Case"
+CASE_MEETING = "Case Meeting"
+CASE_LOG = "Case Read Log"
+CONFIDENTIAL = frozenset({CASE, CASE_MEETING})
+
+# Our child doctypes and their parent: a row is readable only where its parent document is.
+CHILD_PARENTS = {
+	"Case Meeting": "Mentoring Case",
+	"Member Position": "Member",
+	"Registration Price Line": "Registration",
+	"Session Agenda Item": "Topplederprogram Session",
+	"Session Stay Package": "Topplederprogram Session",
+}
+
+# Fields only the app's own code sets. A generic write (desk form, /api/resource, frappe.client.*, data import)
+# cannot set or change them: the stored value stays.
+SYSTEM_FIELDS = {
+	"Member": ("user", "contact"),
+	"Mentoring Case": ("anonymised_on", "year"),
+	"Registration": ("sales_invoice", "cancelled_on", "registered_on", "waitlist_position"),
+	"Topplederprogram Session": (
+		"confirmed_count",
+		"waitlist_count",
+		"free_seats",
+		"reminder_sent_on",
+		"practical_info_sent_on",
+	),
+	"Case Read Log": ("case", "user", "read_on", "path", "action", "allowed", "detail"),
+}
+
+# Fields of a case that only a case manager may change (a mentor logs meetings and moves the status).
+CASE_MANAGER_FIELDS = ("member", "mentor", "case_type", "request")
+
+# Whitelisted methods that write any document the caller names.
+GENERIC_WRITES = frozenset(
+	{
+		"frappe.client.set_value",
+		"frappe.client.save",
+		"frappe.client.insert",
+		"frappe.client.insert_many",
+		"frappe.client.bulk_update",
+		"frappe.client.submit",
+		"frappe.desk.form.save.savedocs",
+		"frappe.desk.doctype.bulk_update.bulk_update.submit_cancel_or_update_docs",
+	}
+)
+
+
+def method_of(path: str | None, cmd: str | None = None) -> str:
+	"""``/api/method/frappe.client.get_count`` (or ``/api/v1/method/…``, or the legacy ``cmd``) → the method."""
+	if cmd:
+		return cmd
+	path = unquote(path or "")
+	for prefix in ("/api/method/", "/api/v1/method/", "/api/v2/method/"):
+		if path.startswith(prefix):
+			return path[len(prefix) :].split("/")[0]
+	return ""
+
+
+def resource_doctype(path: str | None) -> str | None:
+	"""``/api/resource/Mentoring Case/abc`` → ``Mentoring Case``."""
+	path = unquote(path or "")
+	for prefix in ("/api/resource/", "/api/v1/resource/", "/api/v2/document/"):
+		if path.startswith(prefix):
+			return path[len(prefix) :].split("/")[0] or None
+	return None
+
+
+def resource_name(path: str | None) -> str | None:
+	"""``/api/resource/Mentoring Case/abc`` → ``abc``."""
+	if not resource_doctype(path):
+		return None
+	parts = unquote(path or "").rstrip("/").split("/")
+	return parts[4] if len(parts) > 4 and parts[4] else None
+
+
+def is_generic_write(method: str, path: str | None, http_method: str | None) -> bool:
+	if method in GENERIC_WRITES:
+		return True
+	return bool(resource_doctype(path)) and (http_method or "GET").upper() in ("POST", "PUT", "PATCH")
+
+
+DOCTYPE_KEYS = ("doctype", "parent", "parenttype", "parent_doctype", "reference_doctype", "ref_doctype", "dt")
+
+
+def doctypes_named(path: str | None, form: Mapping) -> set[str]:
+	"""Every doctype a request names: in its path or in the usual arguments."""
+	named = {resource_doctype(path)} | {form.get(k) for k in DOCTYPE_KEYS}
+	return {d for d in named if isinstance(d, str) and d}
+
+
+def read_action(method: str, path: str | None) -> str:
+	"""What kind of read a request is, for the read log."""
+	if method.endswith("get_count") or method.endswith("get_group_by_count"):
+		return "Count"
+	if method.endswith("export_query") or "download" in method:
+		return "Export"
+	if "print" in (path or "") or "pdf" in method:
+		return "Print"
+	if method.endswith("search_link") or method.endswith("search_widget") or "get_link_title" in method:
+		return "Search"
+	if method.endswith("get_docinfo") or method.endswith("getdoc") or method.endswith("frappe.client.get"):
+		return "Document"
+	return "List"
+
+
+def changed_fields(before: Mapping | None, after: Mapping, fields: Iterable[str]) -> list[str]:
+	"""The fields whose value differs; ``None``, ``""`` and ``0`` count as the same empty value."""
+
+	def norm(v):
+		return None if v in (None, "", 0) else str(v)
+
+	before = before or {}
+	return [f for f in fields if norm(before.get(f)) != norm(after.get(f))]

@@ -1,0 +1,5 @@
+from kdf_app.install import hide_error_tracebacks
+
+
+def execute():
+	hide_error_tracebacks()

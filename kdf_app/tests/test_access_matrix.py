@@ -1,0 +1,905 @@
+"""The access matrix, proven over real HTTP.
+
+A web server for this site is started in a subprocess; nine actors log in (or stay guests) and each tries every
+path family Frappe offers to every kind of protected data: REST resources and child rows, frappe.client.*,
+report view get/count/export, group-by counts, link search and titles, print view and PDF per print format,
+query reports, global search, docinfo, files, the portal endpoints, and writes that must not take effect.
+What each actor should see comes from ``kdf_app.core.access.MATRIX`` — the same table the README prints.
+Afterwards the Case Read Log must hold every read of the case and every refused attempt.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import frappe
+import requests
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, today
+from frappe.utils.password import update_password
+
+from kdf_app.core.access import ACTORS, row
+from kdf_app.tests.utils import make_member, make_org, make_session, register
+
+PASSWORD = "Kdf-matrise-2026!"
+CASE_SECRET = "matrise-hemmelig-foresporsel"
+MEETING_SECRET = "matrise-hemmelig-motenotat"
+COMMENT_SECRET = "matrise-hemmelig-kommentar"
+DIET_SECRET = "matrise-notteallergi"
+FILE_NAME = "matrise-vedlegg.txt"
+FILE_SECRET = "matrise-hemmelig-vedlegg"
+
+# the actors as concrete users: whose records they look at decides "member" vs "other member"
+LOGINS = {
+	"guest": None,
+	"member": ("KDF Medlem",),
+	"other member": ("KDF Medlem",),
+	"website user": (),
+	"secretariat": ("KDF Sekretariat",),
+	"mentor": ("KDF Mentor",),
+	"other mentor": ("KDF Mentor",),
+	"case manager": ("KDF Saksbehandler",),
+	"accountant": ("Accounts User",),
+}
+WEBSITE_USERS = {"member", "other member", "website user"}
+
+
+def _free_port() -> int:
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+class Probe:
+	"""One path to one kind of data. ``seen(response)`` says whether the data came through. ``expect`` is the
+	set of actors who must see it on this path (default: the matrix row); ``deny_only`` probes assert only
+	that nobody outside the row sees it (the path may be closed to allowed actors too, e.g. PDF rendering)."""
+
+	def __init__(self, family, what, request, seen, expect=None, deny_only=False):
+		self.family, self.what, self.request, self.seen = family, what, request, seen
+		self.expect = expect
+		self.deny_only = deny_only
+
+	def expected(self) -> set[str]:
+		return set(self.expect) if self.expect is not None else set(row(self.what).allowed)
+
+
+class TestAccessMatrixOverHTTP(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		frappe.set_user("Administrator")
+		cls.created = []
+		uid = frappe.generate_hash(length=6)
+		cls.uid = uid
+		cls.users = {}
+		for actor, roles in LOGINS.items():
+			if roles is None:
+				continue
+			email = f"matrise-{actor.replace(' ', '-')}-{uid}@example.no"
+			user = frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": actor.title(),
+					"last_name": uid,
+					"user_type": "Website User" if actor in WEBSITE_USERS else "System User",
+					"send_welcome_email": 0,
+				}
+			).insert(ignore_permissions=True)
+			if roles:
+				user.add_roles(*roles)
+			update_password(email, PASSWORD)
+			cls.users[actor] = email
+			cls.created.append(("User", email))
+
+		org_a, org_b = make_org(), make_org()
+		cls.created += [("Customer", org_a), ("Customer", org_b)]
+		cls.member = make_member(org_a, position_start=add_days(today(), -400))
+		cls.member_b = make_member(org_b)
+		for m, actor in ((cls.member, "member"), (cls.member_b, "other member")):
+			m.db_set("user", cls.users[actor])
+			cls.created.append(("Member", m.name))
+		# member A changed jobs after a conflict: the reason is in the position history
+		member = frappe.get_doc("Member", cls.member.name)
+		member.change_position(org_b, "Kommunedirektør", today(), "Konflikt")
+		cls.member.reload()
+
+		cls.mentors = {}
+		for actor in ("mentor", "other mentor"):
+			cls.mentors[actor] = (
+				frappe.get_doc(
+					{
+						"doctype": "Mentor",
+						"mentor_name": f"Matrise {actor} {uid}",
+						"user": cls.users[actor],
+						"email": cls.users[actor],
+						"capacity": 3,
+						"offers_legal": 1,
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
+			cls.created.append(("Mentor", cls.mentors[actor]))
+
+		case = frappe.get_doc(
+			{
+				"doctype": "Mentoring Case",
+				"case_type": "Juridisk bistand",
+				"member": cls.member.name,
+				"request": f"Konflikt med ordfører: {CASE_SECRET}",
+				"status": "Mottatt",
+			}
+		).insert(ignore_permissions=True)
+		case.status = "Under vurdering"
+		case.save(ignore_permissions=True)
+		case.mentor = cls.mentors["mentor"]
+		case.status = "Tildelt"
+		case.append("meetings", {"meeting_date": today(), "duration_minutes": 45, "notes": MEETING_SECRET})
+		case.save(ignore_permissions=True)
+		cls.case = case.name
+		cls.meeting_row = case.meetings[0].name
+		cls.created.append(("Mentoring Case", case.name))
+		comment = case.add_comment("Comment", COMMENT_SECRET)
+		cls.created.append(("Comment", comment.name))
+		f = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": f"{uid}-{FILE_NAME}",
+				"attached_to_doctype": "Mentoring Case",
+				"attached_to_name": case.name,
+				"content": FILE_SECRET,
+				"is_private": 0,  # asked public: confidential attachments are made private anyway
+			}
+		).insert(ignore_permissions=True)
+		cls.file = f
+		cls.created.append(("File", f.name))
+		todo = frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": cls.users["case manager"],
+				"reference_type": "Mentoring Case",
+				"reference_name": case.name,
+				"description": "matrise",
+			}
+		).insert(ignore_permissions=True)
+		cls.created.append(("ToDo", todo.name))
+
+		cls.session = make_session()
+		cls.created.append(("Topplederprogram Session", cls.session.name))
+		cls.registration = register(cls.session, cls.member, dietary_needs=DIET_SECRET)
+		cls.created.append(("Registration", cls.registration.name))
+		cls.session.reload()
+		cls.draft = make_session(status="Utkast", published=0)
+		cls.created.append(("Topplederprogram Session", cls.draft.name))
+		frappe.db.commit()
+
+		cls.port = _free_port()
+		cls.url = f"http://127.0.0.1:{cls.port}"
+		cls.server_log = open(os.path.join("/tmp", f"kdf-matrix-{uid}.log"), "w+")
+		# gunicorn, as in production (Frappe's development server always shows tracebacks)
+		cls.server = subprocess.Popen(
+			[
+				sys.executable,
+				"-m",
+				"gunicorn",
+				"--bind",
+				f"127.0.0.1:{cls.port}",
+				"--workers",
+				"2",
+				"--timeout",
+				"120",
+				"frappe.app:application",
+			],
+			cwd=os.path.abspath(frappe.local.sites_path),
+			stdout=cls.server_log,
+			stderr=subprocess.STDOUT,
+			start_new_session=True,
+		)
+		for _ in range(120):
+			try:
+				if requests.get(
+					f"{cls.url}/api/method/ping", headers={"Host": frappe.local.site}, timeout=15
+				).ok:
+					break
+			except requests.RequestException:
+				pass
+			time.sleep(0.5)
+		else:
+			raise AssertionError("the test web server did not start")
+		cls.sessions = {}
+		for actor in LOGINS:
+			s = requests.Session()
+			s.headers["Host"] = frappe.local.site
+			s.headers["Accept"] = "application/json"
+			if cls.users.get(actor):
+				r = s.post(f"{cls.url}/api/method/login", data={"usr": cls.users[actor], "pwd": PASSWORD})
+				assert r.ok, (actor, r.status_code, r.text[:300])
+			cls.sessions[actor] = s
+		cls.started = frappe.utils.now_datetime()
+
+	@classmethod
+	def tearDownClass(cls):
+		server = getattr(cls, "server", None)
+		if server:
+			server.terminate()
+			server.wait(timeout=20)
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		for doctype, name in reversed(getattr(cls, "created", [])):
+			for table in frappe.get_meta(doctype).get_table_fields():
+				frappe.db.delete(table.options, {"parent": name, "parenttype": doctype})
+			frappe.db.delete(doctype, {"name": name})
+		frappe.db.delete("Registration", {"session": ("in", [cls.session.name, cls.draft.name])})
+		frappe.db.delete("Case Read Log", {"case": getattr(cls, "case", "")})
+		for email in getattr(cls, "users", {}).values():
+			frappe.db.delete("Has Role", {"parent": email})
+			frappe.db.delete("Contact", {"email_id": email})
+		frappe.db.commit()
+		super().tearDownClass()
+
+	# --- HTTP ----------------------------------------------------------------------------------------------
+	def call(self, actor, method, params=None, http="GET"):
+		s = self.sessions[actor]
+		url = f"{self.url}/api/method/{method}"
+		if http == "GET":
+			return s.get(url, params=_encode(params))
+		return s.post(url, data=_encode(params))
+
+	def get(self, actor, path, params=None):
+		return self.sessions[actor].get(f"{self.url}{path}", params=_encode(params))
+
+	# --- the probes ----------------------------------------------------------------------------------------
+	def probes(self):
+		case, meeting = self.case, self.meeting_row
+		CASE = "Confidential case"
+		MEET = "Meeting notes"
+		MEMBER = "Member record"
+		REG = "Registration and"
+		DIET = "Dietary needs"
+		PLIST = "Participant list"
+		DRAFT = "Draft session"
+		PUBLIC = "Published session"
+		OWN = "Status and type"
+
+		def has(text):
+			return lambda r: r.status_code == 200 and text in r.text
+
+		def count_positive(r):
+			if r.status_code != 200:
+				return False
+			message = r.json().get("message")
+			if isinstance(message, dict):  # reportview.get_count with distinct
+				message = message.get("count")
+			return bool(message)
+
+		def pdf(r):
+			return r.status_code == 200 and r.headers.get("Content-Type", "").startswith("application/pdf")
+
+		member_name = self.member.name
+		member_email = self.member.email
+		reg = self.registration.name
+		like = json.dumps([["request", "like", f"%{CASE_SECRET}%"]])
+		p = Probe
+		return [
+			# the case itself
+			p(
+				"REST resource",
+				CASE,
+				lambda a: self.get(a, f"/api/resource/Mentoring Case/{case}"),
+				has(CASE_SECRET),
+			),
+			p(
+				"REST list",
+				CASE,
+				lambda a: self.get(
+					a,
+					"/api/resource/Mentoring Case",
+					{"fields": '["name","request"]', "limit_page_length": 0},
+				),
+				has(CASE_SECRET),
+			),
+			p(
+				"frappe.client.get",
+				CASE,
+				lambda a: self.call(a, "frappe.client.get", {"doctype": "Mentoring Case", "name": case}),
+				has(CASE_SECRET),
+			),
+			p(
+				"frappe.client.get_value",
+				CASE,
+				lambda a: self.call(
+					a,
+					"frappe.client.get_value",
+					{
+						"doctype": "Mentoring Case",
+						"fieldname": "request",
+						"filters": json.dumps({"name": case}),
+					},
+				),
+				has(CASE_SECRET),
+			),
+			p(
+				"frappe.client.get_list",
+				CASE,
+				lambda a: self.call(
+					a, "frappe.client.get_list", {"doctype": "Mentoring Case", "fields": '["request"]'}
+				),
+				has(CASE_SECRET),
+			),
+			p(
+				"frappe.client.get_count",
+				CASE,
+				lambda a: self.call(
+					a, "frappe.client.get_count", {"doctype": "Mentoring Case", "filters": like}
+				),
+				count_positive,
+			),
+			p(
+				"reportview.get",
+				CASE,
+				lambda a: self.call(
+					a,
+					"frappe.desk.reportview.get",
+					{"doctype": "Mentoring Case", "fields": '["`tabMentoring Case`.`request`"]'},
+					"POST",
+				),
+				has(CASE_SECRET),
+			),
+			p(
+				"reportview.get_count",
+				CASE,
+				lambda a: self.call(
+					a,
+					"frappe.desk.reportview.get_count",
+					{"doctype": "Mentoring Case", "filters": like},
+					"POST",
+				),
+				count_positive,
+			),
+			p(
+				"reportview.export_query",
+				CASE,
+				lambda a: self.call(
+					a,
+					"frappe.desk.reportview.export_query",
+					{
+						"doctype": "Mentoring Case",
+						"fields": '["`tabMentoring Case`.`request`"]',
+						"file_format_type": "CSV",
+						"title": "x",
+					},
+					"POST",
+				),
+				has(CASE_SECRET),
+				expect={"case manager"},  # only case managers have export
+			),
+			p(
+				"group-by count",
+				CASE,
+				lambda a: self.call(
+					a,
+					"frappe.desk.listview.get_group_by_count",
+					{"doctype": "Mentoring Case", "current_filters": like, "field": "status"},
+					"POST",
+				),
+				lambda r: r.status_code == 200 and bool(r.json().get("message")),
+			),
+			p(
+				"group-by count (assigned to)",
+				CASE,
+				lambda a: self.call(
+					a,
+					"frappe.desk.listview.get_group_by_count",
+					{"doctype": "Mentoring Case", "current_filters": like, "field": "assigned_to"},
+					"POST",
+				),
+				lambda r: r.status_code == 200 and bool(r.json().get("message")),
+			),
+			p(
+				"search_link",
+				CASE,
+				lambda a: self.call(
+					a,
+					"frappe.desk.search.search_link",
+					{"doctype": "Mentoring Case", "txt": "", "page_length": 1000},
+				),
+				has(case),
+			),
+			p(
+				"get_link_title",
+				CASE,
+				lambda a: self.call(
+					a, "frappe.desk.search.get_link_title", {"doctype": "Mentoring Case", "docname": case}
+				),
+				has("Juridisk bistand"),
+			),
+			p(
+				"printview",
+				CASE,
+				lambda a: self.get(
+					a, "/printview", {"doctype": "Mentoring Case", "name": case, "format": "Standard"}
+				),
+				has(CASE_SECRET),
+			),
+			p(
+				"download_pdf",
+				CASE,
+				lambda a: self.call(
+					a,
+					"frappe.utils.print_format.download_pdf",
+					{"doctype": "Mentoring Case", "name": case, "format": "Standard"},
+				),
+				pdf,
+				deny_only=True,
+			),
+			p(
+				"getdoc",
+				CASE,
+				lambda a: self.call(
+					a, "frappe.desk.form.load.getdoc", {"doctype": "Mentoring Case", "name": case}
+				),
+				has(CASE_SECRET),
+			),
+			p(
+				"docinfo",
+				CASE,
+				lambda a: self.call(
+					a, "frappe.desk.form.load.get_docinfo", {"doctype": "Mentoring Case", "name": case}
+				),
+				has(COMMENT_SECRET),
+			),
+			p(
+				"comments (REST)",
+				CASE,
+				lambda a: self.get(
+					a,
+					"/api/resource/Comment",
+					{
+						"fields": '["content"]',
+						"filters": json.dumps([["reference_name", "=", case]]),
+						"limit_page_length": 0,
+					},
+				),
+				has(COMMENT_SECRET),
+				deny_only=True,
+			),
+			p(
+				"global search",
+				CASE,
+				lambda a: self.call(a, "frappe.utils.global_search.search", {"text": CASE_SECRET}),
+				has(CASE_SECRET),
+				deny_only=True,
+			),
+			p(
+				"files (list)",
+				CASE,
+				lambda a: self.get(
+					a,
+					"/api/resource/File",
+					{
+						"fields": '["file_name"]',
+						"filters": json.dumps([["attached_to_doctype", "=", "Mentoring Case"]]),
+						"limit_page_length": 0,
+					},
+				),
+				has(f"{self.uid}-{FILE_NAME}"),
+			),
+			p("files (download)", CASE, lambda a: self.get(a, self.file_url), has(FILE_SECRET)),
+			# meeting notes: child rows on their own
+			p(
+				"child rows (REST ?parent=)",
+				MEET,
+				lambda a: self.get(
+					a,
+					"/api/resource/Case Meeting",
+					{"parent": "Mentoring Case", "fields": '["notes"]', "limit_page_length": 0},
+				),
+				has(MEETING_SECRET),
+			),
+			p(
+				"child row (REST by name)",
+				MEET,
+				lambda a: self.get(a, f"/api/resource/Case Meeting/{meeting}", {"parent": "Mentoring Case"}),
+				has(MEETING_SECRET),
+			),
+			p(
+				"child rows (frappe.client.get_list)",
+				MEET,
+				lambda a: self.call(
+					a,
+					"frappe.client.get_list",
+					{"doctype": "Case Meeting", "parent": "Mentoring Case", "fields": '["notes"]'},
+				),
+				has(MEETING_SECRET),
+			),
+			p(
+				"child row (frappe.client.get)",
+				MEET,
+				lambda a: self.call(
+					a,
+					"frappe.client.get",
+					{"doctype": "Case Meeting", "name": meeting, "parent": "Mentoring Case"},
+				),
+				has(MEETING_SECRET),
+			),
+			p(
+				"child rows (count)",
+				MEET,
+				lambda a: self.call(
+					a,
+					"frappe.client.get_count",
+					{
+						"doctype": "Case Meeting",
+						"parent": "Mentoring Case",
+						"filters": json.dumps([["notes", "like", f"%{MEETING_SECRET}%"]]),
+					},
+				),
+				count_positive,
+			),
+			p(
+				"Case Read Log (REST)",
+				"Case Read Log",
+				lambda a: self.get(
+					a,
+					"/api/resource/Case Read Log",
+					{
+						"fields": '["case"]',
+						"filters": json.dumps([["case", "=", case]]),
+						"limit_page_length": 0,
+					},
+				),
+				has(case),
+			),
+			# the member's own view of their case
+			p(
+				"portal: my cases",
+				OWN,
+				lambda a: self.call(a, "kdf_app.api.cases.my_cases"),
+				has("Juridisk bistand"),
+			),
+			# member register and position history
+			p(
+				"REST resource",
+				MEMBER,
+				lambda a: self.get(a, f"/api/resource/Member/{member_name}"),
+				has(member_email),
+			),
+			p(
+				"search_link",
+				MEMBER,
+				lambda a: self.call(
+					a, "frappe.desk.search.search_link", {"doctype": "Member", "txt": self.member.last_name}
+				),
+				has(member_name),
+			),
+			p(
+				"get_link_title",
+				MEMBER,
+				lambda a: self.call(
+					a, "frappe.desk.search.get_link_title", {"doctype": "Member", "docname": member_name}
+				),
+				has(self.member.last_name),
+			),
+			p(
+				"child rows (REST ?parent=)",
+				MEMBER,
+				lambda a: self.get(
+					a,
+					"/api/resource/Member Position",
+					{
+						"parent": "Member",
+						"fields": '["reason","parent"]',
+						"filters": json.dumps([["parent", "=", member_name]]),
+					},
+				),
+				has("Konflikt"),
+			),
+			p(
+				"child rows (reportview)",
+				MEMBER,
+				lambda a: self.call(
+					a,
+					"frappe.client.get_list",
+					{
+						"doctype": "Member Position",
+						"parent": "Member",
+						"fields": '["reason"]',
+						"filters": json.dumps([["parent", "=", member_name]]),
+					},
+				),
+				has("Konflikt"),
+			),
+			p(
+				"frappe.client.get_count",
+				MEMBER,
+				lambda a: self.call(
+					a,
+					"frappe.client.get_count",
+					{"doctype": "Member", "filters": json.dumps({"email": member_email})},
+				),
+				count_positive,
+			),
+			p(
+				"global search",
+				MEMBER,
+				lambda a: self.call(a, "frappe.utils.global_search.search", {"text": self.member.last_name}),
+				has(member_name),
+				deny_only=True,
+			),
+			# registrations, price lines, dietary needs, the participant list
+			p("REST resource", REG, lambda a: self.get(a, f"/api/resource/Registration/{reg}"), has(reg)),
+			p(
+				"child rows (REST ?parent=)",
+				REG,
+				lambda a: self.get(
+					a,
+					"/api/resource/Registration Price Line",
+					{
+						"parent": "Registration",
+						"fields": '["parent","amount"]',
+						"filters": json.dumps([["parent", "=", reg]]),
+					},
+				),
+				has(reg),
+			),
+			p(
+				"REST resource (health data)",
+				DIET,
+				lambda a: self.get(a, f"/api/resource/Registration/{reg}"),
+				has(DIET_SECRET),
+			),
+			p(
+				"reportview.get (health data)",
+				DIET,
+				lambda a: self.call(
+					a,
+					"frappe.desk.reportview.get",
+					{"doctype": "Registration", "fields": '["`tabRegistration`.`dietary_needs`"]'},
+					"POST",
+				),
+				has(DIET_SECRET),
+			),
+			p(
+				"print format Deltakerliste",
+				PLIST,
+				lambda a: self.get(
+					a,
+					"/printview",
+					{
+						"doctype": "Topplederprogram Session",
+						"name": self.session.name,
+						"format": "Deltakerliste",
+					},
+				),
+				has(DIET_SECRET),
+			),
+			p(
+				"query report Session Participants",
+				PLIST,
+				lambda a: self.call(
+					a,
+					"frappe.desk.query_report.run",
+					{
+						"report_name": "Session Participants",
+						"filters": json.dumps({"session": self.session.name}),
+					},
+				),
+				has(DIET_SECRET),
+			),
+			# sessions
+			p(
+				"REST resource",
+				DRAFT,
+				lambda a: self.get(a, f"/api/resource/Topplederprogram Session/{self.draft.name}"),
+				has(self.draft.session_title),
+			),
+			p(
+				"REST list",
+				DRAFT,
+				lambda a: self.get(
+					a,
+					"/api/resource/Topplederprogram Session",
+					{"fields": '["session_title"]', "limit_page_length": 0},
+				),
+				has(self.draft.session_title),
+			),
+			p(
+				"child rows (REST ?parent=)",
+				DRAFT,
+				lambda a: self.get(
+					a,
+					"/api/resource/Session Stay Package",
+					{
+						"parent": "Topplederprogram Session",
+						"fields": '["parent"]',
+						"filters": json.dumps([["parent", "=", self.draft.name]]),
+					},
+				),
+				has(self.draft.name),
+			),
+			p(
+				"web page",
+				PUBLIC,
+				lambda a: self.get(a, f"/{self.session.route}"),
+				has(self.session.session_title),
+			),
+		]
+
+	def test_every_actor_on_every_path(self):
+		self.file_url = frappe.db.get_value("File", self.file.name, "file_url")
+		self.assertTrue(self.file_url.startswith("/private/"), "a case attachment must be private")
+		failures, checks = [], 0
+		for probe in self.probes():
+			expected = probe.expected()
+			for actor in ACTORS:
+				r = probe.request(actor)
+				seen = probe.seen(r)
+				checks += 1
+				should = actor in expected
+				if (seen and not should) or (not seen and should and not probe.deny_only):
+					failures.append(
+						f"{probe.what[:28]:28} | {probe.family:36} | {actor:12} | expected "
+						f"{'seen' if should else 'hidden'}, got {'seen' if seen else 'hidden'} (HTTP {r.status_code})"
+						+ (f" {r.text[:300]}" if r.status_code >= 400 and should else "")
+					)
+				if not should and r.status_code >= 400:
+					# refused: a plain message, never data, never a traceback
+					self.assertLess(r.status_code, 500, f"{probe.family} as {actor}: {r.text[:500]}")
+					self.assertNotIn("Traceback", r.text, f"{probe.family} as {actor}")
+		print(f"\naccess matrix: {len(self.probes())} paths x {len(ACTORS)} actors = {checks} checks")
+		self.assertEqual(failures, [], "\n" + "\n".join(failures))
+		self._check_read_log()
+
+	def _check_read_log(self):
+		frappe.db.rollback()  # see what the server committed
+		log = frappe.get_all(
+			"Case Read Log",
+			filters={"read_on": (">=", self.started)},
+			fields=["case", "user", "action", "allowed", "path"],
+		)
+		by_user = {}
+		for e in log:
+			by_user.setdefault(e.user, []).append(e)
+		for actor in ("mentor", "case manager"):
+			entries = by_user.get(self.users[actor], [])
+			self.assertTrue(
+				any(e.case == self.case and e.allowed and e.action == "Document" for e in entries), actor
+			)
+			self.assertTrue(any(not e.case and e.action == "List" for e in entries), f"{actor}: list reads")
+			self.assertTrue(any(e.action == "Count" for e in entries), f"{actor}: counts")
+		self.assertTrue(
+			any(e.action == "Export" for e in by_user.get(self.users["case manager"], [])),
+			"exports are logged",
+		)
+		for actor in ("other mentor", "other member", "member", "secretariat", "accountant", "website user"):
+			entries = by_user.get(self.users[actor], [])
+			self.assertTrue(
+				any(e.case == self.case and not e.allowed for e in entries),
+				f"{actor}: refused attempt logged",
+			)
+			self.assertFalse(any(e.case == self.case and e.allowed for e in entries), f"{actor}: read logged")
+		self.assertTrue(any(not e.allowed for e in by_user.get("Guest", [])), "a guest's attempt is logged")
+
+	def test_writes_that_must_not_take_effect(self):
+		case = self.case
+		# a mentor cannot escape retention nor rewrite the member's request
+		r = self.call(
+			"mentor",
+			"frappe.client.set_value",
+			{"doctype": "Mentoring Case", "name": case, "fieldname": "anonymised_on", "value": today()},
+			"POST",
+		)
+		self.assertEqual(r.status_code, 200, r.text[:500])
+		r = self.call(
+			"mentor",
+			"frappe.client.set_value",
+			{"doctype": "Mentoring Case", "name": case, "fieldname": "request", "value": "omskrevet"},
+			"POST",
+		)
+		self.assertEqual(r.status_code, 403, r.text[:500])
+		frappe.db.rollback()
+		stored = frappe.db.get_value("Mentoring Case", case, ["anonymised_on", "request"], as_dict=True)
+		self.assertIsNone(stored.anonymised_on)
+		self.assertIn(CASE_SECRET, stored.request)
+		# nobody links a portal login to a member through a generic write
+		for actor in ACTORS:
+			if actor == "guest":
+				continue
+			self.call(
+				actor,
+				"frappe.client.set_value",
+				{
+					"doctype": "Member",
+					"name": self.member_b.name,
+					"fieldname": "user",
+					"value": self.users[actor],
+				},
+				"POST",
+			)
+			frappe.db.rollback()
+			self.assertEqual(
+				frappe.db.get_value("Member", self.member_b.name, "user"), self.users["other member"], actor
+			)
+		# nobody but a System Manager authors Jinja that the server runs
+		for doctype, doc in (
+			(
+				"Email Template",
+				{
+					"name": f"matrise-{self.uid}",
+					"subject": "x",
+					"response": "{{ frappe.db.sql('select 1') }}",
+				},
+			),
+			(
+				"Print Format",
+				{
+					"name": f"matrise-{self.uid}",
+					"doc_type": "Member",
+					"print_format_type": "Jinja",
+					"html": "x",
+					"custom_format": 1,
+				},
+			),
+			(
+				"Notification",
+				{
+					"name": f"matrise-{self.uid}",
+					"subject": "x",
+					"document_type": "Member",
+					"event": "New",
+					"message": "x",
+					"channel": "Email",
+				},
+			),
+		):
+			for actor in ACTORS:
+				r = self.sessions[actor].post(f"{self.url}/api/resource/{doctype}", json=doc)
+				self.assertIn(
+					r.status_code, (401, 403, 417), f"{doctype} as {actor}: {r.status_code} {r.text[:300]}"
+				)
+			frappe.db.rollback()
+			self.assertFalse(frappe.db.exists(doctype, doc["name"]), doctype)
+		existing = frappe.db.get_value("Email Template", {"name": ("like", "kdf-%")})
+		if existing:
+			r = self.sessions["secretariat"].put(
+				f"{self.url}/api/resource/Email Template/{existing}", json={"response": "{{ 7*7 }}"}
+			)
+			self.assertIn(r.status_code, (403, 417), r.text[:300])
+		# server settings are the System Manager's: the secretariat neither reads nor changes them
+		previous = frappe.db.get_single_value("KDF Settings", "ehf_outbox")
+		self.addCleanup(
+			lambda: (frappe.db.set_single_value("KDF Settings", "ehf_outbox", previous), frappe.db.commit())
+		)
+		frappe.db.set_single_value("KDF Settings", "ehf_outbox", "/tmp/kdf-outbox-matrise")
+		frappe.db.commit()
+		r = self.get("secretariat", "/api/resource/KDF Settings/KDF Settings")
+		self.assertEqual(r.status_code, 200, r.text[:300])
+		self.assertNotIn("kdf-outbox-matrise", r.text)
+		self.call(
+			"secretariat",
+			"frappe.client.set_value",
+			{
+				"doctype": "KDF Settings",
+				"name": "KDF Settings",
+				"fieldname": "ehf_outbox",
+				"value": "/srv/public/files",
+			},
+			"POST",
+		)
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_single_value("KDF Settings", "ehf_outbox"), "/tmp/kdf-outbox-matrise")
+
+
+def _encode(params):
+	if not params:
+		return params
+	return {k: (json.dumps(v) if isinstance(v, dict | list) else v) for k, v in params.items()}
+
+
+# the fixtures are built in setUpClass and removed in tearDownClass; nothing else is needed from the site
+test_ignore = ["Member", "Mentor", "Customer", "Topplederprogram Session", "Registration", "Mentoring Case"]
