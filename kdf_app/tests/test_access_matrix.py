@@ -8,20 +8,26 @@ What each actor should see comes from ``kdf_app.core.access.MATRIX`` — the sam
 Afterwards the Case Read Log must hold every read of the case and every refused attempt.
 """
 
+import io
 import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+from http.server import ThreadingHTTPServer
 
 import frappe
 import requests
+from frappe.installer import update_site_config
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, today
+from frappe.utils import add_days, getdate, today
 from frappe.utils.password import update_password
+from pypdf import PdfReader
 
 from kdf_app.core.access import ACTORS, row
+from kdf_app.tests.test_invoicing import _Assets
 from kdf_app.tests.utils import make_member, make_org, make_session, register
 
 PASSWORD = "Kdf-matrise-2026!"
@@ -180,6 +186,11 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 
 		cls.port = _free_port()
 		cls.url = f"http://127.0.0.1:{cls.port}"
+		# PDFs: wkhtmltopdf fetches the print CSS from host_name; serve the assets as nginx would
+		cls.assets = ThreadingHTTPServer(("127.0.0.1", 0), _Assets)
+		threading.Thread(target=cls.assets.serve_forever, daemon=True).start()
+		cls.previous_host_name = frappe.conf.get("host_name")
+		update_site_config("host_name", f"http://127.0.0.1:{cls.assets.server_port}")
 		cls.server_log = open(os.path.join("/tmp", f"kdf-matrix-{uid}.log"), "w+")
 		# gunicorn, as in production (Frappe's development server always shows tracebacks)
 		cls.server = subprocess.Popen(
@@ -228,6 +239,10 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		if server:
 			server.terminate()
 			server.wait(timeout=20)
+		if getattr(cls, "assets", None):
+			cls.assets.shutdown()
+			cls.assets.server_close()
+			update_site_config("host_name", cls.previous_host_name or "None")
 		frappe.set_user("Administrator")
 		frappe.db.rollback()
 		for doctype, name in reversed(getattr(cls, "created", [])):
@@ -277,8 +292,17 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 				message = message.get("count")
 			return bool(message)
 
-		def pdf(r):
-			return r.status_code == 200 and r.headers.get("Content-Type", "").startswith("application/pdf")
+		def pdf_has(text):
+			def seen(r):
+				if r.status_code != 200 or not r.headers.get("Content-Type", "").startswith(
+					"application/pdf"
+				):
+					return False
+				pages = PdfReader(io.BytesIO(r.content)).pages
+				extracted = "".join(page.extract_text() for page in pages)
+				return "".join(text.split()) in "".join(extracted.split())  # table cells wrap long words
+
+			return seen
 
 		member_name = self.member.name
 		member_email = self.member.email
@@ -411,6 +435,27 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 				has(case),
 			),
 			p(
+				"search_widget",
+				CASE,
+				lambda a: self.call(
+					a,
+					"frappe.desk.search.search_widget",
+					{"doctype": "Mentoring Case", "txt": "", "page_length": 1000, "searchfield": "name"},
+				),
+				has(case),
+			),
+			p(
+				"query report Case Statistics (no names)",
+				CASE,
+				lambda a: self.call(
+					a,
+					"frappe.desk.query_report.run",
+					{"report_name": "Case Statistics", "filters": json.dumps({})},
+				),
+				lambda r: r.status_code == 200 and (self.member.last_name in r.text or CASE_SECRET in r.text),
+				expect=set(),  # statistics carry no names and no content, for anyone
+			),
+			p(
 				"get_link_title",
 				CASE,
 				lambda a: self.call(
@@ -434,8 +479,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					"frappe.utils.print_format.download_pdf",
 					{"doctype": "Mentoring Case", "name": case, "format": "Standard"},
 				),
-				pdf,
-				deny_only=True,
+				pdf_has(CASE_SECRET),
 			),
 			p(
 				"getdoc",
@@ -690,6 +734,63 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					},
 				),
 				has(DIET_SECRET),
+			),
+			p(
+				"PDF Deltakerliste",
+				PLIST,
+				lambda a: self.call(
+					a,
+					"frappe.utils.print_format.download_pdf",
+					{
+						"doctype": "Topplederprogram Session",
+						"name": self.session.name,
+						"format": "Deltakerliste",
+					},
+				),
+				pdf_has(DIET_SECRET),
+			),
+			p(
+				"PDF Standard (registration)",
+				REG,
+				lambda a: self.call(
+					a,
+					"frappe.utils.print_format.download_pdf",
+					{"doctype": "Registration", "name": reg, "format": "Standard"},
+				),
+				pdf_has(self.member.last_name),
+			),
+			p(
+				"query report Member Turnover",
+				MEMBER,
+				lambda a: self.call(
+					a,
+					"frappe.desk.query_report.run",
+					{"report_name": "Member Turnover", "filters": json.dumps({})},
+				),
+				has(self.member.last_name),
+				deny_only=True,
+			),
+			p(
+				"query report Membership Coverage",
+				MEMBER,
+				lambda a: self.call(
+					a,
+					"frappe.desk.query_report.run",
+					{"report_name": "Membership Coverage", "filters": json.dumps({})},
+				),
+				lambda r: r.status_code == 200 and "message" in r.json(),
+				expect={"secretariat"},  # counts per county, the secretariat's report
+			),
+			p(
+				"query report OU Refund Pack",
+				REG,
+				lambda a: self.call(
+					a,
+					"frappe.desk.query_report.run",
+					{"report_name": "OU Refund Pack", "filters": json.dumps({"year": getdate().year})},
+				),
+				has(self.member.last_name),
+				deny_only=True,
 			),
 			# sessions
 			p(
