@@ -1,0 +1,127 @@
+"""The access rules as data: request classification, protected fields, and the README's table."""
+
+import ast
+import pathlib
+
+import pytest
+
+from kdf_app.core import access
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def test_every_row_names_known_actors_only():
+	for r in access.MATRIX:
+		assert r.allowed <= set(access.ACTORS), r.what
+
+
+def test_confidential_content_is_for_the_assigned_mentor_and_case_managers_only():
+	case = access.row("Confidential case")
+	assert case.allowed == {"mentor", "case manager"}
+	assert not case.may("secretariat") and not case.may("other mentor") and not case.may("member")
+	assert access.row("Case Read Log").allowed == {"case manager"}
+	assert access.row("Dietary needs").allowed == {"member", "secretariat"}
+	assert access.row("Participant list").allowed == {"secretariat"}
+	with pytest.raises(ValueError):
+		case.may("board")
+
+
+def test_the_readme_prints_the_matrix():
+	readme = (ROOT / "README.md").read_text(encoding="utf-8")
+	assert access.markdown_table() in readme
+
+
+@pytest.mark.parametrize(
+	"path,cmd,expected",
+	[
+		("/api/method/frappe.client.get_count", None, "frappe.client.get_count"),
+		("/api/v1/method/frappe.desk.reportview.get", None, "frappe.desk.reportview.get"),
+		("/api/method/run_doc_method", None, "run_doc_method"),
+		("/", "frappe.client.get", "frappe.client.get"),
+		("/api/resource/Member", None, ""),
+	],
+)
+def test_method_of_a_request(path, cmd, expected):
+	assert access.method_of(path, cmd) == expected
+
+
+def test_resource_paths():
+	assert access.resource_doctype("/api/resource/Mentoring%20Case/abc") == "Mentoring Case"
+	assert access.resource_name("/api/resource/Mentoring%20Case/abc") == "abc"
+	assert access.resource_name("/api/resource/Mentoring Case") is None
+	assert access.resource_doctype("/app/mentoring-case") is None
+
+
+def test_generic_writes():
+	assert access.is_generic_write("frappe.client.set_value", "/api/method/frappe.client.set_value", "POST")
+	assert access.is_generic_write("", "/api/resource/Member/KDF-M-1", "PUT")
+	assert access.is_generic_write("frappe.desk.form.save.savedocs", "/", "POST")
+	assert not access.is_generic_write("", "/api/resource/Member/KDF-M-1", "GET")
+	assert not access.is_generic_write("kdf_app.api.registration.register", "/api/method/x", "POST")
+
+
+def test_doctypes_named_by_a_request():
+	assert access.doctypes_named("/api/resource/Case Meeting", {"parent": "Mentoring Case"}) == {
+		"Case Meeting",
+		"Mentoring Case",
+	}
+	assert access.doctypes_named("/printview", {"doctype": "Mentoring Case", "name": "x"}) == {"Mentoring Case"}
+	assert access.doctypes_named("/api/method/ping", {}) == set()
+
+
+@pytest.mark.parametrize(
+	"method,path,action",
+	[
+		("frappe.client.get_count", "", "Count"),
+		("frappe.desk.listview.get_group_by_count", "", "Count"),
+		("frappe.desk.reportview.export_query", "", "Export"),
+		("frappe.utils.print_format.download_pdf", "", "Export"),
+		("", "/printview", "Print"),
+		("frappe.desk.search.search_link", "", "Search"),
+		("frappe.desk.form.load.getdoc", "", "Document"),
+		("frappe.desk.reportview.get", "", "List"),
+	],
+)
+def test_read_actions(method, path, action):
+	assert access.read_action(method, path) == action
+
+
+def test_changed_fields_treats_empty_values_alike():
+	assert access.changed_fields({"a": None, "b": 0, "c": "x"}, {"a": "", "b": None, "c": "x"}, "abc") == []
+	assert access.changed_fields(None, {"user": "a@b.no"}, ["user"]) == ["user"]
+	assert access.changed_fields({"request": "x"}, {"request": "y"}, access.CASE_MANAGER_FIELDS) == ["request"]
+
+
+def test_every_child_doctype_of_ours_follows_a_parent():
+	doctypes = ROOT / "kdf_app" / "kdf_app" / "doctype"
+	import json
+
+	children = {
+		json.loads(p.read_text())["name"]
+		for p in doctypes.glob("*/*.json")
+		if json.loads(p.read_text()).get("istable")
+	}
+	assert children == set(access.CHILD_PARENTS)
+
+
+def _whitelisted_functions():
+	for path in sorted((ROOT / "kdf_app").rglob("*.py")):
+		tree = ast.parse(path.read_text(encoding="utf-8"))
+		for node in ast.walk(tree):
+			if isinstance(node, ast.FunctionDef) and any(
+				"whitelist" in ast.unparse(d) for d in node.decorator_list
+			):
+				yield path.relative_to(ROOT), node
+
+
+def test_every_whitelisted_method_is_fully_typed():
+	"""hooks.require_type_annotated_api_methods enforces this from Frappe v16; here it holds already."""
+	found = list(_whitelisted_functions())
+	assert len(found) >= 10
+	missing = [
+		f"{path}:{node.name}({a.arg})"
+		for path, node in found
+		for a in node.args.args + node.args.kwonlyargs
+		if a.arg not in ("self", "cls") and a.annotation is None
+	]
+	assert missing == []
