@@ -102,34 +102,79 @@ def breakdown(lines) -> list[VatBreakdown]:
 	return [VatBreakdown(c, p, money(t), money(t * p / 100)) for (c, p), t in sorted(groups.items())]
 
 
-def check(doc: Document) -> None:
-	"""Refuse what EHF cannot carry, with a message a secretary can act on."""
-	validate_org_number(doc.seller.org_number)
+def _seller_problems(doc: Document) -> list[DomainError]:
+	"""What is missing on KDF's side: its own data, kept in KDF Settings."""
+	found = []
+	if not (doc.seller.org_number or "").strip():
+		found.append(DomainError(_("KDF's organisation number is missing in KDF Settings."), field="org_number"))
+	else:
+		try:
+			validate_org_number(doc.seller.org_number)
+		except DomainError:
+			found.append(
+				DomainError(
+					_("KDF's organisation number {0} in KDF Settings is not valid."),
+					doc.seller.org_number,
+					field="org_number",
+				)
+			)
+	if doc.kind == "invoice" and not (doc.account_number or "").strip():
+		found.append(
+			DomainError(
+				_("KDF's bank account number is missing in KDF Settings; the buyer cannot pay without it."),
+				field="bank_account",
+			)
+		)
+	return found
+
+
+def problems(doc: Document) -> list[DomainError]:
+	"""Everything that keeps ``doc`` from being a valid EHF, each message saying whose data is missing
+	(KDF's, in KDF Settings, or the customer's), so the desk can say it before the invoice is submitted."""
+	found = _seller_problems(doc)
 	try:
 		validate_org_number(doc.buyer.org_number)
 	except DomainError:
-		raise DomainError(
-			_("The buyer {0} has no valid organisation number ({1}); EHF needs one."),
-			doc.buyer.name,
-			doc.buyer.org_number or "—",
-			field="org_number",
-		) from None
+		found.append(
+			DomainError(
+				_("The buyer {0} has no valid organisation number ({1}); EHF needs one."),
+				doc.buyer.name,
+				doc.buyer.org_number or "—",
+				field="buyer_org_number",
+			)
+		)
 	if not (doc.buyer_reference or "").strip():
-		raise DomainError(_("EHF needs the buyer's reference (ressursnummer)."), field="buyer_reference")
+		found.append(
+			DomainError(
+				_("EHF to {0} needs the buyer's reference (ressursnummer), on the invoice or on the customer."),
+				doc.buyer.name,
+				field="buyer_reference",
+			)
+		)
 	if not doc.lines:
-		raise DomainError(_("The document has no lines."))
+		found.append(DomainError(_("The document has no lines.")))
 	categories = {line.vat_category for line in doc.lines}
 	if "O" in categories and len(categories) > 1:
-		raise DomainError(
-			_("A document outside the VAT area (O) cannot also have VAT lines ({0})."),
-			", ".join(sorted(categories - {"O"})),
+		found.append(
+			DomainError(
+				_("A document outside the VAT area (O) cannot also have VAT lines ({0})."),
+				", ".join(sorted(categories - {"O"})),
+			)
 		)
-	if not doc.seller.vat_registered and categories - {"O"}:
-		raise DomainError(_("A seller not registered for VAT can only invoice outside the VAT area (O)."))
+	elif not doc.seller.vat_registered and categories - {"O"}:
+		found.append(DomainError(_("A seller not registered for VAT can only invoice outside the VAT area (O).")))
 	if doc.seller.vat_registered and "O" in categories:
-		raise DomainError(_("A VAT-registered seller cannot use category O."))
+		found.append(DomainError(_("A VAT-registered seller cannot use category O.")))
 	if doc.kind == "credit_note" and not doc.original_invoice:
-		raise DomainError(_("A credit note must refer to the invoice it corrects."))
+		found.append(DomainError(_("A credit note must refer to the invoice it corrects.")))
+	return found
+
+
+def check(doc: Document) -> None:
+	"""Refuse what EHF cannot carry, with a message a secretary can act on (the first problem found)."""
+	found = problems(doc)
+	if found:
+		raise found[0]
 
 
 def build(doc: Document) -> bytes:

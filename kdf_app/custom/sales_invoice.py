@@ -5,8 +5,20 @@ import frappe
 from kdf_app.services import ehf
 
 
+def before_submit(doc, method=None):
+	ehf.refuse_if_ehf_would_fail(doc)
+
+
 def on_submit(doc, method=None):
 	ehf.on_submit(doc)
+
+
+@frappe.whitelist()
+def ehf_problems(invoice: str) -> list[str]:
+	"""For the desk: why this draft's EHF would fail (empty when it would not, or the customer has no EHF)."""
+	si = frappe.get_doc("Sales Invoice", invoice)
+	si.check_permission("read")
+	return ehf.problems_for(si)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -5,6 +5,8 @@ from frappe import _
 from frappe.utils import cint, flt, getdate, today
 
 from kdf_app.core.members import plan_dues
+from kdf_app.services.ehf import submit_or_hold
+from kdf_app.services.invoicing import new_invoice, tell_held
 from kdf_app.services.settings import get_settings, require
 
 
@@ -32,10 +34,9 @@ def create_dues_invoices(year: int, submit: bool | None = None, posting_date=Non
 		filters={"membership_status": "Aktiv", "organisation": ("is", "set")},
 		fields=["name", "member_name", "title", "organisation", "membership_status"],
 	)
-	created = []
+	created, held = [], 0
 	for plan in plan_dues(members, year, invoiced_organisations(year)):
-		si = frappe.new_doc("Sales Invoice")
-		si.company = settings.company
+		si = new_invoice(settings)
 		si.customer = plan.organisation
 		si.posting_date = posting_date or today()
 		si.set_posting_time = 1
@@ -59,6 +60,7 @@ def create_dues_invoices(year: int, submit: bool | None = None, posting_date=Non
 		si.flags.ignore_permissions = True
 		si.insert()
 		if submit:
-			si.submit()
+			held += not submit_or_hold(si)
 		created.append(si.name)
+	tell_held(held)
 	return created

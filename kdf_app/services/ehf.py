@@ -130,6 +130,50 @@ def set_status(name: str, status: str, message: str | None = None):
 	frappe.db.set_value("Sales Invoice", name, values, update_modified=False)
 
 
+class EHFWouldFail(frappe.ValidationError):
+	pass
+
+
+def sends_ehf(si) -> bool:
+	return bool(frappe.db.get_value("Customer", si.customer, "kdf_send_ehf"))
+
+
+def problems_for(si) -> list[str]:
+	"""Why the EHF of this invoice would fail, each message naming whose data is missing; empty when the
+	customer does not receive EHF or nothing is missing."""
+	if not si.customer or not sends_ehf(si):
+		return []
+	return [render(e) for e in ehf.problems(document_for(si))]
+
+
+def refuse_if_ehf_would_fail(si) -> None:
+	"""Before submit: an invoice to an EHF customer whose EHF is sure to fail is refused, saying why.
+	Credit notes made when a registration is cancelled are not held up: their outcome is recorded instead."""
+	if si.flags.kdf_record_ehf_failure:
+		return
+	found = problems_for(si)
+	if found:
+		items = "".join(f"<li>{frappe.utils.escape_html(m)}</li>" for m in found)
+		frappe.throw(
+			_("{0} receives invoices as EHF, and this EHF would fail:").format(frappe.bold(si.customer))
+			+ f"<ul>{items}</ul>"
+			+ _("Fix this first, then submit."),
+			exc=EHFWouldFail,
+			title=_("EHF would fail"),
+		)
+
+
+def submit_or_hold(si) -> bool:
+	"""Submit an invoice made by a batch; one whose EHF would fail stays a draft, with the reason in its
+	delivery status, so the rest of the batch goes on and nothing is lost."""
+	found = problems_for(si)
+	if found:
+		set_status(si.name, FEILET, "\n".join(found))
+		return False
+	si.submit()
+	return True
+
+
 def on_submit(si, method=None):
 	"""EHF customers: build, attach, queue for sending. Others: e-mail the PDF."""
 	if not frappe.db.get_value("Customer", si.customer, "kdf_send_ehf"):

@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import add_days, cint, flt, format_date, getdate, today
 
 from kdf_app.core.invoicing import OU_TEXT, Participation, VatSetup, invoice_lines
+from kdf_app.services.ehf import submit_or_hold
 from kdf_app.services.settings import get_settings, require
 from kdf_app.services.taxes import item_tax_template, sales_taxes_template
 
@@ -27,6 +28,24 @@ def due_statuses(settings=None) -> list[str]:
 		)
 		if cint(flag)
 	]
+
+
+def new_invoice(settings=None):
+	"""A Sales Invoice in KDF's company and its currency with KDF's own price list from settings: never the
+	site's default price list (maybe in another currency, which makes ERPNext look up an exchange rate) and
+	no pricing rule another app may have left on the site; KDF's amounts are set on each line."""
+	settings = settings or get_settings()
+	require(settings, "company", "price_list")
+	si = frappe.new_doc("Sales Invoice")
+	si.company = settings.company
+	si.currency = frappe.get_cached_value("Company", settings.company, "default_currency")
+	si.conversion_rate = 1
+	si.selling_price_list = settings.price_list
+	si.price_list_currency = frappe.get_cached_value("Price List", settings.price_list, "currency")
+	if si.price_list_currency == si.currency:
+		si.plc_conversion_rate = 1
+	si.ignore_pricing_rule = 1
+	return si
 
 
 def session_cost_center(session) -> str:
@@ -79,15 +98,26 @@ def create_session_invoices(session_name: str, submit: bool | None = None) -> li
 		pluck="name",
 		order_by="registered_on asc",
 	)
-	created = []
+	created, held = [], 0
 	for name in names:
 		reg = frappe.get_doc("Registration", name)
 		si = make_invoice(reg, session, settings)
 		if submit:
-			si.submit()
+			held += not submit_or_hold(si)
 		reg.db_set("sales_invoice", si.name)
 		created.append(si.name)
+	tell_held(held)
 	return created
+
+
+def tell_held(held: int) -> None:
+	if held:
+		frappe.msgprint(
+			_(
+				"{0} invoices were kept as drafts because their EHF would fail; the reason is under Delivery on each."
+			).format(held),
+			indicator="orange",
+		)
 
 
 def make_invoice(reg, session, settings):
@@ -111,8 +141,7 @@ def make_invoice(reg, session, settings):
 		extra_night_item=settings.extra_night_item,
 	)
 	cost_center = session_cost_center(session)
-	si = frappe.new_doc("Sales Invoice")
-	si.company = settings.company
+	si = new_invoice(settings)
 	si.customer = reg.paying_organisation
 	si.posting_date = today()
 	si.set_posting_time = 1
@@ -172,6 +201,7 @@ def credit_registration(reg) -> str | None:
 	credit.posting_date = today()
 	credit.set_posting_time = 1
 	credit.flags.ignore_permissions = True
+	credit.flags.kdf_record_ehf_failure = True  # a cancellation is never held up by the EHF
 	credit.insert()
 	credit.submit()
 	frappe.msgprint(_("Credit note {0} created for {1}.").format(credit.name, reg.sales_invoice), alert=True)

@@ -153,7 +153,7 @@ def allocate(doc) -> None:
 
 def after_insert(doc) -> None:
 	update_counts(doc.session)
-	notify(doc, "kdf-registration-confirmed" if doc.status == CONFIRMED else "kdf-registration-waitlisted")
+	notify(doc, "registration_confirmed" if doc.status == CONFIRMED else "registration_waitlisted")
 
 
 def cancel(name: str) -> list[str]:
@@ -166,7 +166,7 @@ def cancel(name: str) -> list[str]:
 		frappe.throw(
 			_("Only confirmed or waitlisted registrations can be cancelled."), title=_("Cannot cancel")
 		)
-	_withdraw(doc, "kdf-registration-cancelled")
+	_withdraw(doc, "registration_cancelled")
 	return refresh_seats(doc.session)
 
 
@@ -181,7 +181,7 @@ def cancel_for_session(session) -> list[str]:
 		order_by="registered_on asc",
 	)
 	for name in names:  # each save updates the session's counts (Registration.on_update)
-		_withdraw(frappe.get_doc("Registration", name), "kdf-session-cancelled", session=session)
+		_withdraw(frappe.get_doc("Registration", name), "session_cancelled", session=session)
 	if names:
 		frappe.msgprint(
 			_("{0} registrations were cancelled and the participants told.").format(len(names)), alert=True
@@ -189,7 +189,7 @@ def cancel_for_session(session) -> list[str]:
 	return names
 
 
-def _withdraw(doc, template: str, session=None) -> None:
+def _withdraw(doc, purpose: str, session=None) -> None:
 	"""Set a registration to Avmeldt (with a credit note if it was invoiced) and tell the member."""
 	if doc.sales_invoice and doc.status in SEAT_HOLDING:
 		from kdf_app.services.invoicing import credit_registration
@@ -200,7 +200,7 @@ def _withdraw(doc, template: str, session=None) -> None:
 	doc.cancelled_on = now_datetime()
 	doc.flags.ignore_permissions = True
 	doc.save()
-	notify(doc, template, session=session)
+	notify(doc, purpose, session=session)
 
 
 def refresh_seats(session_name: str) -> list[str]:
@@ -219,7 +219,7 @@ def refresh_seats(session_name: str) -> list[str]:
 	promoted = to_promote(waitlist, free)
 	for name in promoted:
 		frappe.db.set_value("Registration", name, {"status": CONFIRMED, "waitlist_position": 0})
-		notify(frappe.get_doc("Registration", name), "kdf-registration-promoted")
+		notify(frappe.get_doc("Registration", name), "registration_promoted")
 	for name, position in renumber([w for w in waitlist if w[0] not in promoted]).items():
 		frappe.db.set_value("Registration", name, "waitlist_position", position, update_modified=False)
 	update_counts(session_name)
@@ -254,8 +254,8 @@ def set_attendance(name: str, attended: bool) -> None:
 # --- e-mail --------------------------------------------------------------------------------------
 
 
-def notify(doc, template: str, session=None) -> None:
-	"""Queue a Norwegian e-mail from an Email Template to the member (sent by the e-mail queue)."""
+def notify(doc, purpose: str, session=None) -> None:
+	"""Queue the Norwegian e-mail for ``purpose`` (see kdf_app.services.mail) to the member."""
 	from kdf_app.services.mail import send_template
 
 	if doc.flags.kdf_no_email:
@@ -263,7 +263,7 @@ def notify(doc, template: str, session=None) -> None:
 	member = frappe.db.get_value("Member", doc.member, ["email", "member_name"], as_dict=True)
 	session = session or frappe.get_cached_doc(SESSION, doc.session)
 	send_template(
-		template,
+		purpose,
 		[member.email],
 		{"doc": doc, "member": member, "session": session, "lines": doc.price_lines},
 		reference=("Registration", doc.name),

@@ -32,7 +32,7 @@ def send_deadline_reminders(today=None) -> list[str]:
 		for m in frappe.get_all("Member", {"membership_status": "Aktiv"}, ["name", "member_name", "email"]):
 			if m.name not in registered:
 				send_template(
-					"kdf-session-reminder",
+					"session_reminder",
 					[m.email],
 					{"session": session, "member": m},
 					reference=("Topplederprogram Session", s),
@@ -57,7 +57,7 @@ def send_practical_information(today=None) -> list[str]:
 	):
 		session = frappe.get_doc("Topplederprogram Session", s)
 		for reg in frappe.get_all("Registration", {"session": s, "status": CONFIRMED}, pluck="name"):
-			notify(frappe.get_doc("Registration", reg), "kdf-session-practical-info", session=session)
+			notify(frappe.get_doc("Registration", reg), "session_practical_info", session=session)
 		session.db_set("practical_info_sent_on", now)
 		sent.append(s)
 	return sent

@@ -2,14 +2,21 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from kdf_app.services.dues import create_dues_invoices
-from kdf_app.tests.utils import make_member, make_org, use_test_settings
+from kdf_app.tests.utils import make_member, use_test_settings
+from kdf_app.tests.utils import make_org as _make_org
 
 YEAR = 2031
 
 
+def make_org(**extra):
+	"""A paying organisation with a default invoice reference (ressursnummer), as EHF needs."""
+	return _make_org(**{"kdf_invoice_reference": "RES-DUES", **extra})
+
+
 class TestDuesBatch(FrappeTestCase):
 	def setUp(self):
-		use_test_settings(membership_fee=2500)
+		# KDF's own data for EHF: most organisations receive EHF, and an invoice whose EHF would fail is held
+		use_test_settings(membership_fee=2500, org_number="958935420", bank_account="86011117947")
 		# only the members made here are active, so the batch's output is exactly ours
 		frappe.db.set_value("Member", {"membership_status": "Aktiv"}, "membership_status", "Utmeldt")
 
@@ -54,6 +61,20 @@ class TestDuesBatch(FrappeTestCase):
 		self.assertIn(b"RES-DUES", xml)
 		self.assertIn(f"Medlemskontingent {YEAR + 2}".encode(), xml)
 		self.assertEqual(official_fatal(xml), [])
+
+	def test_an_invoice_whose_ehf_would_fail_is_held_and_the_rest_go_out(self):
+		bad = make_org(kdf_send_ehf=1, kdf_invoice_reference=None)
+		good = make_org(kdf_send_ehf=1)
+		make_member(bad), make_member(good)
+		created = create_dues_invoices(YEAR + 3, submit=True)
+		status = {
+			frappe.db.get_value("Sales Invoice", n, "customer"): frappe.db.get_value(
+				"Sales Invoice", n, ["docstatus", "kdf_ehf_status"]
+			)
+			for n in created
+		}
+		self.assertEqual(status[good], (1, "Klar"))
+		self.assertEqual(status[bad], (0, "Feilet"))
 
 	def test_missing_settings_are_named(self):
 		use_test_settings(membership_fee=0)

@@ -190,8 +190,11 @@ class TestSessionInvoices(InvoicingCase):
 		frappe.db.set_value("Customer", self.org, "kdf_org_number", "123")  # bypassing validation on purpose
 		(name,) = create_session_invoices(self.session.name)
 		si = frappe.get_doc("Sales Invoice", name)
-		self.assertEqual((si.docstatus, si.kdf_ehf_status), (1, "Feilet"))
-		self.assertIn("organisation number", si.kdf_ehf_message)
+		# held as a draft (its EHF would fail), with the reason naming the customer's data
+		self.assertEqual((si.docstatus, si.kdf_ehf_status), (0, "Feilet"))
+		self.assertIn(f"The buyer {frappe.db.get_value('Customer', self.org, 'customer_name')}", si.kdf_ehf_message)
+		self.assertIn("organisation number (123)", si.kdf_ehf_message)
+		self.assertEqual(frappe.db.get_value("Registration", self.reg.name, "sales_invoice"), name)
 
 
 class TestRegisteredVat(InvoicingCase):

@@ -1,3 +1,5 @@
+import frappe
+from frappe import _
 from frappe.model.document import Document
 
 from kdf_app.core.i18n import DomainError
@@ -14,3 +16,13 @@ class KDFSettings(Document):
 				self.bank_account = validate_account_number(self.bank_account)
 		except DomainError as e:
 			throw(e)
+		if self.email_sender and not frappe.db.get_value("Email Account", self.email_sender, "enable_outgoing"):
+			frappe.throw(
+				_("{0} is not an outgoing e-mail account. Choose one from the list.").format(self.email_sender),
+				title=_("Not valid"),
+			)
+
+	def on_update(self):
+		from kdf_app.services.setup_status import sync_onboarding
+
+		sync_onboarding()

@@ -1,0 +1,7 @@
+"""KDF invoices use KDF's own NOK selling price list (named in KDF Settings), not the site's default."""
+
+from kdf_app.install import ensure_price_list
+
+
+def execute():
+	ensure_price_list()
