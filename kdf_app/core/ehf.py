@@ -6,12 +6,13 @@ derived here, so they always add up. Validate the result with :mod:`kdf_app.core
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from lxml import etree
 
 from kdf_app.core.i18n import DomainError, _
 from kdf_app.core.numbers import PEPPOL_SCHEME_NO_ORGNR, validate_org_number, vat_id
+from kdf_app.core.sessions import money
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -26,11 +27,6 @@ EXEMPTION = {
 	"E": ("VATEX-EU-132-1I", "Undervisningstjenester unntatt merverdiavgift, mval. § 3-5"),
 	"O": ("VATEX-EU-O", "Selger er ikke registrert i Merverdiavgiftsregisteret"),
 }
-CENT = Decimal("0.01")
-
-
-def money(value) -> Decimal:
-	return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -106,7 +102,9 @@ def _seller_problems(doc: Document) -> list[DomainError]:
 	"""What is missing on KDF's side: its own data, kept in KDF Settings."""
 	found = []
 	if not (doc.seller.org_number or "").strip():
-		found.append(DomainError(_("KDF's organisation number is missing in KDF Settings."), field="org_number"))
+		found.append(
+			DomainError(_("KDF's organisation number is missing in KDF Settings."), field="org_number")
+		)
 	else:
 		try:
 			validate_org_number(doc.seller.org_number)
@@ -146,7 +144,9 @@ def problems(doc: Document) -> list[DomainError]:
 	if not (doc.buyer_reference or "").strip():
 		found.append(
 			DomainError(
-				_("EHF to {0} needs the buyer's reference (ressursnummer), on the invoice or on the customer."),
+				_(
+					"EHF to {0} needs the buyer's reference (ressursnummer), on the invoice or on the customer."
+				),
 				doc.buyer.name,
 				field="buyer_reference",
 			)
@@ -162,7 +162,9 @@ def problems(doc: Document) -> list[DomainError]:
 			)
 		)
 	elif not doc.seller.vat_registered and categories - {"O"}:
-		found.append(DomainError(_("A seller not registered for VAT can only invoice outside the VAT area (O).")))
+		found.append(
+			DomainError(_("A seller not registered for VAT can only invoice outside the VAT area (O)."))
+		)
 	if doc.seller.vat_registered and "O" in categories:
 		found.append(DomainError(_("A VAT-registered seller cannot use category O.")))
 	if doc.kind == "credit_note" and not doc.original_invoice:

@@ -5,7 +5,7 @@ All amounts are Decimals in NOK; every price, date and capacity comes in as data
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from kdf_app.core.i18n import DomainError, _
 
@@ -36,8 +36,12 @@ LIVE = frozenset({CONFIRMED, WAITLISTED, ATTENDED, NO_SHOW})  # a member can hav
 FEE, PACKAGE, EXTRA_NIGHT, DISCOUNT = "fee", "package", "extra_night", "combination_discount"
 
 
+CENT = Decimal("0.01")
+
+
 def money(value) -> Decimal:
-	return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+	"""NOK to the øre, half up (as on Norwegian invoices). The one rounding rule of kdf_app.core."""
+	return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def price_registration(
 
 def split_package(amount: Decimal, accommodation_percent) -> tuple[Decimal, Decimal]:
 	"""Split a package price into (accommodation, food) by the accommodation share; the øre add up."""
-	accommodation = (money(amount) * Decimal(str(accommodation_percent or 0)) / 100).quantize(Decimal("0.01"))
+	accommodation = money(money(amount) * Decimal(str(accommodation_percent or 0)) / 100)
 	return accommodation, money(amount) - accommodation
 
 
