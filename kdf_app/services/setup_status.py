@@ -26,16 +26,16 @@ def _settings():
 def outgoing_account(settings=None) -> str | None:
 	"""The account KDF e-mails go out through: the chosen sender, else the site's default outgoing one."""
 	settings = settings or _settings()
-	if settings.email_sender and frappe.db.get_value("Email Account", settings.email_sender, "enable_outgoing"):
+	if settings.email_sender and frappe.db.get_value(
+		"Email Account", settings.email_sender, "enable_outgoing"
+	):
 		return settings.email_sender
 	return frappe.db.get_value("Email Account", {"enable_outgoing": 1, "default_outgoing": 1})
 
 
 def _ehf(settings) -> tuple[bool, str]:
 	if settings.ehf_adapter == "HTTP":
-		missing = [
-			settings.meta.get_label(f) for f in ("ehf_endpoint", "ehf_api_key") if not settings.get(f)
-		]
+		missing = [settings.meta.get_label(f) for f in ("ehf_endpoint", "ehf_api_key") if not settings.get(f)]
 		if missing:
 			return False, _("Access point HTTP: fill in {0}.").format(", ".join(_(m) for m in missing))
 		return True, _("HTTP to {0}").format(settings.ehf_endpoint)
@@ -113,7 +113,9 @@ def checks() -> list[Check]:
 			bool(account),
 			_("E-mails go out through {0}.").format(account)
 			if account
-			else _("No outgoing Email Account: a System Manager must add one, then choose it here as sender."),
+			else _(
+				"No outgoing Email Account: a System Manager must add one, then choose it here as sender."
+			),
 			"KDF E-mail Sender",
 		),
 		Check("ehf_access_point", _("EHF access point"), ehf_ok, ehf_detail, "KDF EHF Access Point"),
@@ -126,7 +128,9 @@ def checks() -> list[Check]:
 			else _("Missing: the dues batch needs the annual dues per member."),
 			"KDF Membership Fee",
 		),
-		Check("email_templates", _("E-mail templates"), templates_ok, templates_detail, "KDF E-mail Templates"),
+		Check(
+			"email_templates", _("E-mail templates"), templates_ok, templates_detail, "KDF E-mail Templates"
+		),
 		Check("worker", _("Background worker and scheduler"), worker_ok, worker_detail),
 	]
 
@@ -145,7 +149,9 @@ def sync_onboarding() -> None:
 	for c in found:
 		if c.step and frappe.db.exists("Onboarding Step", c.step):
 			if cint(frappe.db.get_value("Onboarding Step", c.step, "is_complete")) != int(c.ok):
-				frappe.db.set_value("Onboarding Step", c.step, "is_complete", int(c.ok), update_modified=False)
+				frappe.db.set_value(
+					"Onboarding Step", c.step, "is_complete", int(c.ok), update_modified=False
+				)
 	complete = all(c.ok for c in found if c.step)
 	frappe.db.set_value("Module Onboarding", ONBOARDING, "is_complete", int(complete), update_modified=False)
 

@@ -194,7 +194,9 @@ class TestEmailTemplates(FrappeTestCase):
 		meta = frappe.get_meta("KDF Settings")
 		for purpose in shipped:
 			self.assertEqual(meta.get_field(f"{purpose}_template").options, "Email Template")
-		self.assertFalse(any(f.get("dt") == "Email Template" for f in frappe.get_hooks("fixtures", app_name="kdf_app")))
+		self.assertFalse(
+			any(f.get("dt") == "Email Template" for f in frappe.get_hooks("fixtures", app_name="kdf_app"))
+		)
 
 		own = frappe.get_doc(
 			{
@@ -222,7 +224,11 @@ class TestSecretariatAccess(FrappeTestCase):
 
 		self.assertEqual(frappe.db.count("Custom DocPerm", {"parent": ("in", DOCTYPES)}), 0)
 		self.assertEqual(
-			sorted(frappe.get_all("Has Role", {"parent": SECRETARIAT_PROFILE, "parenttype": "Role Profile"}, pluck="role")),
+			sorted(
+				frappe.get_all(
+					"Has Role", {"parent": SECRETARIAT_PROFILE, "parenttype": "Role Profile"}, pluck="role"
+				)
+			),
 			sorted(SECRETARIAT_PROFILE_ROLES),
 		)
 

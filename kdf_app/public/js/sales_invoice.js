@@ -1,5 +1,14 @@
 frappe.ui.form.on("Sales Invoice", {
 	refresh(frm) {
+		if (frm.doc.docstatus === 0 && !frm.is_new()) {
+			// say before submit what would make this invoice's EHF fail (submit is refused then)
+			frappe.call({ method: "kdf_app.custom.sales_invoice.ehf_problems", args: { invoice: frm.doc.name } })
+				.then(({ message }) => {
+					if (!message || !message.length) return;
+					const items = message.map((m) => `<li>${frappe.utils.escape_html(m)}</li>`).join("");
+					frm.set_intro(`${__("EHF would fail")}:<ul>${items}</ul>`, "red");
+				});
+		}
 		if (frm.doc.docstatus !== 1 || !frm.doc.kdf_ehf_status) return;
 		frm.add_custom_button(__("Resend"), () =>
 			frappe.call({ method: "kdf_app.custom.sales_invoice.resend_ehf", args: { invoice: frm.doc.name } })

@@ -16,9 +16,13 @@ class KDFSettings(Document):
 				self.bank_account = validate_account_number(self.bank_account)
 		except DomainError as e:
 			throw(e)
-		if self.email_sender and not frappe.db.get_value("Email Account", self.email_sender, "enable_outgoing"):
+		if self.email_sender and not frappe.db.get_value(
+			"Email Account", self.email_sender, "enable_outgoing"
+		):
 			frappe.throw(
-				_("{0} is not an outgoing e-mail account. Choose one from the list.").format(self.email_sender),
+				_("{0} is not an outgoing e-mail account. Choose one from the list.").format(
+					self.email_sender
+				),
 				title=_("Not valid"),
 			)
 
