@@ -6,7 +6,9 @@ import json
 import frappe
 
 from kdf_app.core.demo import fictitious_members
+from kdf_app.core.members import ACTIVE
 from kdf_app.core.organisations import parse_rows
+from kdf_app.core.sessions import HELD, OPEN
 from kdf_app.core.shared import fixtures_dir
 from kdf_app.install import setup_defaults
 from kdf_app.services.organisations import default_csv_path, import_organisations, read_csv
@@ -141,7 +143,7 @@ def load_members() -> int:
 	covered = {
 		(m["organisation"]["type"], m["organisation"]["number"])
 		for m in data["members"]
-		if m["membership_status"] == "Aktiv"
+		if m["membership_status"] == ACTIVE
 	}
 	made_up = fictitious_members(_official_organisations(), covered, MEMBER_SHARE)
 	return _insert_members(data["members"] + made_up, orgs)
@@ -210,7 +212,7 @@ def load_session_2023() -> str:
 		{
 			"doctype": "Topplederprogram Session",
 			**data["session"],
-			"status": "Åpen for påmelding",
+			"status": OPEN,
 			"linked_session": conference.name,
 		}
 	).insert(ignore_permissions=True)
@@ -229,7 +231,7 @@ def load_session_2023() -> str:
 		reg.insert(ignore_permissions=True)
 		reg.db_set("status", r["status"])
 	session.reload()
-	session.status = "Gjennomført"
+	session.status = HELD
 	session.save(ignore_permissions=True)
 	from kdf_app.services.registration import update_counts
 

@@ -65,7 +65,7 @@ def test_nobody_cancels_once_the_session_has_started_or_what_is_not_live():
 
 def test_the_portal_says_why_there_is_no_cancel_button():
 	assert cancellation_notice(CONFIRMED, CancellationPolicy(), DEADLINE, START, BEFORE) is None
-	assert "21.08.2023" in cancellation_notice(CONFIRMED, CancellationPolicy(), DEADLINE, START, LATE)
+	assert "21.08.2023" in str(cancellation_notice(CONFIRMED, CancellationPolicy(), DEADLINE, START, LATE))
 
 
 def test_no_promotion_into_a_started_session():

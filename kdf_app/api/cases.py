@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from kdf_app.core.cases import check_request
+from kdf_app.core.cases import RECEIVED, check_request
 from kdf_app.core.i18n import DomainError
 from kdf_app.services.errors import throw
 from kdf_app.services.members import require_member
@@ -26,7 +26,7 @@ def request_case(case_type: str, request: str) -> dict:
 			"case_type": case_type,
 			"member": member,
 			"request": text,
-			"status": "Mottatt",
+			"status": RECEIVED,
 		}
 	)
 	case.insert(ignore_permissions=True)

@@ -6,9 +6,11 @@ from kdf_app.permissions import require_roles
 
 
 @frappe.whitelist(methods=["POST"])
-def create_session_invoices(session: str) -> list[str]:
-	"""One Sales Invoice per due registration of the session; re-running creates no duplicates."""
-	from kdf_app.services.invoicing import create_session_invoices as run
+def create_session_invoices(session: str) -> dict:
+	"""Start invoicing the session in the background (one Sales Invoice per due registration; re-running
+	creates no duplicates). The progress shows on the session; a second start while it runs is refused."""
+	from kdf_app.services import jobs
 
 	require_roles()
-	return run(session)
+	frappe.get_doc("Topplederprogram Session", session).check_permission("write")
+	return jobs.start(jobs.INVOICING, session)

@@ -27,9 +27,8 @@ def register(
 	member = _current_member()
 	if not frappe.db.get_value("Topplederprogram Session", {"name": session, "published": 1}):
 		frappe.throw(_("Session {0} does not exist.").format(session), frappe.DoesNotExistError)
-	doc = frappe.get_doc(
+	doc = service.register_now(
 		{
-			"doctype": "Registration",
 			"session": session,
 			"member": member,
 			"stay_package": stay_package or None,
@@ -39,19 +38,6 @@ def register(
 			"dietary_needs": dietary_needs,
 		}
 	)
-	doc.flags.ignore_permissions = True  # the member may not create registrations through the desk API
-	for attempt in range(3):
-		try:
-			frappe.db.savepoint("kdf_register")
-			doc.insert()
-			break
-		except frappe.QueryDeadlockError:
-			# the database chose this request to break a lock cycle: nothing was saved, try again
-			frappe.db.rollback(save_point="kdf_register")
-			if attempt == 2:
-				raise
-			doc = frappe.get_doc(doc.as_dict(no_default_fields=True))
-			doc.flags.ignore_permissions = True
 	return {
 		"name": doc.name,
 		"status": doc.status,

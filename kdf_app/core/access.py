@@ -130,7 +130,7 @@ CHILD_PARENTS = {
 SYSTEM_FIELDS = {
 	"Member": ("user", "contact"),
 	"Mentoring Case": ("anonymised_on", "year"),
-	"Registration": ("sales_invoice", "cancelled_on", "registered_on", "waitlist_position"),
+	"Registration": ("sales_invoice", "cancelled_on", "registered_on", "waitlist_position", "late_charge"),
 	"Topplederprogram Session": (
 		"confirmed_count",
 		"waitlist_count",

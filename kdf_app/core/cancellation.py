@@ -13,7 +13,7 @@ CUTOFF_RULES = (AT_DEADLINE, DAYS_BEFORE)
 
 # KDF Settings → late_cancellation_charge: what a late cancellation still costs
 CHARGE_NOTHING, CHARGE_PACKAGE, CHARGE_FULL = "Nothing", "Package only", "Full fee"
-CHARGES = (CHARGE_NOTHING, CHARGE_PACKAGE, CHARGE_FULL)
+CHARGES = (CHARGE_FULL, CHARGE_PACKAGE, CHARGE_NOTHING)
 
 # the invoice line kinds each charge keeps (kdf_app.core.invoicing.InvoiceLine.kind)
 CHARGED_KINDS = {
@@ -124,10 +124,10 @@ def charged_kinds(charge: str | None) -> frozenset[str]:
 
 def cancellation_notice(
 	status: str, policy: CancellationPolicy, deadline: datetime | None, starts_on: datetime, now: datetime
-) -> str | None:
+) -> DomainError | None:
 	"""For the member's page: why there is no cancel button (None when there is one)."""
 	try:
 		check_cancellation(status, policy, deadline, starts_on, now, by_secretariat=False)
 	except DomainError as e:
-		return str(e)
+		return e
 	return None

@@ -22,6 +22,7 @@ def check_request(case_type: str, request: str | None) -> str:
 
 
 STATUSES = ("Mottatt", "Under vurdering", "Tildelt", "Aktiv", "Avsluttet", "Avvist")
+RECEIVED, REVIEWING, ASSIGNED, ACTIVE, CLOSED, REJECTED = STATUSES
 LOAD_STATUSES = frozenset({"Tildelt", "Aktiv"})  # what counts against a mentor's capacity
 CLOSED_STATUSES = frozenset({"Avsluttet", "Avvist"})
 TRANSITIONS = {

@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, getdate, today
 
-from kdf_app.core.members import plan_dues
+from kdf_app.core.members import ACTIVE, plan_dues
 from kdf_app.services.ehf import submit_or_hold
 from kdf_app.services.invoicing import new_invoice, tell_held
 from kdf_app.services.settings import get_settings, require
@@ -31,7 +31,7 @@ def create_dues_invoices(year: int, submit: bool | None = None, posting_date=Non
 	frappe.db.sql("select value from `tabSingles` where doctype='KDF Settings' for update")
 	members = frappe.get_all(
 		"Member",
-		filters={"membership_status": "Aktiv", "organisation": ("is", "set")},
+		filters={"membership_status": ACTIVE, "organisation": ("is", "set")},
 		fields=["name", "member_name", "title", "organisation", "membership_status"],
 	)
 	created, held = [], 0

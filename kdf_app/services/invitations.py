@@ -10,11 +10,11 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now_datetime
 
+from kdf_app.core.members import ACTIVE
 from kdf_app.permissions import require_roles
 from kdf_app.services.mail import send_template
 
 MEMBER_ROLE = "KDF Medlem"
-ACTIVE = "Aktiv"
 LINK_VALID_DAYS = 7  # busy chief executives: a week to open the invitation
 # roles a member's portal user may already have: ours, and ERPNext's Customer (granted through the Contact
 # by earlier versions; stripped again by kdf_app.custom.user)
@@ -48,9 +48,9 @@ def _check_user(member, user: str) -> None:
 		return
 	if (values.email or "").lower() != (member.email or "").lower():
 		frappe.throw(
-			_("The portal user {0} has another e-mail than the member ({1}); correct the member's e-mail.").format(
-				user, member.email
-			),
+			_(
+				"The portal user {0} has another e-mail than the member ({1}); correct the member's e-mail."
+			).format(user, member.email),
 			title=_("Cannot send the invitation"),
 		)
 	if values.user_type != "Website User" or _user_roles(user) - MEMBER_USER_ROLES:
@@ -69,8 +69,10 @@ def _check_user(member, user: str) -> None:
 
 def portal_user(member) -> str:
 	"""The member's Website User with the role KDF Medlem, created if missing."""
-	user = member.user or frappe.db.get_value("User", {"name": member.email}) or frappe.db.get_value(
-		"User", {"email": member.email}
+	user = (
+		member.user
+		or frappe.db.get_value("User", {"name": member.email})
+		or frappe.db.get_value("User", {"email": member.email})
 	)
 	if user:
 		_check_user(member, user)
@@ -110,11 +112,15 @@ def invite(member_name: str) -> dict:
 	member = frappe.get_doc("Member", member_name)
 	if member.membership_status != ACTIVE:
 		frappe.throw(
-			_("Only active members can be invited; {0} is {1}.").format(member.member_name, _(member.membership_status)),
+			_("Only active members can be invited; {0} is {1}.").format(
+				member.member_name, _(member.membership_status)
+			),
 			title=_("Cannot send the invitation"),
 		)
 	if not member.email:
-		frappe.throw(_("{0} has no e-mail address.").format(member.member_name), title=_("Cannot send the invitation"))
+		frappe.throw(
+			_("{0} has no e-mail address.").format(member.member_name), title=_("Cannot send the invitation")
+		)
 	user = portal_user(member)
 	user_doc = frappe.get_doc("User", user)
 	link = user_doc.reset_password(send_email=False)
@@ -196,12 +202,15 @@ def sync_user_email(member) -> None:
 	if frappe.db.exists("User", member.email) or frappe.db.exists("User", {"email": member.email}):
 		reason = _("another user already has the e-mail {0}").format(member.email)
 	elif (
-		frappe.db.get_value("User", old, "user_type") != "Website User" or _user_roles(old) - MEMBER_USER_ROLES
+		frappe.db.get_value("User", old, "user_type") != "Website User"
+		or _user_roles(old) - MEMBER_USER_ROLES
 	):
 		reason = _("the user {0} has more access than a member's portal login").format(old)
 	if reason:
 		frappe.msgprint(
-			_("The member's portal login is still {0}: {1}. A System Manager can change it.").format(old, reason),
+			_("The member's portal login is still {0}: {1}. A System Manager can change it.").format(
+				old, reason
+			),
 			title=_("Portal login not changed"),
 			indicator="orange",
 		)

@@ -4,7 +4,9 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, flt, format_date, getdate, today
 
+from kdf_app.core.cancellation import CHARGE_FULL, CHARGE_PACKAGE, charged_kinds
 from kdf_app.core.invoicing import OU_TEXT, Participation, VatSetup, invoice_lines
+from kdf_app.core.sessions import ATTENDED, CANCELLED_REG, CONFIRMED, NO_SHOW
 from kdf_app.services.ehf import submit_or_hold
 from kdf_app.services.settings import get_settings, require
 from kdf_app.services.taxes import item_tax_template, sales_taxes_template
@@ -22,9 +24,9 @@ def due_statuses(settings=None) -> list[str]:
 	return [
 		s
 		for s, flag in (
-			("Bekreftet", settings.invoice_confirmed),
-			("Deltok", settings.invoice_attended),
-			("Ikke møtt", settings.invoice_no_show),
+			(CONFIRMED, settings.invoice_confirmed),
+			(ATTENDED, settings.invoice_attended),
+			(NO_SHOW, settings.invoice_no_show),
 		)
 		if cint(flag)
 	]
@@ -81,33 +83,60 @@ def session_dates(session) -> str:
 	return f"{format_date(start, 'd.')}–{format_date(end, 'd. MMMM yyyy')}"
 
 
-def create_session_invoices(session_name: str, submit: bool | None = None) -> list[str]:
-	"""Invoice every due registration of the session that has no invoice yet. Running it again creates none."""
+def create_session_invoices(session_name: str, submit: bool | None = None, report=None) -> list[str]:
+	"""Invoice every due registration of the session that has no invoice yet. Running it again creates none;
+	a run that stopped half way carries on. In a background job each invoice is committed as it is made."""
+	from kdf_app.services.jobs import step_done
+
 	settings = get_settings()
 	require(settings, "company", "participant_fee_item", "stay_package_item", "extra_night_item")
 	session = frappe.get_doc("Topplederprogram Session", session_name)
 	submit = cint(settings.submit_session_invoices) if submit is None else submit
-	frappe.db.sql("select name from `tabTopplederprogram Session` where name = %s for update", session_name)
-	names = frappe.get_all(
-		"Registration",
-		filters={
-			"session": session_name,
-			"status": ("in", due_statuses(settings)),
-			"sales_invoice": ("is", "not set"),
-		},
-		pluck="name",
-		order_by="registered_on asc",
-	)
+	names = due_registrations(session_name, settings)
 	created, held = [], 0
-	for name in names:
+	for i, name in enumerate(names, start=1):
+		# under the registration's lock: another run may have invoiced it meanwhile
+		if frappe.db.sql("select sales_invoice from `tabRegistration` where name = %s for update", name)[0][
+			0
+		]:
+			continue
 		reg = frappe.get_doc("Registration", name)
 		si = make_invoice(reg, session, settings)
 		if submit:
 			held += not submit_or_hold(si)
 		reg.db_set("sales_invoice", si.name)
 		created.append(si.name)
+		step_done()
+		if report:
+			report(i, len(names))
 	tell_held(held)
 	return created
+
+
+def due_registrations(session_name: str, settings=None) -> list[str]:
+	"""Registrations of the session still to invoice: the due statuses from settings, and seats cancelled
+	after the cut-off that are still charged (kdf_app.core.cancellation)."""
+	settings = settings or get_settings()
+	due = frappe.get_all(
+		"Registration",
+		filters={
+			"session": session_name,
+			"status": ("in", due_statuses(settings)),
+			"sales_invoice": ("is", "not set"),
+		},
+		fields=["name", "registered_on"],
+	)
+	late = frappe.get_all(
+		"Registration",
+		filters={
+			"session": session_name,
+			"status": CANCELLED_REG,
+			"late_charge": ("in", [CHARGE_FULL, CHARGE_PACKAGE]),
+			"sales_invoice": ("is", "not set"),
+		},
+		fields=["name", "registered_on"],
+	)
+	return [r.name for r in sorted(due + late, key=lambda r: (r.registered_on, r.name))]
 
 
 def tell_held(held: int) -> None:
@@ -154,7 +183,13 @@ def make_invoice(reg, session, settings):
 		si.due_date = add_days(today(), 30)
 	if session.ou_approved:
 		si.terms = OU_TEXT
-	for line in invoice_lines(participation, vat):
+	lines = invoice_lines(participation, vat)
+	if reg.status == CANCELLED_REG:  # cancelled late: only what is still charged
+		kinds = charged_kinds(reg.late_charge)
+		lines = [line for line in lines if line.kind in kinds]
+		if not lines:
+			frappe.throw(_("Registration {0} was cancelled and has nothing to invoice.").format(reg.name))
+	for line in lines:
 		row = {
 			"item_code": line.item,
 			"qty": 1,
@@ -188,8 +223,9 @@ def make_invoice(reg, session, settings):
 	return si
 
 
-def credit_registration(reg) -> str | None:
-	"""A cancelled registration that was invoiced gets a credit note (a Sales Invoice return)."""
+def credit_registration(reg, keep: frozenset[str] = frozenset()) -> str | None:
+	"""A cancelled registration that was invoiced gets a credit note (a Sales Invoice return) for its lines,
+	less the kinds of line it is still charged for (``keep``, a late cancellation)."""
 	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
 
 	if not reg.sales_invoice or frappe.db.get_value("Sales Invoice", reg.sales_invoice, "docstatus") != 1:
@@ -198,6 +234,11 @@ def credit_registration(reg) -> str | None:
 	if existing:
 		return existing
 	credit = make_sales_return(reg.sales_invoice)
+	credit.set("items", [i for i in credit.items if i.kdf_line_kind not in keep])
+	if not credit.items:
+		return None  # charged in full: nothing to credit
+	if keep:
+		credit.run_method("calculate_taxes_and_totals")
 	credit.posting_date = today()
 	credit.set_posting_time = 1
 	credit.flags.ignore_permissions = True

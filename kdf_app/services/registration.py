@@ -6,8 +6,20 @@ while holding a row lock on the session, so concurrent registrations never confi
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, now_datetime
+from frappe.utils import cint, get_datetime, now_datetime
 
+from kdf_app.core.cancellation import (
+	AT_DEADLINE,
+	CHARGE_FULL,
+	CHARGE_NOTHING,
+	CancellationPolicy,
+	attendance_status,
+	cancellation_notice,
+	charged_kinds,
+	check_attendance,
+	check_cancellation,
+	may_promote,
+)
 from kdf_app.core.i18n import DomainError
 from kdf_app.core.sessions import (
 	CANCELLED_REG,
@@ -36,7 +48,7 @@ SESSION = "Topplederprogram Session"
 def lock_session(name: str) -> dict:
 	"""Take the session's row lock for the rest of the transaction and read its current values."""
 	row = frappe.db.sql(
-		"""select name, status, capacity, registration_deadline from `tabTopplederprogram Session`
+		"""select name, status, capacity, registration_deadline, starts_on from `tabTopplederprogram Session`
 		where name = %s for update""",
 		name,
 		as_dict=True,
@@ -153,48 +165,111 @@ def allocate(doc) -> None:
 
 def after_insert(doc) -> None:
 	update_counts(doc.session)
-	notify(doc, "registration_confirmed" if doc.status == CONFIRMED else "registration_waitlisted")
+	purpose = "registration_confirmed" if doc.status == CONFIRMED else "registration_waitlisted"
+	if doc.flags.kdf_defer_email:
+		doc.flags.kdf_deferred_email = purpose  # sent by the caller once the seat is committed
+	else:
+		notify(doc, purpose)
+
+
+def register_now(values: dict, attempts: int = 3):
+	"""Insert a registration as one short unit of work: only the seat decision runs while the session's row
+	lock (and the naming series') is held; the transaction is committed right after, and the e-mail is
+	rendered and queued once the locks are released. A deadlock rolls back the whole transaction, so the
+	whole unit is tried again (nothing of it was kept)."""
+	import random
+	import time
+
+	for attempt in range(attempts):
+		doc = frappe.get_doc({"doctype": "Registration", **values})
+		doc.flags.ignore_permissions = True
+		doc.flags.kdf_defer_email = True
+		try:
+			doc.insert()
+			if getattr(frappe.local, "request", None):  # a web request: release the locks now
+				frappe.db.commit()
+		except frappe.QueryDeadlockError:
+			frappe.db.rollback()
+			if attempt == attempts - 1:
+				raise
+			time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
+			continue
+		if doc.flags.kdf_deferred_email:
+			notify(doc, doc.flags.kdf_deferred_email)
+		return doc
+
+
+def cancellation_policy(settings=None) -> CancellationPolicy:
+	from kdf_app.services.settings import get_settings
+
+	settings = settings or get_settings()
+	try:
+		return CancellationPolicy(
+			settings.member_cancellation_cutoff or AT_DEADLINE,
+			cint(settings.member_cancellation_days),
+			settings.late_cancellation_charge or CHARGE_FULL,
+		)
+	except DomainError as e:
+		throw(e, title=_("Check KDF Settings"))
 
 
 def cancel(name: str) -> list[str]:
-	"""Cancel a registration; a freed seat goes to the first on the waitlist. Returns promoted registrations."""
+	"""Cancel a registration under the rules of kdf_app.core.cancellation (members until the cut-off, the
+	secretariat until the start, late seats charged as the settings say); a freed seat goes to the first on
+	the waitlist. Returns the promoted registrations."""
 	doc = frappe.get_doc("Registration", name)
-	lock_session(doc.session)
+	session = lock_session(doc.session)
 	doc.reload()  # its status may have changed while we waited for the lock
-	invoiced_seat = doc.sales_invoice and doc.status in SEAT_HOLDING
-	if not invoiced_seat and doc.status not in (CONFIRMED, WAITLISTED):
-		frappe.throw(
-			_("Only confirmed or waitlisted registrations can be cancelled."), title=_("Cannot cancel")
+	try:
+		decision = check_cancellation(
+			doc.status,
+			cancellation_policy(),
+			get_datetime(session.registration_deadline) if session.registration_deadline else None,
+			get_datetime(session.starts_on),
+			now_datetime(),
+			by_secretariat=is_secretariat(),
 		)
-	_withdraw(doc, "registration_cancelled")
+	except DomainError as e:
+		throw(e, title=_("Cannot cancel"))
+	_withdraw(doc, "registration_cancelled", charge=decision.charge)
 	return refresh_seats(doc.session)
 
 
-def cancel_for_session(session) -> list[str]:
+def cancel_for_session(session, report=None) -> list[str]:
 	"""The session is cancelled (Avlyst): every confirmed or waitlisted registration is cancelled, credited if
-	it was already invoiced, and the member is told why. Returns the cancelled registrations."""
-	lock_session(session.name)
+	it was already invoiced, and the member is told why. Returns the cancelled registrations. Runs as a
+	background job (kdf_app.services.jobs); each registration is committed as it is done, and running it again
+	finds only what is left."""
+	from kdf_app.services.jobs import step_done
+
 	names = frappe.get_all(
 		"Registration",
 		filters={"session": session.name, "status": ("in", [CONFIRMED, WAITLISTED])},
 		pluck="name",
 		order_by="registered_on asc",
 	)
-	for name in names:  # each save updates the session's counts (Registration.on_update)
-		_withdraw(frappe.get_doc("Registration", name), "session_cancelled", session=session)
-	if names:
-		frappe.msgprint(
-			_("{0} registrations were cancelled and the participants told.").format(len(names)), alert=True
-		)
-	return names
+	done = []
+	for i, name in enumerate(names, start=1):
+		lock_session(session.name)
+		doc = frappe.get_doc("Registration", name)
+		if doc.status in (CONFIRMED, WAITLISTED):  # each save updates the session's counts
+			_withdraw(doc, "session_cancelled", session=session)
+			done.append(name)
+		step_done()
+		if report:
+			report(i, len(names))
+	return done
 
 
-def _withdraw(doc, purpose: str, session=None) -> None:
-	"""Set a registration to Avmeldt (with a credit note if it was invoiced) and tell the member."""
+def _withdraw(doc, purpose: str, session=None, charge: str = CHARGE_NOTHING) -> None:
+	"""Set a registration to Avmeldt and tell the member. What a late cancellation still costs stays
+	invoiced (``charge``): an invoiced seat is credited for the rest, one not yet invoiced is invoiced for
+	that part only when the session is invoiced."""
 	if doc.sales_invoice and doc.status in SEAT_HOLDING:
 		from kdf_app.services.invoicing import credit_registration
 
-		credit_registration(doc)
+		credit_registration(doc, keep=charged_kinds(charge))
+	doc.late_charge = charge if doc.status in SEAT_HOLDING and charge != CHARGE_NOTHING else None
 	doc.status = CANCELLED_REG
 	doc.waitlist_position = 0
 	doc.cancelled_on = now_datetime()
@@ -206,7 +281,12 @@ def _withdraw(doc, purpose: str, session=None) -> None:
 def refresh_seats(session_name: str) -> list[str]:
 	"""Promote from the waitlist into free seats, renumber the waitlist and update the session's counts."""
 	session = lock_session(session_name)
-	free = seats(session_name, session.capacity).free
+	# nobody is moved into a session that has started (nor e-mailed a seat they cannot use)
+	free = (
+		seats(session_name, session.capacity).free
+		if may_promote(now_datetime(), get_datetime(session.starts_on))
+		else 0
+	)
 	waitlist = [
 		(r.name, r.waitlist_position or 0)
 		for r in frappe.get_all(
@@ -245,9 +325,12 @@ def update_counts(session_name: str) -> None:
 
 def set_attendance(name: str, attended: bool) -> None:
 	doc = frappe.get_doc("Registration", name)
-	if doc.status not in SEAT_HOLDING:
-		frappe.throw(_("Only confirmed participants can be marked as attended or absent."))
-	doc.status = "Deltok" if attended else "Ikke møtt"
+	starts_on = frappe.db.get_value(SESSION, doc.session, "starts_on")
+	try:
+		check_attendance(doc.status, now_datetime(), get_datetime(starts_on))
+	except DomainError as e:
+		throw(e, title=_("Attendance"))
+	doc.status = attendance_status(attended)
 	doc.save()
 
 
@@ -290,14 +373,32 @@ def registrations_of(member: str) -> list[dict]:
 		order_by="registered_on desc",
 		ignore_permissions=True,
 	)
-	routes = dict(
-		frappe.get_all(
+	sessions = {
+		s.name: s
+		for s in frappe.get_all(
 			"Topplederprogram Session",
 			{"name": ("in", [r.session for r in rows] or [""])},
-			["name", "route"],
-			as_list=True,
+			["name", "route", "registration_deadline", "starts_on"],
 		)
-	)
+	}
+	policy = cancellation_policy()
+	now = now_datetime()
 	for r in rows:
-		r.route = routes.get(r.session)
+		s = sessions.get(r.session)
+		r.route = s.route if s else None
+		# why a member cannot cancel this one (None: the portal offers the button)
+		notice = (
+			cancellation_notice(
+				r.status,
+				policy,
+				get_datetime(s.registration_deadline) if s.registration_deadline else None,
+				get_datetime(s.starts_on),
+				now,
+			)
+			if s and r.status in (CONFIRMED, WAITLISTED)
+			else None
+		)
+		# why a member cannot cancel this one (None: the portal offers the button)
+		r.cancel_notice = notice.render(_) if notice else None
+		r.can_cancel = r.status in (CONFIRMED, WAITLISTED) and not r.cancel_notice
 	return rows

@@ -3,6 +3,7 @@
 import frappe
 from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
+from kdf_app.core.members import ACTIVE
 from kdf_app.core.sessions import CLOSED, CONFIRMED, FULL, LIVE, OPEN
 from kdf_app.services.mail import send_template
 from kdf_app.services.registration import notify
@@ -29,7 +30,7 @@ def send_deadline_reminders(today=None) -> list[str]:
 		registered = set(
 			frappe.get_all("Registration", {"session": s, "status": ("in", list(LIVE))}, pluck="member")
 		)
-		for m in frappe.get_all("Member", {"membership_status": "Aktiv"}, ["name", "member_name", "email"]):
+		for m in frappe.get_all("Member", {"membership_status": ACTIVE}, ["name", "member_name", "email"]):
 			if m.name not in registered:
 				send_template(
 					"session_reminder",

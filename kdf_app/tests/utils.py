@@ -177,3 +177,17 @@ def register(session, member, **kwargs):
 			**kwargs,
 		}
 	).insert(ignore_permissions=True)
+
+
+def start_now(session: str, hours_ago: float = 1) -> None:
+	"""Move a session so that it started ``hours_ago`` hours ago (deadline passed, ends tomorrow)."""
+	from frappe.utils import add_days, add_to_date, now_datetime
+
+	start = add_to_date(now_datetime(), hours=-hours_ago)
+	frappe.db.set_value(
+		"Topplederprogram Session",
+		session,
+		{"starts_on": start, "ends_on": add_days(start, 1), "registration_deadline": add_days(start, -7)},
+		update_modified=False,
+	)
+	frappe.clear_document_cache("Topplederprogram Session", session)

@@ -4,7 +4,7 @@ from frappe.model.document import Document
 from frappe.utils import getdate, today
 
 from kdf_app.core.access import CASE_MANAGER_FIELDS
-from kdf_app.core.cases import check_transition, status_dates
+from kdf_app.core.cases import LOAD_STATUSES, check_transition, status_dates
 from kdf_app.core.i18n import DomainError
 from kdf_app.permissions import is_case_manager
 from kdf_app.services import cases as service
@@ -27,7 +27,7 @@ class MentoringCase(Document):
 						_("Only a case manager can change {0}.").format(_(self.meta.get_label(field))),
 						frappe.PermissionError,
 					)
-		if self.status in ("Tildelt", "Aktiv") and not self.mentor:
+		if self.status in LOAD_STATUSES and not self.mentor:
 			frappe.throw(_("Assign a mentor, adviser or lawyer first."))
 		start, end = status_dates(
 			self.status,

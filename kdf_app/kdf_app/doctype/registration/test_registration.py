@@ -2,7 +2,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime
 
-from kdf_app.tests.utils import make_member, make_org, make_session, make_stay_package, register
+from kdf_app.tests.utils import make_member, make_org, make_session, make_stay_package, register, start_now
 
 # records are built in code; do not let the runner walk into ERPNext's test records via Sales Invoice
 test_ignore = ["Sales Invoice", "Customer", "Member", "Topplederprogram Session"]
@@ -165,12 +165,20 @@ class TestCapacityAndWaitlist(FrappeTestCase):
 	def test_attendance(self):
 		session = make_session()
 		reg = register(session, make_member())
+		# not before the session has started
+		self.assertRaisesRegex(
+			frappe.ValidationError, "from the start of the session", reg.mark_attendance, 1
+		)
+		self.assertEqual(frappe.db.get_value("Registration", reg.name, "status"), "Bekreftet")
+		start_now(session.name)
 		reg.mark_attendance(1)
 		self.assertEqual(frappe.db.get_value("Registration", reg.name, "status"), "Deltok")
 		session.reload()
 		self.assertEqual(session.confirmed_count, 1)  # an attended seat is still taken
 		waiting = register(make_session(capacity=1), make_member())
-		self.assertRaises(frappe.ValidationError, register(waiting.session, make_member()).mark_attendance, 1)
+		late = register(waiting.session, make_member())
+		start_now(waiting.session)
+		self.assertRaises(frappe.ValidationError, late.mark_attendance, 1)
 
 
 class TestBadInput(FrappeTestCase):

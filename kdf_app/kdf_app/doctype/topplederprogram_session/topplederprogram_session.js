@@ -21,11 +21,11 @@ frappe.ui.form.on("Topplederprogram Session", {
 		}
 		if (["Gjennomført", "Påmelding stengt"].includes(frm.doc.status)) {
 			frm.add_custom_button(__("Create Invoices"), () =>
-				frappe.call({ method: "kdf_app.api.invoicing.create_session_invoices", args: { session: frm.doc.name },
-					freeze: true }).then((r) => {
-					frappe.msgprint(__("{0} invoices created.", [(r.message || []).length]));
-					frm.reload_doc();
-				})
+				frappe.call({ method: "kdf_app.api.invoicing.create_session_invoices", args: { session: frm.doc.name } })
+					.then(() => frappe.show_alert({
+						message: __("Invoicing started in the background; the progress shows here and you get a message when it is done."),
+						indicator: "blue",
+					}, 10))
 			);
 		}
 		frm.dashboard.add_indicator(__("Confirmed: {0}", [frm.doc.confirmed_count || 0]), "green");

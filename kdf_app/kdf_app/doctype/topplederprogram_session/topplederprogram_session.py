@@ -3,7 +3,7 @@ from frappe.utils import get_datetime
 from frappe.website.website_generator import WebsiteGenerator
 
 from kdf_app.core.sessions import CANCELLED
-from kdf_app.services import registration
+from kdf_app.services import jobs, registration
 from kdf_app.services import sessions as service
 from kdf_app.services.guard import protect
 
@@ -24,7 +24,7 @@ class TopplederprogramSession(WebsiteGenerator):
 		if self.is_new():
 			return
 		if self.status == CANCELLED and self.has_value_changed("status"):
-			registration.cancel_for_session(self)  # everyone registered is cancelled and told
+			jobs.start(jobs.CANCELLING, self.name)  # everyone registered is cancelled and told, in the background
 		elif self.has_value_changed("capacity"):
 			registration.refresh_seats(self.name)  # new seats go to the waitlist, counts follow
 

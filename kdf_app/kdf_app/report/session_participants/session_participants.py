@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from kdf_app.core.sessions import CONFIRMED, WAITLISTED
+from kdf_app.core.sessions import ATTENDED, CONFIRMED, NO_SHOW, WAITLISTED
 from kdf_app.kdf_app.report import column
 
 
@@ -12,9 +12,9 @@ def execute(filters=None):
 	if not filters.get("session"):
 		return [], []
 	statuses = {
-		"participants": [CONFIRMED, "Deltok", "Ikke møtt"],
+		"participants": [CONFIRMED, ATTENDED, NO_SHOW],
 		"waitlist": [WAITLISTED],
-		"dietary": [CONFIRMED, "Deltok", "Ikke møtt"],
+		"dietary": [CONFIRMED, ATTENDED, NO_SHOW],
 	}[filters.get("view") or "participants"]
 	registrations = frappe.get_all(
 		"Registration",
