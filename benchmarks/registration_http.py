@@ -316,6 +316,14 @@ def cleanup(admin: Client, fx: Fixture) -> list[str]:
 		if row["name"] not in known:
 			fx.members.append({"name": row["name"], "email": row["email"], "user": row.get("user")})
 
+	for row in (
+		attempt(
+			"find ToDos", admin.get_list, "ToDo", [["description", "like", f"%bench {fx.tag}%"]], ["name"], 0
+		)
+		or []
+	):
+		attempt(f"delete ToDo {row['name']}", admin.delete, "ToDo", row["name"])
+
 	for session in fx.sessions:
 		regs = (
 			attempt(
@@ -375,6 +383,94 @@ def cleanup(admin: Client, fx: Fixture) -> list[str]:
 # --- main ------------------------------------------------------------------------------------------
 
 
+def measure_once(
+	args,
+	admin: Client,
+	fx: Fixture,
+	clients: list[Client],
+	sessions: list[str],
+	needs_reference: bool,
+	rep: int,
+) -> dict:
+	"""One burst of registrations and one burst of the platform baseline at the same concurrency."""
+	target = {id(c): sessions[i % len(sessions)] for i, c in enumerate(clients)}
+
+	def register(c: Client) -> requests.Response:
+		data = {"session": target[id(c)], "stay_package": fx.stay_package, "dietary_needs": "Ingen"}
+		if needs_reference:
+			data["invoice_reference"] = f"BENCH-{fx.tag}"
+		return c.request("POST", "/api/method/kdf_app.api.registration.register", data=data)
+
+	def baseline(c: Client) -> requests.Response:
+		if args.baseline == "ping":
+			return c.request("GET", "/api/method/ping")
+		# a plain Frappe document insert: the platform's own cost of one write request
+		return c.request("POST", "/api/resource/ToDo", json={"description": f"bench {fx.tag}"})
+
+	reg_results, reg_wall = burst(clients, register)
+	base_results, base_wall = burst(clients, baseline)
+	ok = [r for r in reg_results if r.ok]
+	errors = [r for r in reg_results if not r.ok]
+	base_errors = [r for r in base_results if not r.ok]
+	confirmed = [r for r in ok if (r.message or {}).get("status") == CONFIRMED]
+	overbooked = 0
+	positions_ok = True
+	for name in sessions:
+		rows = admin.get_list(
+			"Registration", [["session", "=", name]], ["name", "status", "waitlist_position"], 0
+		)
+		db_confirmed = sum(r["status"] == CONFIRMED for r in rows)
+		db_waitlist = sorted(r["waitlist_position"] or 0 for r in rows if r["status"] == WAITLISTED)
+		overbooked += max(db_confirmed - args.capacity, 0)
+		positions_ok &= db_waitlist == list(range(1, len(db_waitlist) + 1))
+	overbooked = max(overbooked, len(confirmed) - args.capacity * len(sessions))
+	reg_ms = [r.seconds * 1000 for r in reg_results]
+	base_ms = [r.seconds * 1000 for r in base_results]
+	p95_reg, p95_base = percentile(reg_ms, 95), percentile(base_ms, 95)
+	ratio = p95_reg / p95_base if p95_base else float("inf")
+	print(
+		f"  repeat {rep:2}: {len(confirmed)} confirmed, {len(ok) - len(confirmed)} waitlisted, "
+		f"{len(errors)} errors, overbooked {overbooked}, waitlist positions {'ok' if positions_ok else 'WRONG'}; "
+		f"register p95 {p95_reg:7.1f} ms (wall {reg_wall:5.2f} s), {args.baseline} p95 {p95_base:7.1f} ms "
+		f"(wall {base_wall:5.2f} s): x{ratio:.2f}",
+		flush=True,
+	)
+	for r in (errors + base_errors)[:3]:
+		print(f"    error: {r.error}")
+	return {
+		"ratio": ratio,
+		"p95_reg": p95_reg,
+		"p95_base": p95_base,
+		"p50_reg": percentile(reg_ms, 50),
+		"p50_base": percentile(base_ms, 50),
+		"overbooked": overbooked,
+		"errors": len(errors) + len(base_errors),
+		"failed": bool(errors or base_errors or overbooked or not positions_ok),
+	}
+
+
+def print_summary(args, rows: list[dict]) -> None:
+	ratios = sorted(r["ratio"] for r in rows)
+	median = (
+		ratios[len(ratios) // 2]
+		if len(ratios) % 2
+		else sum(ratios[len(ratios) // 2 - 1 : len(ratios) // 2 + 1]) / 2
+	)
+	print()
+	print(
+		f"Summary over {len(rows)} repeat(s), {args.n} concurrent members, capacity {args.capacity}"
+		f" x {args.sessions} session(s), baseline {args.baseline}:"
+	)
+	print(
+		f"  p95 ratio register / {args.baseline}: median x{median:.2f}, best x{ratios[0]:.2f}, worst x{ratios[-1]:.2f}"
+	)
+	print(
+		f"  register p95 median {sorted(r['p95_reg'] for r in rows)[len(rows) // 2]:.0f} ms, "
+		f"{args.baseline} p95 median {sorted(r['p95_base'] for r in rows)[len(rows) // 2]:.0f} ms"
+	)
+	print(f"  overbookings: {sum(r['overbooked'] for r in rows)}; errors: {sum(r['errors'] for r in rows)}")
+
+
 def main(argv: list[str] | None = None) -> int:
 	ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 	ap.add_argument("--url", default="http://kdf.localhost:8000", help="site URL (default %(default)s)")
@@ -391,6 +487,15 @@ def main(argv: list[str] | None = None) -> int:
 	ap.add_argument("--setup-threads", type=int, default=4, help="parallel requests while setting up")
 	ap.add_argument("--timeout", type=float, default=120, help="per-request timeout in seconds")
 	ap.add_argument("--keep", action="store_true", help="keep the sessions, members and registrations")
+	ap.add_argument(
+		"--repeats", type=int, default=1, help="bursts, each on fresh sessions (default %(default)s)"
+	)
+	ap.add_argument(
+		"--baseline",
+		choices=("todo", "ping"),
+		default="todo",
+		help="platform baseline at the same concurrency: POST /api/resource/ToDo or GET ping (default %(default)s)",
+	)
 	args = ap.parse_args(argv)
 	if args.n < 1 or args.capacity < 1 or args.sessions < 1:
 		ap.error("--n, --capacity and --sessions must be at least 1")
@@ -417,84 +522,23 @@ def main(argv: list[str] | None = None) -> int:
 			return c
 
 		clients = parallel(login, members, args.setup_threads)
-		target = {id(c): fx.sessions[i % len(fx.sessions)] for i, c in enumerate(clients)}
 		print(
-			f"Site {args.url}: session{'s' if len(fx.sessions) > 1 else ''} {', '.join(fx.sessions)} "
-			f"(capacity {args.capacity}{' each' if len(fx.sessions) > 1 else ''}, stay package {fx.stay_package!r}), "
-			f"{len(members)} members of {fx.organisation!r}"
+			f"Site {args.url}: {len(members)} members of {fx.organisation!r}"
 			f"{' (EHF: invoice reference sent)' if needs_reference else ''} set up and logged in "
-			f"in {time.perf_counter() - t0:.1f} s (tag {fx.tag})",
+			f"in {time.perf_counter() - t0:.1f} s (tag {fx.tag}); stay package {fx.stay_package!r}",
 			flush=True,
 		)
-
-		def register(c: Client) -> requests.Response:
-			data = {"session": target[id(c)], "stay_package": fx.stay_package, "dietary_needs": "Ingen"}
-			if needs_reference:
-				data["invoice_reference"] = f"BENCH-{fx.tag}"
-			return c.request("POST", "/api/method/kdf_app.api.registration.register", data=data)
-
-		def ping(c: Client) -> requests.Response:
-			return c.request("GET", "/api/method/ping")
-
-		reg_results, reg_wall = burst(clients, register)
-		ping_results, ping_wall = burst(clients, ping)
-
-		ok = [r for r in reg_results if r.ok]
-		errors = [r for r in reg_results if not r.ok]
-		confirmed = [r for r in ok if (r.message or {}).get("status") == CONFIRMED]
-		waitlisted = [r for r in ok if (r.message or {}).get("status") == WAITLISTED]
-		other = [r for r in ok if r not in confirmed and r not in waitlisted]
-		ping_errors = [r for r in ping_results if not r.ok]
-
-		print()
-		print(f"Registrations fired concurrently: {len(reg_results)} (wall time {reg_wall:.2f} s)")
-		print(f"  confirmed (Bekreftet):   {len(confirmed)}")
-		print(f"  waitlisted (Venteliste): {len(waitlisted)}")
-		if other:
-			print(f"  other status:            {len(other)} {[r.message for r in other[:3]]}")
-		print(f"  errors:                  {len(errors)}")
-		for r in errors[:5]:
-			print(f"    - member #{r.index} -> {target[id(clients[r.index])]}: {r.error}")
-		if len(errors) > 5:
-			kinds: dict[str, int] = {}
-			for r in errors:
-				kinds[r.error or "?"] = kinds.get(r.error or "?", 0) + 1
-			print(f"    all errors by message: {kinds}")
-
-		# what the database says, independent of the responses, per session
-		not_oversold = positions_ok = True
-		for name in fx.sessions:
-			sent = [r for r in reg_results if target[id(clients[r.index])] == name]
-			resp_confirmed = sum(1 for r in sent if r in confirmed)
-			rows = admin.get_list(
-				"Registration", [["session", "=", name]], ["name", "status", "waitlist_position"], 0
-			)
-			db_confirmed = sum(r["status"] == CONFIRMED for r in rows)
-			db_waitlist = sorted(r["waitlist_position"] or 0 for r in rows if r["status"] == WAITLISTED)
-			session = admin.get_doc(SESSION_DT, name)
-			positions = db_waitlist == list(range(1, len(db_waitlist) + 1))
-			within = resp_confirmed <= args.capacity and db_confirmed <= args.capacity
-			not_oversold &= within
-			positions_ok &= positions
-			expected = min(len(sent) - sum(1 for r in sent if not r.ok), args.capacity)
-			print(
-				f"  {name}: {len(sent)} sent; database {len(rows)} registrations, {db_confirmed} Bekreftet, "
-				f"{len(db_waitlist)} Venteliste; session counts confirmed={session.get('confirmed_count')} "
-				f"waitlist={session.get('waitlist_count')} free={session.get('free_seats')} "
-				f"status={session.get('status')!r}"
-			)
-			print(
-				f"    confirmed <= capacity ({args.capacity}): {'yes' if within else 'NO - OVERSOLD'}"
-				f"{'' if db_confirmed == expected else f' (expected {expected} confirmed)'}; "
-				f"waitlist positions 1..{len(db_waitlist)} without gaps or duplicates: {'yes' if positions else 'NO'}"
-			)
-		print()
-		print(f"Latency (all requests released together by a barrier; ping wall time {ping_wall:.2f} s):")
-		print("  " + latency_line("register", reg_results))
-		print("  " + latency_line("ping", ping_results))
-		if ping_errors:
-			print(f"  ping errors: {len(ping_errors)}, e.g. {ping_errors[0].error}")
-		failed = bool(errors or ping_errors or not not_oversold or not positions_ok)
+		summary = []
+		for rep in range(args.repeats):
+			if rep:  # a fresh session (or sessions) for every repeat; the members are the same
+				first = len(fx.sessions)
+				for k in range(args.sessions):
+					create_session(admin, fx, args.capacity, first + k)
+			sessions = fx.sessions[-args.sessions :]
+			row = measure_once(args, admin, fx, clients, sessions, needs_reference, rep + 1)
+			summary.append(row)
+			failed |= row["failed"]
+		print_summary(args, summary)
 	except (ApiError, requests.RequestException) as e:
 		print(f"Setup or measurement failed: {e}", flush=True)
 		failed = True

@@ -211,6 +211,14 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 			stderr=subprocess.STDOUT,
 			start_new_session=True,
 		)
+		try:
+			cls._wait_and_log_in()
+		except BaseException:
+			cls.tearDownClass()  # never leave a server behind
+			raise
+
+	@classmethod
+	def _wait_and_log_in(cls):
 		for _ in range(120):
 			try:
 				if requests.get(
@@ -239,9 +247,11 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		if server:
 			server.terminate()
 			server.wait(timeout=20)
+			cls.server = None
 		if getattr(cls, "assets", None):
 			cls.assets.shutdown()
 			cls.assets.server_close()
+			cls.assets = None
 			update_site_config("host_name", cls.previous_host_name or "None")
 		frappe.set_user("Administrator")
 		frappe.db.rollback()
@@ -249,7 +259,9 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 			for table in frappe.get_meta(doctype).get_table_fields():
 				frappe.db.delete(table.options, {"parent": name, "parenttype": doctype})
 			frappe.db.delete(doctype, {"name": name})
-		frappe.db.delete("Registration", {"session": ("in", [cls.session.name, cls.draft.name])})
+		sessions = [getattr(cls, a).name for a in ("session", "draft") if getattr(cls, a, None)]
+		if sessions:
+			frappe.db.delete("Registration", {"session": ("in", sessions)})
 		frappe.db.delete("Case Read Log", {"case": getattr(cls, "case", "")})
 		for email in getattr(cls, "users", {}).values():
 			frappe.db.delete("Has Role", {"parent": email})
