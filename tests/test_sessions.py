@@ -187,6 +187,12 @@ def test_agenda_sorts_by_day_then_time_value_and_shows_hh_mm():
 	]
 	days = agenda_by_day(items)
 	assert [d["day"] for d in days] == [day1, day2]
-	assert [i["title"] for i in days[0]["items"]] == ["Registrering", "Foredrag", "Lunsj", "Middag", "Uten tid"]
+	assert [i["title"] for i in days[0]["items"]] == [
+		"Registrering",
+		"Foredrag",
+		"Lunsj",
+		"Middag",
+		"Uten tid",
+	]
 	assert [i["time_display"] for i in days[0]["items"]] == ["08:30", "10:15", "12:00", "19:00", ""]
 	assert days[1]["items"][0]["time_display"] == "09:00"

@@ -121,6 +121,14 @@ def invite(member_name: str) -> dict:
 		frappe.throw(
 			_("{0} has no e-mail address.").format(member.member_name), title=_("Cannot send the invitation")
 		)
+	if not frappe.db.exists("Email Account", {"enable_outgoing": 1}):
+		# the link would go nowhere while the member is recorded as invited
+		frappe.throw(
+			_(
+				"There is no outgoing e-mail account; a System Manager must set one up before invitations can be sent."
+			),
+			title=_("Cannot send the invitation"),
+		)
 	user = portal_user(member)
 	user_doc = frappe.get_doc("User", user)
 	link = user_doc.reset_password(send_email=False)

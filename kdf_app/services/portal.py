@@ -17,15 +17,15 @@ def setup_portal() -> None:
 	Frappe's migrate adds new standard items of other apps enabled."""
 	settings = frappe.get_single("Portal Settings")
 	ours = {i["route"]: i for i in kdf_menu_items()}
+	changed = False
 	for item in ours.values():
 		if not any(row.route == item["route"] for row in settings.menu):
+			# Frappe's own sync drops items without a reference doctype on every migrate: put ours back
 			settings.append("menu", {**item, "enabled": 1})
-	changed = False
+			changed = True
 	for row in settings.menu:
 		item = ours.get(row.route)
-		wanted = (
-			{"enabled": 1, "title": item["title"], "role": item.get("role")} if item else {"enabled": 0}
-		)
+		wanted = {"enabled": 1, "title": item["title"], "role": item.get("role")} if item else {"enabled": 0}
 		for key, value in wanted.items():
 			if row.get(key) != value:
 				row.set(key, value)
@@ -54,6 +54,8 @@ def setup_website() -> None:
 		website.app_name = APP_NAME
 	website.brand_html = website.brand_html or BRAND
 	website.disable_signup = 1
+	website.hide_footer_signup = 1  # Frappe's newsletter box ("Get Updates") is not KDF's
+	website.footer_powered = website.footer_powered or BRAND
 	website.flags.ignore_permissions = True
 	website.flags.ignore_mandatory = True
 	website.save()

@@ -15,8 +15,8 @@ from kdf_app.core.sessions import (
 	check_schedule,
 	check_status_change,
 )
-from kdf_app.services.errors import throw
 from kdf_app.permissions import is_secretariat
+from kdf_app.services.errors import throw
 from kdf_app.services.members import member_for_user
 
 
@@ -146,7 +146,5 @@ def default_session() -> str | None:
 	)
 	if upcoming:
 		return upcoming[0]
-	latest = frappe.get_all(
-		"Topplederprogram Session", order_by="starts_on desc", limit=1, pluck="name"
-	)
+	latest = frappe.get_all("Topplederprogram Session", order_by="starts_on desc", limit=1, pluck="name")
 	return latest[0] if latest else None

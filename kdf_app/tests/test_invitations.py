@@ -144,7 +144,9 @@ class TestInvitations(FrappeTestCase):
 			self.assertNotIn(m.name, todo)
 
 		frappe.set_user(self.secretariat)
-		with patch("kdf_app.services.invitations.pending", return_value=[fresh.name, fresh2.name, clash.name]):
+		with patch(
+			"kdf_app.services.invitations.pending", return_value=[fresh.name, fresh2.name, clash.name]
+		):
 			result = invite_all()
 		frappe.set_user("Administrator")
 		self.assertEqual(result["queued"], 0)
@@ -162,9 +164,10 @@ class TestInvitations(FrappeTestCase):
 		self.assertNotIn(logged_in.name, pending(include_invited=True))
 		# many: a background job, not a request that times out
 		frappe.set_user(self.secretariat)
-		with patch("kdf_app.services.invitations.pending", return_value=[fresh.name] * 30), patch(
-			"frappe.enqueue"
-		) as enqueue:
+		with (
+			patch("kdf_app.services.invitations.pending", return_value=[fresh.name] * 30),
+			patch("frappe.enqueue") as enqueue,
+		):
 			result = invite_all(include_invited=True)
 		self.assertEqual(result["queued"], 30)
 		self.assertEqual(enqueue.call_args.kwargs["members"], [fresh.name] * 30)

@@ -64,10 +64,19 @@ class TestPortalMenu(FrappeTestCase):
 		self.assertEqual(rows["/new-erp-thing"].enabled, 0)
 		self.assertTrue(frappe.db.exists("Portal Menu Item", rows["/new-erp-thing"].name))
 
+	def test_kdf_items_come_back_after_frappes_own_menu_sync(self):
+		from kdf_app.services.portal import setup_portal
+
+		# what every migrate does before our after_migrate: drops items without a reference doctype
+		frappe.get_single("Portal Settings").sync_menu()
+		setup_portal()
+		settings = frappe.get_single("Portal Settings")
+		self.assertEqual([r.title for r in settings.menu if r.enabled], KDF_MENU)
+
 	def test_member_sidebar_is_kdf_in_norwegian_even_with_a_customer_role(self):
 		from frappe.website.utils import get_portal_sidebar_items
 
-		m, user = member_user()
+		_member, user = member_user()
 		frappe.db.sql(  # a Customer role left by an earlier version (written past our User hooks)
 			"insert into `tabHas Role` (name, parent, parenttype, parentfield, role) values (%s, %s, 'User', 'roles', 'Customer')",
 			(frappe.generate_hash(length=10), user),

@@ -11,5 +11,6 @@ def get_context(context):
 	if frappe.session.user == "Guest":
 		frappe.throw(_("Please log in to see your registrations."), frappe.PermissionError)
 	context.title = _("My registrations")
+	context.show_sidebar = frappe.session.user != "Guest"  # the KDF portal menu
 	member = member_for_user()
 	context.registrations = registrations_of(member) if member else []

@@ -11,6 +11,7 @@ def get_context(context):
 	if frappe.session.user == "Guest":
 		frappe.throw(_("Please log in."), frappe.PermissionError)
 	context.title = _("Mentoring, guidance and legal advice")
+	context.show_sidebar = frappe.session.user != "Guest"  # the KDF portal menu
 	context.case_types = CASE_TYPES
 	member = member_for_user()
 	context.member = member

@@ -4,7 +4,7 @@ frappe.ui.form.on("Member", {
 		if (frappe.user.has_role(["KDF Sekretariat", "System Manager"]) && frm.doc.membership_status === "Aktiv") {
 			const again = !!frm.doc.invitation_sent_on;
 			frm.add_custom_button(again ? __("Resend Invitation") : __("Send Invitation"), () => {
-				const send = () => frm.call({ method: "send_invitation", freeze: true }).then(() => {
+				const send = () => frm.call({ doc: frm.doc, method: "send_invitation", freeze: true }).then(() => {
 					frappe.show_alert({ message: __("Invitation sent to {0}.", [frm.doc.email]), indicator: "green" });
 					frm.reload_doc();
 				});

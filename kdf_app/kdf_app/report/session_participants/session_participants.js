@@ -1,6 +1,8 @@
 frappe.query_reports["Session Participants"] = {
 	filters: [
-		{ fieldname: "session", label: __("Session"), fieldtype: "Link", options: "Topplederprogram Session", reqd: 1 },
+		// not reqd: a required filter that is still empty when the page opens shows "Filter missing" before the
+		// session from the route (or the default below) arrives
+		{ fieldname: "session", label: __("Session"), fieldtype: "Link", options: "Topplederprogram Session" },
 		{ fieldname: "view", label: __("List"), fieldtype: "Select", default: "participants",
 		  options: [
 			{ value: "participants", label: __("Participants") },
