@@ -196,3 +196,15 @@ def test_agenda_sorts_by_day_then_time_value_and_shows_hh_mm():
 	]
 	assert [i["time_display"] for i in days[0]["items"]] == ["08:30", "10:15", "12:00", "19:00", ""]
 	assert days[1]["items"][0]["time_display"] == "09:00"
+
+
+def test_seats_after_placing_count_the_new_registration():
+	from kdf_app.core.sessions import seats_after
+
+	before = Seats(35, 34, 0)
+	status, _ = place(before)
+	assert seats_after(before, status) == Seats(35, 35, 0)
+	full = Seats(35, 35, 2)
+	status, position = place(full)
+	assert (status, position) == (WAITLISTED, 3)
+	assert seats_after(full, status) == Seats(35, 35, 3)

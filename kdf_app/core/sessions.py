@@ -141,6 +141,13 @@ def place(seats: Seats) -> tuple[str, int | None]:
 	return WAITLISTED, seats.waitlisted + 1
 
 
+def seats_after(seats: Seats, placed_as: str) -> Seats:
+	"""The seats once a new registration is placed (as ``place`` decided), without counting again."""
+	if placed_as == CONFIRMED:
+		return Seats(seats.capacity, seats.confirmed + 1, seats.waitlisted)
+	return Seats(seats.capacity, seats.confirmed, seats.waitlisted + 1)
+
+
 def to_promote(waitlist: Iterable[tuple[str, int]], free_seats: int) -> list[str]:
 	"""The registrations to move from the waitlist to confirmed, first come first served."""
 	ordered = sorted(waitlist, key=lambda r: r[1])

@@ -36,6 +36,7 @@ from kdf_app.core.sessions import (
 	place,
 	price_registration,
 	renumber,
+	seats_after,
 	session_status,
 	to_promote,
 )
@@ -156,15 +157,18 @@ def allocate(doc) -> None:
 			title=_("Already registered"),
 		)
 	try:
-		doc.status, position = place(seats(doc.session, session.capacity))
+		before = seats(doc.session, session.capacity)
+		doc.status, position = place(before)
 		doc.waitlist_position = position or 0
+		# the counts once this one is in, for after_insert: no second locking count
+		doc.flags.kdf_seats = (session.status, seats_after(before, doc.status))
 	except DomainError as e:
 		throw(e)
 	doc.registered_on = now_datetime()
 
 
 def after_insert(doc) -> None:
-	update_counts(doc.session)
+	update_counts(doc.session, known=doc.flags.kdf_seats)
 	purpose = "registration_confirmed" if doc.status == CONFIRMED else "registration_waitlisted"
 	if doc.flags.kdf_defer_email:
 		doc.flags.kdf_deferred_email = purpose  # sent by the caller once the seat is committed
@@ -184,9 +188,10 @@ def register_now(values: dict, attempts: int = 3):
 		doc = frappe.get_doc({"doctype": "Registration", **values})
 		doc.flags.ignore_permissions = True
 		doc.flags.kdf_defer_email = True
+		in_request = bool(getattr(frappe.local, "request", None))
 		try:
 			doc.insert()
-			if getattr(frappe.local, "request", None):  # a web request: release the locks now
+			if in_request:  # a web request: release the locks now
 				frappe.db.commit()
 		except frappe.QueryDeadlockError:
 			frappe.db.rollback()
@@ -195,8 +200,21 @@ def register_now(values: dict, attempts: int = 3):
 			time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
 			continue
 		if doc.flags.kdf_deferred_email:
-			notify(doc, doc.flags.kdf_deferred_email)
+			if in_request:  # the member does not wait for the e-mail to be rendered
+				frappe.enqueue(
+					"kdf_app.services.registration.send_notice",
+					queue="short",
+					registration=doc.name,
+					purpose=doc.flags.kdf_deferred_email,
+				)
+			else:
+				notify(doc, doc.flags.kdf_deferred_email)
 		return doc
+
+
+def send_notice(registration: str, purpose: str) -> None:
+	"""Background job: the e-mail for a registration made over the web."""
+	notify(frappe.get_doc("Registration", registration), purpose)
 
 
 def cancellation_policy(settings=None) -> CancellationPolicy:
@@ -306,9 +324,14 @@ def refresh_seats(session_name: str) -> list[str]:
 	return promoted
 
 
-def update_counts(session_name: str) -> None:
-	session = frappe.db.get_value(SESSION, session_name, ["status", "capacity"], as_dict=True)
-	current = seats(session_name, session.capacity)
+def update_counts(session_name: str, known: tuple[str, Seats] | None = None) -> None:
+	"""Store the session's seat counts; ``known`` (status, seats) when the caller has just counted them under
+	the session's lock."""
+	if known:
+		status, current = known
+	else:
+		session = frappe.db.get_value(SESSION, session_name, ["status", "capacity"], as_dict=True)
+		status, current = session.status, seats(session_name, session.capacity)
 	frappe.db.set_value(
 		SESSION,
 		session_name,
@@ -316,7 +339,7 @@ def update_counts(session_name: str) -> None:
 			"confirmed_count": current.confirmed,
 			"waitlist_count": current.waitlisted,
 			"free_seats": current.free,
-			"status": session_status(session.status, current),
+			"status": session_status(status, current),
 		},
 		update_modified=False,
 	)
