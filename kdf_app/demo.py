@@ -30,12 +30,14 @@ def load() -> dict:
 	setup_defaults()
 	association = configure_association()
 	orgs = import_organisations()
+	references = give_invoice_references()
 	members = load_members()
 	summary = {
 		"erpnext_setup": f"company {company} created" if company else "already done",
 		"kdf_settings": ", ".join(association) or "already filled in",
 		"organisations_created": len(orgs.created),
 		"organisations_rejected": len(orgs.rejected),
+		"invoice_references_added": references,
 		"members_created": members,
 		"session_2023": load_session_2023(),
 		"site_language": _norwegian_site(),
@@ -104,6 +106,22 @@ def demo_email_account() -> str:
 	account.flags.ignore_validate = True  # no SMTP server to test the connection against on a demo site
 	account.insert(ignore_permissions=True)
 	return account.name
+
+
+def give_invoice_references() -> int:
+	"""EHF to a public body needs the buyer's reference (ressursnummer), which KDF gets from each kommune; the
+	official list has none, so the demo gives each organisation without one a made-up reference
+	(``DEMO-<number>``) and the dues batch can send valid EHF. Returns how many were added."""
+	missing = frappe.get_all(
+		"Customer",
+		filters={"kdf_area_number": ("is", "set"), "kdf_invoice_reference": ("is", "not set")},
+		fields=["name", "kdf_area_number"],
+	)
+	for c in missing:
+		frappe.db.set_value(
+			"Customer", c.name, "kdf_invoice_reference", f"DEMO-{c.kdf_area_number}", update_modified=False
+		)
+	return len(missing)
 
 
 def complete_erpnext_setup() -> str | None:

@@ -11,6 +11,7 @@ required_apps = ["frappe/erpnext"]
 after_install = "kdf_app.install.after_install"
 after_migrate = "kdf_app.install.after_migrate"
 before_uninstall = "kdf_app.install.before_uninstall"
+after_uninstall = "kdf_app.install.after_uninstall"
 setup_wizard_complete = "kdf_app.install.after_setup_wizard"
 before_tests = "kdf_app.tests.before_tests"
 

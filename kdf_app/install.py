@@ -409,11 +409,18 @@ def before_uninstall():
 		frappe.delete_doc("Module Onboarding", ONBOARDING, ignore_permissions=True, force=True)
 		for step in steps:
 			frappe.delete_doc("Onboarding Step", step, ignore_permissions=True, force=True)
+	frappe.clear_cache()
+	print(_("KDF custom fields, templates and settings removed; customers, contacts and invoices are kept."))
+
+
+def after_uninstall():
+	"""After Frappe dropped our doctypes (whose permissions name our roles): what setup made and nothing uses
+	any more. Items, customer groups and the price list used by invoices or customers stay, as do roles still
+	given to users."""
 	for doctype, docname in [("Price List", PRICE_LIST), *SETUP_DOCS]:
 		if frappe.db.exists(doctype, docname):
 			try:
 				frappe.delete_doc(doctype, docname, ignore_permissions=True)
-			except frappe.LinkExistsError:
-				frappe.clear_last_message()  # in use by invoices: kept with them
+			except (frappe.LinkExistsError, frappe.ValidationError):
+				frappe.clear_last_message()
 	frappe.clear_cache()
-	print(_("KDF custom fields, templates and settings removed; customers, contacts and invoices are kept."))
