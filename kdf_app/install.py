@@ -423,4 +423,5 @@ def after_uninstall():
 				frappe.delete_doc(doctype, docname, ignore_permissions=True)
 			except (frappe.LinkExistsError, frappe.ValidationError):
 				frappe.clear_last_message()
+	frappe.db.commit()  # Frappe commits before this hook, not after it
 	frappe.clear_cache()
