@@ -22,7 +22,9 @@ def import_organisations(file_url: str | None = None) -> dict:
 	require_roles()
 	content = None
 	if file_url:
-		content = frappe.get_doc("File", {"file_url": file_url}).get_content()
+		file = frappe.get_doc("File", {"file_url": file_url})
+		file.check_permission("read")  # never a way to read someone else's private file
+		content = file.get_content()
 		if isinstance(content, bytes):
 			content = content.decode("utf-8")
 	return run(content=content).as_dict()

@@ -158,7 +158,8 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 				"file_name": f"{uid}-{FILE_NAME}",
 				"attached_to_doctype": "Mentoring Case",
 				"attached_to_name": case.name,
-				"content": FILE_SECRET,
+				# shaped as the organisation list, so a tool that reads files would process it
+				"content": f"type,number,name,orgnr,county\nKommune,9999,{FILE_SECRET},123,Testfylke\n",
 				"is_private": 0,  # asked public: confidential attachments are made private anyway
 			}
 		).insert(ignore_permissions=True)
@@ -546,6 +547,15 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 				has(f"{self.uid}-{FILE_NAME}"),
 			),
 			p("files (download)", CASE, lambda a: self.get(a, self.file_url), has(FILE_SECRET)),
+			p(
+				"files (through the organisation importer)",
+				CASE,
+				lambda a: self.call(
+					a, "kdf_app.api.members.import_organisations", {"file_url": self.file_url}, "POST"
+				),
+				lambda r: r.status_code == 200,  # it read the file (and reports on its rows)
+				expect=set(),  # the secretariat's importer reads only files the caller may read
+			),
 			# meeting notes: child rows on their own
 			p(
 				"child rows (REST ?parent=)",
