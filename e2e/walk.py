@@ -16,12 +16,12 @@ Then, in the browser:
 1. a guest opens the session's public page: programme in time order, prices, deadline, "log in to register";
    a draft session's address is a 404;
 2. the secretariat logs in to the desk, sees the KDF workspace, opens the member and presses
-   **Send invitation**; the member's form shows "Invited, not logged in yet"; the participant list opens on
-   a session;
+   **Send invitation**; the member's form shows "Invited, not logged in yet";
 3. the member opens the set-password link taken from the e-mail in the Email Queue, chooses a password and is
    logged in; the portal menu shows exactly Topplederprogram, Mine påmeldinger, Rådgivning, Min profil;
    /min-profil shows their record; they register for the session and see it under Mine påmeldinger;
-4. the accountant logs in and opens the Sales Invoice list and Accounts Receivable.
+4. the secretariat opens the session's participant list from its **View** menu and finds the member there;
+5. the accountant logs in and opens the Sales Invoice list and Accounts Receivable.
 
 Finally over REST: the member's last login is recorded and their user has no ERPNext Customer role.
 Uses Debian's /usr/bin/chromium through Python ``playwright`` (``pip install playwright``; no browser download).
@@ -305,6 +305,9 @@ def secretariat(page: Page, base: str, fx: dict, folder: Path | None) -> None:
 	step("secretariat: invitation sent; the form says the member is invited, not logged in yet")
 	shot(page, folder, "secretariat-member-invited.png")
 
+
+def participant_list(page: Page, base: str, fx: dict, folder: Path | None) -> None:
+	"""Back in the desk after the member registered: the session's participant list shows them."""
 	page.goto(f"{base}/app/topplederprogram-session/{fx['session']}")
 	page.wait_for_selector(".form-layout", timeout=20000)
 	page.get_by_role("button", name=re.compile("^(Vis|View)$")).click()
@@ -319,7 +322,8 @@ def secretariat(page: Page, base: str, fx: dict, folder: Path | None) -> None:
 	)
 	if page.locator(".msg-box:has-text('Filter')").is_visible():
 		raise Failed("the participant list opened from the session says a filter is missing")
-	step("secretariat: the participant list opens on the session")
+	page.wait_for_selector(f'.dt-scrollable :text("{fx["member_name"]}")', timeout=20000)
+	step(f"secretariat: the participant list opens on the session and lists {fx['member_name']}")
 	shot(page, folder, "secretariat-participant-list.png")
 
 
@@ -401,6 +405,7 @@ def accountant(page: Page, base: str, fx: dict, folder: Path | None) -> None:
 		timeout=30000,
 	)
 	page.wait_for_load_state("networkidle")
+	page.wait_for_timeout(1500)  # the ageing chart draws after the table
 	step("accountant: Accounts Receivable")
 	shot(page, folder, "accountant-accounts-receivable.png")
 
@@ -443,9 +448,11 @@ def main(argv=None) -> int:
 				return page
 
 			guest(new_page(), base, fx, args.screenshots)
-			secretariat(new_page(), base, fx, args.screenshots)
+			desk = new_page()
+			secretariat(desk, base, fx, args.screenshots)
 			link = invitation_link(rest, fx["member"])
 			member(new_page(), base, fx, link, args.screenshots)
+			participant_list(desk, base, fx, args.screenshots)
 			accountant(new_page(), base, fx, args.screenshots)
 
 			record = rest.get_doc("Member", fx["member"])
