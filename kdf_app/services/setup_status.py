@@ -80,7 +80,8 @@ def _worker() -> tuple[bool, str]:
 	if not workers:
 		problems.append(_("no background worker is running (bench start, or supervisor in production)"))
 	if problems:
-		return False, "; ".join(problems)
+		detail = "; ".join(problems)
+		return False, detail[:1].upper() + detail[1:]
 	return True, _("{0} background workers; scheduler last ran {1}.").format(
 		workers, frappe.utils.pretty_date(last)
 	)
