@@ -9,8 +9,8 @@ Adding a template later takes three things, nothing else:
   2. one Link field ``<key>_template`` (options Email Template, no default) in KDF Settings;
   3. one lookup key: call ``send_template("<key>", recipients, context)`` where the e-mail is sent.
 Install creates the template and chooses it in the field (``choose_missing_templates``); existing sites get
-both from a new line in patches.txt pointing at ``kdf_app.patches.create_email_templates`` (it only creates
-what is missing). The field has no JSON default because Frappe saves a new site's settings (and validates
+both when patches.txt gets the line ``kdf_app.patches.create_email_templates #<what and when>`` (a comment
+makes it a new patch line, so it runs again; it only creates what is missing). The field has no JSON default because Frappe saves a new site's settings (and validates
 its links) before our templates exist.
 """
 
