@@ -31,6 +31,8 @@ scheduler_events = {
 		"kdf_app.services.reminders.send_practical_information",
 		"kdf_app.services.cases.anonymise_due_cases",
 	],
+	# failed EHF sends whose next try is due (kdf_app.core.delivery: 5 min, 30 min, 2 h, 12 h)
+	"cron": {"*/5 * * * *": ["kdf_app.services.ehf.retry_due_sends"]},
 }
 
 # ERPNext doctypes ---------------------------------------------------------------------------------
@@ -39,8 +41,10 @@ doc_events = {
 		"validate": "kdf_app.custom.customer.validate",
 	},
 	"Sales Invoice": {
+		"before_insert": "kdf_app.custom.sales_invoice.before_insert",
 		"before_submit": "kdf_app.custom.sales_invoice.before_submit",
 		"on_submit": "kdf_app.custom.sales_invoice.on_submit",
+		"on_cancel": "kdf_app.custom.sales_invoice.on_cancel",
 	},
 	# the setup checklist (KDF Settings, KDF workspace) follows the outgoing e-mail accounts
 	"Email Account": {
@@ -97,6 +101,7 @@ override_whitelisted_methods = {
 	"frappe.client.get_count": "kdf_app.api.guarded.get_count",
 	"frappe.desk.listview.get_group_by_count": "kdf_app.api.guarded.get_group_by_count",
 	"frappe.desk.search.get_link_title": "kdf_app.api.guarded.get_link_title",
+	"frappe.desk.notifications.get_open_count": "kdf_app.api.guarded.get_open_count",
 }
 # Every read of case content and every refused attempt, written whatever the request's outcome.
 after_request = ["kdf_app.services.read_log.flush"]

@@ -548,6 +548,23 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 			),
 			p("files (download)", CASE, lambda a: self.get(a, self.file_url), has(FILE_SECRET)),
 			p(
+				"connections count on the member (get_open_count)",
+				CASE,
+				lambda a: self.call(
+					a,
+					"frappe.desk.notifications.get_open_count",
+					{"doctype": "Member", "name": self.member.name, "items": '["Mentoring Case"]'},
+				),
+				lambda r: (
+					r.status_code == 200
+					and any(
+						e.get("doctype") == "Mentoring Case" and e.get("count")
+						for e in r.json()["message"]["count"]["external_links_found"]
+					)
+				),
+				expect={"case manager"},  # a mentor may not open the member's record at all
+			),
+			p(
 				"files (through the organisation importer)",
 				CASE,
 				lambda a: self.call(
