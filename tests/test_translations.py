@@ -30,7 +30,10 @@ def messages():
 				if f.get(key):
 					found.setdefault(f[key], path.name)
 		for link in doc.get("links", []) + doc.get("shortcuts", []):
-			found.setdefault(link["label"], path.name)
+			# workspace links and shortcuts carry a label; a doctype's connections a group
+			for key in ("label", "group"):
+				if link.get(key):
+					found.setdefault(link[key], path.name)
 	# labels of the custom fields kdf_app adds to ERPNext's doctypes (dict literals in install.py)
 	for node in ast.walk(ast.parse((APP / "install.py").read_text(encoding="utf-8"))):
 		if isinstance(node, ast.Dict):
