@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from kdf_app.core.delivery import STATUSES as DELIVERY_STATUSES
 from kdf_app.core.organisations import KINDS
 
 CUSTOM_FIELDS = {
@@ -96,7 +97,7 @@ CUSTOM_FIELDS = {
 			"fieldname": "kdf_ehf_status",
 			"fieldtype": "Select",
 			"label": "Delivery Status",
-			"options": "\nKlar\nSendt\nFeilet",
+			"options": "\n" + "\n".join(DELIVERY_STATUSES),
 			"insert_after": "kdf_ehf_section",
 			"read_only": 1,
 			"allow_on_submit": 1,
@@ -120,6 +121,26 @@ CUSTOM_FIELDS = {
 			"read_only": 1,
 			"allow_on_submit": 1,
 			"no_copy": 1,
+		},
+		{
+			"fieldname": "kdf_ehf_attempts",
+			"fieldtype": "Int",
+			"label": "Delivery Attempts",
+			"insert_after": "kdf_ehf_message",
+			"read_only": 1,
+			"allow_on_submit": 1,
+			"no_copy": 1,
+		},
+		{
+			"fieldname": "kdf_ehf_next_try",
+			"fieldtype": "Datetime",
+			"label": "Next Try",
+			"insert_after": "kdf_ehf_attempts",
+			"read_only": 1,
+			"allow_on_submit": 1,
+			"no_copy": 1,
+			"depends_on": "kdf_ehf_next_try",
+			"description": "A failed EHF send is tried again after 5 min, 30 min, 2 h and 12 h.",
 		},
 	],
 	"Sales Invoice Item": [

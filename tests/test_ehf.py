@@ -202,3 +202,163 @@ def test_ou_refundable_and_vat_of_line():
 	assert vat_of_line(None, False, [Decimal(25)]) == ("O", Decimal(0))
 	assert vat_of_line(None, True, [Decimal(0), Decimal(12)]) == ("S", Decimal(12))
 	assert vat_of_line(None, True, [Decimal(0)]) == ("E", Decimal(0))
+
+
+# --- totals from the invoice: header discount, rounding, advances ------------------------------------
+
+REGISTERED = SETUPS["registered, fee exempt (E + S)"]
+
+
+def header_discounted(prepaid=Decimal(0), rounding=Decimal(0), **kw):
+	"""The 2023 invoice with 10 % off the net total, spread per VAT category as ERPNext spreads it."""
+	from kdf_app.core.ehf import Allowance
+
+	vat, seller = REGISTERED
+	allowances = (
+		Allowance(Decimal("600.00"), "E", Decimal(0), "Rabatt 10 %"),
+		Allowance(Decimal("423.50"), "S", Decimal(12), "Rabatt 10 %"),
+		Allowance(Decimal("166.50"), "S", Decimal(25), "Rabatt 10 %"),
+	)
+	return document(
+		invoice_lines(P2023, vat),
+		seller=seller,
+		allowances=allowances,
+		prepaid=prepaid,
+		rounding=rounding,
+		**kw,
+	)
+
+
+def monetary(xml):
+	from lxml import etree
+
+	root = etree.fromstring(xml)
+	ns = {
+		"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+		"cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+	}
+	found = {
+		el.tag.split("}")[1]: Decimal(el.text)
+		for el in root.find("cac:LegalMonetaryTotal", ns).iterchildren()
+	}
+	subtotals = [
+		(
+			s.findtext("cac:TaxCategory/cbc:ID", namespaces=ns),
+			s.findtext("cac:TaxCategory/cbc:Percent", namespaces=ns),
+			Decimal(s.findtext("cbc:TaxableAmount", namespaces=ns)),
+			Decimal(s.findtext("cbc:TaxAmount", namespaces=ns)),
+		)
+		for s in root.findall("cac:TaxTotal/cac:TaxSubtotal", ns)
+	]
+	allowances = [
+		(
+			a.findtext("cac:TaxCategory/cbc:ID", namespaces=ns),
+			Decimal(a.findtext("cbc:Amount", namespaces=ns)),
+		)
+		for a in root.findall("cac:AllowanceCharge", ns)
+	]
+	return found, subtotals, allowances
+
+
+@pytest.mark.parametrize("kind", ["invoice", "credit_note"])
+def test_header_discount_rounding_and_advance_pass_the_official_rules(validator, kind):
+	doc = header_discounted(
+		prepaid=Decimal(5000) if kind == "invoice" else 0, rounding=Decimal("-0.01"), kind=kind
+	)
+	xml = build(doc)
+	assert fatal(validator, xml) == []
+	totals, subtotals, allowances = monetary(xml)
+	# 10 % of 6000 (E), 4235 (S 12 %) and 1665 (S 25 %): VAT 12 % of 3811.50 = 457.38, 25 % of 1498.50 = 374.63
+	assert allowances == [("E", Decimal("600.00")), ("S", Decimal("423.50")), ("S", Decimal("166.50"))]
+	assert subtotals == [
+		("E", "0", Decimal("5400.00"), Decimal("0.00")),
+		("S", "12", Decimal("3811.50"), Decimal("457.38")),
+		("S", "25", Decimal("1498.50"), Decimal("374.63")),
+	]
+	assert totals["LineExtensionAmount"] == Decimal("11900.00")
+	assert totals["AllowanceTotalAmount"] == Decimal("1190.00")
+	assert totals["TaxExclusiveAmount"] == Decimal("10710.00")
+	assert totals["TaxInclusiveAmount"] == Decimal("11542.01")
+	assert totals["PayableRoundingAmount"] == Decimal("-0.01")
+	prepaid = Decimal(5000) if kind == "invoice" else Decimal(0)
+	assert totals.get("PrepaidAmount", Decimal(0)) == prepaid
+	assert totals["PayableAmount"] == Decimal("11542.00") - prepaid
+
+
+def test_fully_prepaid_invoice_has_nothing_due_and_passes(validator):
+	doc = header_discounted(prepaid=Decimal("11542.01"))
+	xml = build(doc)
+	assert monetary(xml)[0]["PayableAmount"] == Decimal("0.00")
+	assert fatal(validator, xml) == []
+
+
+def test_the_invoice_vat_amounts_are_used_and_a_wrong_total_is_refused():
+	from kdf_app.core.ehf import Totals, problems, totals
+
+	# ERPNext rounded per tax row: one øre more on 25 %, still within BR-CO-17
+	doc = header_discounted(vat_amounts=(("S", Decimal(25), Decimal("374.64")),))
+	assert totals(doc).tax == Decimal("832.02")
+	assert problems(doc) == []
+	right = totals(doc)
+	assert problems(header_discounted(expected=right)) != []  # 832.01 derived vs 832.02 stated
+	wrong = Totals(**{**right.__dict__, "payable": right.payable + 1})
+	(found,) = problems(header_discounted(vat_amounts=doc.vat_amounts, expected=wrong))
+	assert "amount due" in found.render() and str(right.payable) in found.render()
+
+
+@pytest.mark.parametrize(
+	"change,message",
+	[
+		(dict(vat_amounts=(("S", Decimal(25), Decimal("400.00")),)), "taxes do not match"),
+		(dict(vat_amounts=(("E", Decimal(0), Decimal("25.00")),)), "taxes do not match"),
+	],
+)
+def test_vat_that_does_not_match_the_category_is_refused(change, message):
+	with pytest.raises(DomainError, match=message):
+		check(header_discounted(**change))
+
+
+def test_a_discount_beyond_its_category_or_without_lines_is_refused():
+	from kdf_app.core.ehf import Allowance
+
+	vat, seller = REGISTERED
+	too_much = document(
+		invoice_lines(P2023, vat), seller=seller, allowances=(Allowance(Decimal(6000.01), "E"),)
+	)
+	with pytest.raises(DomainError, match="larger than the lines"):
+		check(too_much)
+	nowhere = document(
+		invoice_lines(P2023, vat), seller=seller, allowances=(Allowance(Decimal(10), "S", Decimal(15)),)
+	)
+	with pytest.raises(DomainError, match="has no lines in that category"):
+		check(nowhere)
+
+
+@pytest.mark.parametrize(
+	"facts,message",
+	[
+		(dict(currency="EUR"), "in EUR while the books are in NOK"),
+		(dict(party_currency="EUR"), "customer account in EUR"),
+		(dict(cash_discount=Decimal(100)), "cash or non-trade discount"),
+		(dict(write_off=Decimal("0.40")), "write-off"),
+		(dict(paid_at_sale=Decimal(100)), "point of sale"),
+		(dict(tax_included_in_price=True), "VAT included in the price"),
+		(dict(other_charges=("#2 Frakt",)), "#2 Frakt"),
+	],
+)
+def test_what_ehf_cannot_carry_is_refused_with_the_reason(facts, message):
+	from kdf_app.core.ehf import InvoiceFacts, problems
+
+	found = problems(header_discounted(facts=InvoiceFacts(**facts)))
+	assert len(found) == 1 and message in found[0].render()
+	assert problems(header_discounted(facts=InvoiceFacts())) == []
+
+
+def test_the_rules_themselves_reject_a_total_that_ignores_the_discount(validator):
+	"""Why the totals matter: an EHF whose payable amount ignores the header discount breaks BR-CO-16."""
+	xml = build(header_discounted())
+	broken = xml.replace(
+		b'<cbc:PayableAmount currencyID="NOK">11542.01<', b'<cbc:PayableAmount currencyID="NOK">12824.45<'
+	)
+	assert broken != xml
+	assert "BR-CO-16" in {f.rule_id for f in fatal(validator, broken)}

@@ -1,7 +1,10 @@
 """EHF (Peppol BIS Billing 3.0, UBL 2.1) invoices and credit notes from plain data.
 
-``build(document)`` returns the XML bytes; amounts are Decimals rounded to the øre and the totals are
-derived here, so they always add up. Validate the result with :mod:`kdf_app.core.schematron`."""
+``build(document)`` returns the XML bytes; amounts are Decimals rounded to the øre. The totals are derived
+here from the lines, the document-level allowances (a header discount), the VAT amounts, the prepaid amount
+(advances) and the rounding; when the document carries the invoice's own figures (``Document.expected``, from
+ERPNext), :func:`problems` refuses an EHF whose totals would differ from them, so the EHF always says what the
+invoice says. Validate the result with :mod:`kdf_app.core.schematron`."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -57,10 +60,53 @@ class Line:
 	allowance: Decimal = Decimal(0)  # a discount on this line
 	allowance_reason: str | None = None
 	note: str | None = None
+	# the line's net amount as the invoice has it (else quantity x price - allowance)
+	amount: Decimal | None = None
 
 	@property
 	def net_amount(self) -> Decimal:
+		if self.amount is not None:
+			return money(self.amount)
 		return money(money(self.quantity * self.unit_price) - money(self.allowance))
+
+
+@dataclass(frozen=True)
+class Allowance:
+	"""A document-level allowance (EN 16931 BG-20), e.g. a header discount, in one VAT category."""
+
+	amount: Decimal
+	vat_category: str
+	vat_percent: Decimal = Decimal(0)
+	reason: str = "Rabatt"
+
+
+@dataclass(frozen=True)
+class Totals:
+	"""The document totals (EN 16931 BG-22)."""
+
+	line_extension: Decimal
+	allowance_total: Decimal
+	tax_exclusive: Decimal
+	tax: Decimal
+	tax_inclusive: Decimal
+	prepaid: Decimal
+	rounding: Decimal
+	payable: Decimal
+
+
+@dataclass(frozen=True)
+class InvoiceFacts:
+	"""What the accounting system's invoice does beyond lines, VAT and header discount: the parts an EHF
+	cannot carry are refused by :func:`problems` before the invoice is submitted."""
+
+	currency: str = "NOK"
+	books_currency: str = "NOK"  # the company's currency
+	party_currency: str = "NOK"  # the currency of the customer's receivable account
+	cash_discount: Decimal = Decimal(0)  # a discount after VAT (not spread over the lines)
+	write_off: Decimal = Decimal(0)
+	paid_at_sale: Decimal = Decimal(0)  # a point-of-sale payment
+	tax_included_in_price: bool = False
+	other_charges: tuple[str, ...] = ()  # tax rows that are not VAT on the net total
 
 
 @dataclass(frozen=True)
@@ -80,6 +126,13 @@ class Document:
 	payment_terms: str | None = None
 	original_invoice: str | None = None  # credit notes: the invoice they correct
 	original_issue_date: date | None = None
+	allowances: tuple[Allowance, ...] = ()  # document level (header discount), per VAT category
+	prepaid: Decimal = Decimal(0)  # advances already paid
+	rounding: Decimal = Decimal(0)  # added to reach the rounded amount due
+	# VAT per category as the invoice computed it: ((category, percent, amount), ...); else taxable x rate
+	vat_amounts: tuple[tuple[str, Decimal, Decimal], ...] = ()
+	expected: Totals | None = None  # the invoice's own totals, which the EHF must equal
+	facts: InvoiceFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -90,12 +143,172 @@ class VatBreakdown:
 	tax: Decimal
 
 
-def breakdown(lines) -> list[VatBreakdown]:
+def _percent(category: str, percent) -> Decimal:
+	return money(percent) if category in ("S", "Z") else money(0)
+
+
+def breakdown(doc_or_lines) -> list[VatBreakdown]:
+	"""VAT per (category, percent): taxable = the lines' net amounts less the document-level allowances in
+	that category; the VAT as the invoice computed it (``Document.vat_amounts``) or taxable x rate."""
+	if isinstance(doc_or_lines, Document):
+		lines, allowances, given = doc_or_lines.lines, doc_or_lines.allowances, doc_or_lines.vat_amounts
+	else:
+		lines, allowances, given = doc_or_lines, (), ()
 	groups: dict[tuple[str, Decimal], Decimal] = defaultdict(Decimal)
 	for line in lines:
-		percent = money(line.vat_percent) if line.vat_category in ("S", "Z") else money(0)
-		groups[(line.vat_category, percent)] += line.net_amount
-	return [VatBreakdown(c, p, money(t), money(t * p / 100)) for (c, p), t in sorted(groups.items())]
+		groups[(line.vat_category, _percent(line.vat_category, line.vat_percent))] += line.net_amount
+	for a in allowances:
+		groups[(a.vat_category, _percent(a.vat_category, a.vat_percent))] -= money(a.amount)
+	taxes = {(c, _percent(c, p)): money(t) for c, p, t in given}
+	return [
+		VatBreakdown(c, p, money(t), taxes.get((c, p), money(t * p / 100)))
+		for (c, p), t in sorted(groups.items())
+	]
+
+
+def totals(doc: Document) -> Totals:
+	"""The EHF's totals, derived as EN 16931 says (BR-CO-10, -13, -14, -15, -16)."""
+	net = money(sum((line.net_amount for line in doc.lines), Decimal(0)))
+	allowance = money(sum((money(a.amount) for a in doc.allowances), Decimal(0)))
+	tax = money(sum((b.tax for b in breakdown(doc)), Decimal(0)))
+	exclusive = net - allowance
+	inclusive = exclusive + tax
+	return Totals(
+		net,
+		allowance,
+		exclusive,
+		tax,
+		inclusive,
+		money(doc.prepaid),
+		money(doc.rounding),
+		inclusive - money(doc.prepaid) + money(doc.rounding),
+	)
+
+
+# What each total is called when the EHF would disagree with the invoice ({0}: the EHF's, {1}: the invoice's)
+MISMATCH = {
+	"line_extension": _("The EHF would state the sum of the lines as {0}, but the invoice says {1}."),
+	"allowance_total": _("The EHF would state the header discount as {0}, but the invoice says {1}."),
+	"tax_exclusive": _("The EHF would state the total without VAT as {0}, but the invoice says {1}."),
+	"tax": _("The EHF would state the VAT as {0}, but the invoice says {1}."),
+	"tax_inclusive": _("The EHF would state the total with VAT as {0}, but the invoice says {1}."),
+	"prepaid": _("The EHF would state the advances paid as {0}, but the invoice says {1}."),
+	"rounding": _("The EHF would state the rounding as {0}, but the invoice says {1}."),
+	"payable": _("The EHF would state the amount due as {0}, but the invoice says {1}."),
+}
+
+
+def _facts_problems(f: InvoiceFacts) -> list[DomainError]:
+	"""What an EHF cannot carry, in the accounting system's terms, each saying what to do instead."""
+	found = []
+	if f.currency != f.books_currency or f.party_currency != f.currency:
+		found.append(
+			DomainError(
+				_(
+					"The invoice is in {0} while the books are in {1} (customer account in {2}): EHF from KDF "
+					"carries one currency and its VAT in it. Invoice in {1}."
+				),
+				f.currency,
+				f.books_currency,
+				f.party_currency,
+			)
+		)
+	if money(f.cash_discount):
+		found.append(
+			DomainError(
+				_(
+					"A cash or non-trade discount after VAT ({0}) cannot be expressed in EHF: a discount there "
+					"must reduce the amount VAT is charged on. Untick it, so the discount is spread over the lines."
+				),
+				money(f.cash_discount),
+			)
+		)
+	if money(f.write_off):
+		found.append(
+			DomainError(
+				_("A write-off ({0}) cannot be expressed in EHF. Remove it, and write off after submitting."),
+				money(f.write_off),
+			)
+		)
+	if money(f.paid_at_sale):
+		found.append(
+			DomainError(
+				_(
+					"A payment at the point of sale ({0}) cannot go on an EHF invoice. Record the payment as a "
+					"Payment Entry and allocate it as an advance."
+				),
+				money(f.paid_at_sale),
+			)
+		)
+	if f.tax_included_in_price:
+		found.append(
+			DomainError(
+				_(
+					"VAT included in the price cannot go on an EHF invoice, whose prices are without VAT. Untick "
+					"'Is this Tax included in Basic Rate?' on the taxes."
+				)
+			)
+		)
+	for row in f.other_charges:
+		found.append(
+			DomainError(
+				_(
+					"The tax row {0} is not VAT on the net total; EHF carries only VAT by category. Put the "
+					"charge on an invoice line instead."
+				),
+				row,
+			)
+		)
+	return found
+
+
+def _figure_problems(doc: Document) -> list[DomainError]:
+	"""The EHF's VAT and totals, checked against the rules and against the invoice's own figures."""
+	found = []
+	line_groups = {(line.vat_category, _percent(line.vat_category, line.vat_percent)) for line in doc.lines}
+	for a in doc.allowances:
+		key = (a.vat_category, _percent(a.vat_category, a.vat_percent))
+		if key not in line_groups:
+			found.append(
+				DomainError(
+					_("A header discount in VAT category {0} {1} % has no lines in that category."), *key
+				)
+			)
+	for b in breakdown(doc):
+		if b.taxable < 0:
+			found.append(
+				DomainError(
+					_(
+						"The header discount is larger than the lines in VAT category {0} {1} % ({2} left): EHF "
+						"cannot carry a negative amount to charge VAT on."
+					),
+					b.category,
+					b.percent,
+					b.taxable,
+				)
+			)
+		expected = money(b.taxable * b.percent / 100)
+		if abs(b.tax - expected) >= 1:  # BR-CO-17 allows less than one unit of rounding
+			found.append(
+				DomainError(
+					_(
+						"The invoice charges VAT {0} on {1} in category {2} {3} %, where EHF expects {4}: the "
+						"taxes do not match the VAT category of the lines."
+					),
+					b.tax,
+					b.taxable,
+					b.category,
+					b.percent,
+					expected,
+				)
+			)
+	if doc.expected is not None:
+		mine = totals(doc)
+		for name, message in MISMATCH.items():
+			ours, theirs = getattr(mine, name), money(getattr(doc.expected, name))
+			if ours != theirs:
+				found.append(DomainError(message, ours, theirs))
+	return found
 
 
 def _seller_problems(doc: Document) -> list[DomainError]:
@@ -169,6 +382,10 @@ def problems(doc: Document) -> list[DomainError]:
 		found.append(DomainError(_("A VAT-registered seller cannot use category O.")))
 	if doc.kind == "credit_note" and not doc.original_invoice:
 		found.append(DomainError(_("A credit note must refer to the invoice it corrects.")))
+	if doc.facts is not None:
+		found.extend(_facts_problems(doc.facts))
+	if not found:  # the figures only once the document itself is sound
+		found.extend(_figure_problems(doc))
 	return found
 
 
@@ -219,21 +436,34 @@ def build(doc: Document) -> bytes:
 		E.cbc(account, "ID", doc.account_number)
 	if doc.payment_terms:
 		E.cbc(E.cac(root, "PaymentTerms"), "Note", doc.payment_terms)
-	vat = breakdown(doc.lines)
+	for a in doc.allowances:  # document level: a header discount per VAT category (BG-20)
+		ac = E.cac(root, "AllowanceCharge")
+		E.cbc(ac, "ChargeIndicator", "false")
+		E.cbc(ac, "AllowanceChargeReasonCode", "95")  # UNCL5189: discount
+		E.cbc(ac, "AllowanceChargeReason", a.reason)
+		E.amount(ac, "Amount", money(a.amount), doc.currency)
+		percent = _percent(a.vat_category, a.vat_percent)
+		_category(E, ac, "TaxCategory", a.vat_category, percent, with_reason=False)
+	vat = breakdown(doc)
+	sums = totals(doc)
 	tax_total = E.cac(root, "TaxTotal")
-	total_tax = money(sum((b.tax for b in vat), Decimal(0)))
-	E.amount(tax_total, "TaxAmount", total_tax, doc.currency)
+	E.amount(tax_total, "TaxAmount", sums.tax, doc.currency)
 	for b in vat:
 		sub = E.cac(tax_total, "TaxSubtotal")
 		E.amount(sub, "TaxableAmount", b.taxable, doc.currency)
 		E.amount(sub, "TaxAmount", b.tax, doc.currency)
 		_category(E, sub, "TaxCategory", b.category, b.percent, with_reason=True)
-	net = money(sum((line.net_amount for line in doc.lines), Decimal(0)))
-	totals = E.cac(root, "LegalMonetaryTotal")
-	E.amount(totals, "LineExtensionAmount", net, doc.currency)
-	E.amount(totals, "TaxExclusiveAmount", net, doc.currency)
-	E.amount(totals, "TaxInclusiveAmount", net + total_tax, doc.currency)
-	E.amount(totals, "PayableAmount", net + total_tax, doc.currency)
+	el = E.cac(root, "LegalMonetaryTotal")
+	E.amount(el, "LineExtensionAmount", sums.line_extension, doc.currency)
+	E.amount(el, "TaxExclusiveAmount", sums.tax_exclusive, doc.currency)
+	E.amount(el, "TaxInclusiveAmount", sums.tax_inclusive, doc.currency)
+	if doc.allowances:
+		E.amount(el, "AllowanceTotalAmount", sums.allowance_total, doc.currency)
+	if sums.prepaid:
+		E.amount(el, "PrepaidAmount", sums.prepaid, doc.currency)
+	if sums.rounding:
+		E.amount(el, "PayableRoundingAmount", sums.rounding, doc.currency)
+	E.amount(el, "PayableAmount", sums.payable, doc.currency)
 	for i, line in enumerate(doc.lines, start=1):
 		el = E.cac(root, "InvoiceLine" if kind == "invoice" else "CreditNoteLine")
 		E.cbc(el, "ID", str(i))
@@ -249,7 +479,7 @@ def build(doc: Document) -> bytes:
 			E.amount(ac, "Amount", money(line.allowance), doc.currency)
 		item = E.cac(el, "Item")
 		E.cbc(item, "Name", line.description[:100])
-		percent = money(line.vat_percent) if line.vat_category in ("S", "Z") else money(0)
+		percent = _percent(line.vat_category, line.vat_percent)
 		_category(E, item, "ClassifiedTaxCategory", line.vat_category, percent, with_reason=False)
 		E.amount(E.cac(el, "Price"), "PriceAmount", money(line.unit_price), doc.currency)
 	return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

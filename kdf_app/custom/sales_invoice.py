@@ -2,15 +2,37 @@
 
 import frappe
 
-from kdf_app.services import ehf
+from kdf_app.services import ehf, invoice_links
+
+DELIVERY_FIELDS = (
+	"kdf_ehf_status",
+	"kdf_ehf_message",
+	"kdf_ehf_sent_on",
+	"kdf_ehf_attempts",
+	"kdf_ehf_next_try",
+)
+
+
+def before_insert(doc, method=None):
+	"""An amendment starts undelivered (the desk's Amend copies every field, the delivery status too)."""
+	if doc.amended_from:
+		for field in DELIVERY_FIELDS:
+			doc.set(field, None)
 
 
 def before_submit(doc, method=None):
+	invoice_links.refuse_double_invoicing(doc)
 	ehf.refuse_if_ehf_would_fail(doc)
 
 
 def on_submit(doc, method=None):
+	invoice_links.link_submitted(doc)
 	ehf.on_submit(doc)
+
+
+def on_cancel(doc, method=None):
+	"""A cancelled session invoice frees its registrations to be invoiced again (or by its amendment)."""
+	invoice_links.release_cancelled(doc)
 
 
 @frappe.whitelist()

@@ -1,18 +1,19 @@
 """EHF for ERPNext Sales Invoices: map to kdf_app.core.ehf, attach the XML, send it through an access point."""
 
 import json
+from decimal import Decimal
 
 import frappe
 from frappe import _
-from frappe.utils import flt, getdate, now_datetime
+from frappe.utils import cint, flt, format_datetime, getdate, now_datetime
 
-from kdf_app.core import ehf, numbers
+from kdf_app.core import delivery, ehf, numbers
 from kdf_app.core.i18n import DomainError
 from kdf_app.core.invoicing import vat_of_line
 from kdf_app.services.errors import render
 from kdf_app.services.settings import get_settings
 
-KLAR, SENDT, FEILET = "Klar", "Sendt", "Feilet"
+KLAR, SENDT, NYTT_FORSOK, FEILET = delivery.READY, delivery.SENT, delivery.RETRYING, delivery.FAILED
 
 
 def _address(name: str | None) -> ehf.Address:
@@ -31,9 +32,73 @@ def _company_address(company: str) -> str | None:
 	)
 
 
-def _vat(item, registered: bool):
-	rates = [ehf.money(r) for r in json.loads(item.item_tax_rate or "{}").values()]
-	return vat_of_line(item.get("kdf_vat_category"), registered, rates)
+def _vat_rows(si) -> tuple[list, list[str]]:
+	"""ERPNext's VAT rows (charged on the net total) and the rows an EHF cannot carry."""
+	rows, other = [], []
+	for t in si.get("taxes") or []:
+		if t.charge_type == "On Net Total":
+			rows.append(t)
+		elif flt(t.tax_amount) or flt(t.rate):
+			other.append(f"#{t.idx} {t.description or t.account_head}")
+	return rows, other
+
+
+def _rate(item, rows) -> Decimal:
+	"""The VAT rate ERPNext charged on this line: each VAT row's rate, or the item's own from its Item Tax
+	Template (as erpnext.controllers.taxes_and_totals does)."""
+	own = json.loads(item.item_tax_rate or "{}")
+	return sum(
+		(ehf.money(own[r.account_head] if r.account_head in own else r.rate) for r in rows), Decimal(0)
+	)
+
+
+def _vat_amounts(si, groups: dict, sign: int) -> tuple:
+	"""VAT per (category, percent) as ERPNext charged it: each line's net amount (after the header
+	discount) at its rate; the øre ERPNext's rounding per tax row leaves go to the largest amount, so the
+	categories add up to the invoice's VAT."""
+	amounts = {key: ehf.money(sum(t, Decimal(0)) * sign) for key, t in groups.items()}
+	diff = ehf.money(flt(si.total_taxes_and_charges) * sign) - sum(amounts.values(), Decimal(0))
+	taxed = [k for k in amounts if k[1]]
+	if diff and taxed:
+		largest = max(taxed, key=lambda k: abs(amounts[k]))
+		amounts[largest] += diff
+	return tuple((c, p, t) for (c, p), t in amounts.items())
+
+
+def _facts(si, other_charges: list[str]) -> ehf.InvoiceFacts:
+	cash = (
+		flt(si.discount_amount)
+		if si.get("apply_discount_on") == "Grand Total" and si.get("is_cash_or_non_trade_discount")
+		else 0
+	)
+	return ehf.InvoiceFacts(
+		currency=si.currency,
+		books_currency=frappe.get_cached_value("Company", si.company, "default_currency") or si.currency,
+		party_currency=si.get("party_account_currency") or si.currency,
+		cash_discount=ehf.money(abs(cash)),
+		write_off=ehf.money(abs(flt(si.write_off_amount))),
+		paid_at_sale=ehf.money(abs(flt(si.paid_amount))) if cint(si.get("is_pos")) else Decimal(0),
+		tax_included_in_price=any(cint(t.included_in_print_rate) for t in si.get("taxes") or []),
+		other_charges=tuple(other_charges),
+	)
+
+
+def expected_totals(si) -> ehf.Totals:
+	"""The invoice's own totals as ERPNext computed them (positive on a credit note). The amount due is what
+	ERPNext says is due at submit: the rounded total (or grand total) less the advances allocated."""
+	sign = -1 if si.is_return else 1
+	m = lambda v: ehf.money(flt(v) * sign)  # noqa: E731
+	rounded = flt(si.rounded_total)
+	return ehf.Totals(
+		line_extension=m(si.total),
+		allowance_total=m(flt(si.total) - flt(si.net_total)),
+		tax_exclusive=m(si.net_total),
+		tax=m(si.total_taxes_and_charges),
+		tax_inclusive=m(si.grand_total),
+		prepaid=m(si.total_advance),
+		rounding=m(si.rounding_adjustment) if rounded else ehf.money(0),
+		payable=m((rounded or flt(si.grand_total)) - flt(si.total_advance)),
+	)
 
 
 def document_for(si) -> ehf.Document:
@@ -41,24 +106,48 @@ def document_for(si) -> ehf.Document:
 	registered = settings.vat_setup == "VAT registered"
 	sign = -1 if si.is_return else 1
 	customer = frappe.db.get_value("Customer", si.customer, ["customer_name", "kdf_org_number"], as_dict=True)
-	lines = []
+	rows, other_charges = _vat_rows(si)
+	lines, discounts, vat = [], {}, {}
 	for item in si.items:
-		category, percent = _vat(item, registered)
-		qty = abs(flt(item.qty))
-		gross = flt(item.price_list_rate) if flt(item.discount_amount) else flt(item.rate)
+		rate = _rate(item, rows)
+		category, percent = vat_of_line(item.get("kdf_vat_category"), registered, [rate])
+		key = (category, ehf.money(percent) if category in ("S", "Z") else ehf.money(0))
+		qty = ehf.money(abs(flt(item.qty)))
+		amount = ehf.money(flt(item.amount) * sign)  # the line after its own discount (ERPNext's amount)
+		gross = ehf.money(flt(item.price_list_rate) if flt(item.discount_amount) > 0 else flt(item.rate))
+		allowance = ehf.money(qty * gross) - amount
+		if allowance <= 0:
+			gross, allowance = ehf.money(flt(item.rate)), Decimal(0)
 		lines.append(
 			ehf.Line(
 				description=item.item_name
 				if not item.description
 				else frappe.utils.strip_html(item.description),
-				quantity=ehf.money(qty),
-				unit_price=ehf.money(gross),
+				quantity=qty,
+				unit_price=gross,
 				vat_category=category,
 				vat_percent=ehf.money(percent),
-				allowance=ehf.money(flt(item.discount_amount) * qty),
-				allowance_reason=_("Discount") if flt(item.discount_amount) else None,
+				allowance=allowance,
+				allowance_reason=_("Discount") if allowance else None,
+				amount=amount,
 			)
 		)
+		# the header discount ERPNext spread over the lines (net of VAT), per VAT category
+		discounts[key] = discounts.get(key, Decimal(0)) + Decimal(
+			str(flt(item.amount) - flt(item.net_amount))
+		)
+		vat.setdefault(key, []).append(Decimal(str(flt(item.net_amount))) * rate / 100)
+	reason = "Rabatt" + (
+		f" {flt(si.additional_discount_percentage):g} %"
+		if flt(si.get("additional_discount_percentage"))
+		else ""
+	)
+	allowances = tuple(
+		ehf.Allowance(ehf.money(amount * sign), c, p, reason)
+		for (c, p), amount in sorted(discounts.items())
+		if ehf.money(amount)
+	)
+	expected = expected_totals(si)
 	original = (
 		frappe.db.get_value("Sales Invoice", si.return_against, ["name", "posting_date"], as_dict=True)
 		if si.is_return
@@ -88,6 +177,12 @@ def document_for(si) -> ehf.Document:
 		else None,
 		original_invoice=original.name if original else None,
 		original_issue_date=getdate(original.posting_date) if original else None,
+		allowances=allowances,
+		prepaid=expected.prepaid,
+		rounding=expected.rounding,
+		vat_amounts=_vat_amounts(si, vat, sign),
+		expected=expected,
+		facts=_facts(si, other_charges),
 	)
 
 
@@ -100,12 +195,23 @@ def build_xml(si) -> bytes:
 	return ehf.build(document_for(si))
 
 
+def attached_file_url(invoice: str) -> str | None:
+	"""The EHF attached to the invoice (the newest XML: Frappe gives the file another name when one by that
+	name is already on disk, e.g. after a restore)."""
+	return frappe.db.get_value(
+		"File",
+		{"attached_to_doctype": "Sales Invoice", "attached_to_name": invoice, "file_name": ("like", "%.xml")},
+		"file_url",
+		order_by="creation desc",
+	)
+
+
 def attach(si, xml: bytes) -> str:
 	"""Attach (or replace) the private file <invoice>.xml on the invoice."""
 	file_name = f"{si.name}.xml"
 	for old in frappe.get_all(
 		"File",
-		{"attached_to_doctype": "Sales Invoice", "attached_to_name": si.name, "file_name": file_name},
+		{"attached_to_doctype": "Sales Invoice", "attached_to_name": si.name, "file_name": ("like", "%.xml")},
 		pluck="name",
 	):
 		frappe.delete_doc("File", old, ignore_permissions=True)
@@ -123,8 +229,13 @@ def attach(si, xml: bytes) -> str:
 	return f.file_url
 
 
-def set_status(name: str, status: str, message: str | None = None):
-	values = {"kdf_ehf_status": status, "kdf_ehf_message": message}
+def set_status(
+	name: str, status: str, message: str | None = None, attempts: int | None = None, next_try=None
+):
+	"""Record the delivery outcome on the invoice: status, message, attempts so far and the next try."""
+	values = {"kdf_ehf_status": status, "kdf_ehf_message": message, "kdf_ehf_next_try": next_try}
+	if attempts is not None:
+		values["kdf_ehf_attempts"] = attempts
 	if status == SENDT:
 		values["kdf_ehf_sent_on"] = now_datetime()
 	frappe.db.set_value("Sales Invoice", name, values, update_modified=False)
@@ -193,34 +304,66 @@ def prepare(si) -> bool:
 		)
 		return False
 	attach(si, xml)
-	set_status(si.name, KLAR)
+	set_status(si.name, KLAR, attempts=0)  # a resend starts the attempts afresh
 	frappe.enqueue("kdf_app.services.ehf.send", invoice=si.name, enqueue_after_commit=True)
 	return True
 
 
 def send(invoice: str) -> str:
-	"""Send the attached EHF through the configured access point; record the outcome on the invoice."""
+	"""Send the attached EHF through the configured access point; record the outcome on the invoice. A
+	failure that may pass is tried again later (kdf_app.core.delivery: 5 min, 30 min, 2 h, 12 h) by
+	:func:`retry_due_sends`; after the last try, or a refusal that waiting will not cure, it is Feilet."""
 	from kdf_app.services.ehf_transport import get_adapter
 
-	file_url = frappe.db.get_value(
-		"File",
-		{"attached_to_doctype": "Sales Invoice", "attached_to_name": invoice, "file_name": f"{invoice}.xml"},
-		"file_url",
-	)
+	attempts = cint(frappe.db.get_value("Sales Invoice", invoice, "kdf_ehf_attempts"))
+	file_url = attached_file_url(invoice)
 	if not file_url:
-		set_status(invoice, FEILET, _("No EHF file is attached."))
-		return FEILET
+		return _send_failed(invoice, attempts, _("No EHF file is attached."), retriable=False)
 	xml = frappe.get_doc("File", {"file_url": file_url}).get_content()
 	try:
-		reference = get_adapter().send(invoice, xml if isinstance(xml, bytes) else xml.encode("utf-8"))
+		adapter = get_adapter()
+		reference = adapter.send(invoice, xml if isinstance(xml, bytes) else xml.encode("utf-8"))
 	except Exception as e:
-		set_status(invoice, FEILET, str(e)[:1000])
 		frappe.log_error(
 			title=f"EHF {invoice} not sent", reference_doctype="Sales Invoice", reference_name=invoice
 		)
-		return FEILET
-	set_status(invoice, SENDT, reference)
+		# settings missing (a ValidationError) or a refusal (4xx) will not pass by waiting
+		retriable = getattr(e, "retriable", not isinstance(e, frappe.ValidationError))
+		return _send_failed(invoice, attempts, str(e).strip()[:800], retriable)
+	set_status(invoice, SENDT, reference, attempts=attempts + 1)
 	return SENDT
+
+
+def _send_failed(invoice: str, attempts: int, reason: str, retriable: bool) -> str:
+	outcome = delivery.after_failure(attempts, now_datetime(), retriable)
+	params = [format_datetime(p, "dd.MM.yyyy HH:mm") if p == outcome.next_try else p for p in outcome.params]
+	message = f"{reason}\n{_(outcome.message).format(*params)}"
+	set_status(invoice, outcome.status, message, attempts=outcome.attempts, next_try=outcome.next_try)
+	# each attempt stays on the invoice's timeline
+	frappe.get_doc("Sales Invoice", invoice).add_comment("Info", _("EHF not sent: {0}").format(message))
+	return outcome.status
+
+
+def retry_due_sends(limit: int = 100) -> list[str]:
+	"""Scheduled every five minutes: queue the EHFs whose next try is due, each as its own job (never two
+	for the same invoice at once)."""
+	due = frappe.get_all(
+		"Sales Invoice",
+		filters={"docstatus": 1, "kdf_ehf_status": NYTT_FORSOK, "kdf_ehf_next_try": ("<=", now_datetime())},
+		pluck="name",
+		order_by="kdf_ehf_next_try asc",
+		limit=limit,
+	)
+	for name in due:
+		frappe.enqueue(
+			"kdf_app.services.ehf.send",
+			invoice=name,
+			queue="short",
+			job_id=f"kdf-ehf-send::{name}",
+			deduplicate=True,
+			now=bool(frappe.flags.in_test),
+		)
+	return due
 
 
 def email_pdf(invoice: str) -> str:

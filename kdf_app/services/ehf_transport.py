@@ -6,7 +6,16 @@ import frappe
 import requests
 from frappe import _
 
+from kdf_app.core.delivery import retriable_http_status
 from kdf_app.services.settings import get_settings
+
+
+class DeliveryError(RuntimeError):
+	"""The access point did not take the document; ``retriable`` when trying again later may help."""
+
+	def __init__(self, message: str, retriable: bool = True):
+		super().__init__(message)
+		self.retriable = retriable
 
 
 class Adapter:
@@ -40,7 +49,10 @@ class HttpAdapter(Adapter):
 			headers["Authorization"] = f"Bearer {self.api_key}"
 		r = requests.post(self.endpoint, data=xml, headers=headers, timeout=self.timeout)
 		if r.status_code >= 300:
-			raise RuntimeError(_("The access point answered {0}: {1}").format(r.status_code, r.text[:300]))
+			raise DeliveryError(
+				_("The access point answered {0}: {1}").format(r.status_code, r.text[:300]),
+				retriable=retriable_http_status(r.status_code),
+			)
 		try:
 			return str(r.json().get("id") or r.status_code)
 		except ValueError:

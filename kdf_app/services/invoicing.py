@@ -228,6 +228,12 @@ def credit_registration(reg, keep: frozenset[str] = frozenset()) -> str | None:
 	less the kinds of line it is still charged for (``keep``, a late cancellation)."""
 	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
 
+	from kdf_app.services.invoice_links import invoice_in_force
+
+	in_force = invoice_in_force(reg.sales_invoice)
+	if in_force and in_force != reg.sales_invoice:  # never a cancelled invoice: its amendment in force
+		reg.sales_invoice = in_force
+		frappe.db.set_value("Registration", reg.name, "sales_invoice", in_force)
 	if not reg.sales_invoice or frappe.db.get_value("Sales Invoice", reg.sales_invoice, "docstatus") != 1:
 		return None
 	existing = frappe.db.get_value("Sales Invoice", {"return_against": reg.sales_invoice, "docstatus": 1})

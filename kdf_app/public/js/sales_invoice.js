@@ -16,7 +16,7 @@ frappe.ui.form.on("Sales Invoice", {
 		, __("Delivery"));
 		frm.add_custom_button(__("Download EHF"), () => {
 			frappe.db.get_value("File", { attached_to_doctype: "Sales Invoice", attached_to_name: frm.doc.name,
-				file_name: frm.doc.name + ".xml" }, "file_url").then((r) => {
+				file_name: ["like", "%.xml"] }, "file_url").then((r) => {
 				if (r.message && r.message.file_url) window.open(r.message.file_url);
 				else frappe.msgprint(__("No EHF file is attached."));
 			});
