@@ -55,5 +55,7 @@ class TestDemo(FrappeTestCase):
 		# KDF Settings and the organisations carry what invoicing, EHF and dues need; nothing is redone
 		self.assertEqual((again["kdf_settings"], again["invoice_references_added"]), ("already filled in", 0))
 		self.assertFalse(
-			frappe.db.exists("Customer", {"kdf_area_number": ("is", "set"), "kdf_invoice_reference": ("is", "not set")})
+			frappe.db.exists(
+				"Customer", {"kdf_area_number": ("is", "set"), "kdf_invoice_reference": ("is", "not set")}
+			)
 		)
