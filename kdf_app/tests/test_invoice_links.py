@@ -118,6 +118,21 @@ class TestCancelledInvoice(InvoicingCase):
 		)
 		self.assertEqual(frappe.db.get_value("Registration", self.reg.name, "sales_invoice"), name)
 
+	def test_the_patch_relinks_registrations_left_on_cancelled_invoices(self):
+		from kdf_app.services.invoice_links import relink_existing
+
+		name = self.invoice()
+		frappe.get_doc("Sales Invoice", name).cancel()
+		amended = amend(name)
+		other = register(self)
+		(lone,) = create_session_invoices(self.session.name)
+		frappe.get_doc("Sales Invoice", lone).cancel()
+		frappe.db.set_value("Registration", self.reg.name, "sales_invoice", name)  # as before the hook
+		frappe.db.set_value("Registration", other.name, "sales_invoice", lone)
+		relink_existing()
+		self.assertEqual(frappe.db.get_value("Registration", self.reg.name, "sales_invoice"), amended.name)
+		self.assertIsNone(frappe.db.get_value("Registration", other.name, "sales_invoice"))
+
 
 def register(case):
 	from kdf_app.tests.utils import register as _register

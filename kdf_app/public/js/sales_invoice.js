@@ -10,6 +10,11 @@ frappe.ui.form.on("Sales Invoice", {
 				});
 		}
 		if (frm.doc.docstatus !== 1 || !frm.doc.kdf_ehf_status) return;
+		if (frm.doc.kdf_ehf_status === "Nytt forsøk" && frm.doc.kdf_ehf_next_try) {
+			// a failed send waiting for its next try (kdf_app.core.delivery)
+			frm.set_intro(__("Sending failed {0} times; the next try is at {1}.", [frm.doc.kdf_ehf_attempts,
+				frappe.datetime.str_to_user(frm.doc.kdf_ehf_next_try)]), "orange");
+		}
 		frm.add_custom_button(__("Resend"), () =>
 			frappe.call({ method: "kdf_app.custom.sales_invoice.resend_ehf", args: { invoice: frm.doc.name } })
 				.then(() => frm.reload_doc())
