@@ -8,6 +8,10 @@ from kdf_app.install import setup_member_portal
 
 
 def execute():
+	from kdf_app.services.mail import choose_missing_templates, create_missing_templates
+
+	create_missing_templates()  # the invitation's template (kdf-member-invitation), whenever this patch runs
+	choose_missing_templates()
 	setup_member_portal()
 	for user in frappe.get_all("Member", filters={"user": ("is", "set")}, pluck="user"):
 		if frappe.db.get_value("User", user, "user_type") == "Website User":
