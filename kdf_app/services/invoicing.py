@@ -240,6 +240,9 @@ def credit_registration(reg, keep: frozenset[str] = frozenset()) -> str | None:
 	if existing:
 		return existing
 	credit = make_sales_return(reg.sales_invoice)
+	# settle against the invoice it credits (ERPNext turns this back on by itself, with a message, when that
+	# invoice's outstanding is smaller than the credit, e.g. after a payment)
+	credit.update_outstanding_for_self = 0
 	credit.set("items", [i for i in credit.items if i.kdf_line_kind not in keep])
 	if not credit.items:
 		return None  # charged in full: nothing to credit
