@@ -226,6 +226,9 @@ def after_install():
 	setup_onboarding()
 	setup_member_portal()  # on existing sites: the patch member_portal
 	hide_error_tracebacks()  # on existing sites: the patch hide_error_tracebacks
+	from kdf_app.services.newsletter import sync_all
+
+	sync_all()  # the Email Group «KDF medlemmer»; on existing sites: the patch newsletter_group
 
 
 def hide_error_tracebacks():

@@ -25,10 +25,17 @@ class Member(Document):
 	def on_update(self):
 		from kdf_app.services.invitations import sync_user_email
 		from kdf_app.services.members import sync_contact
+		from kdf_app.services.newsletter import on_member_update
 
 		if self.has_value_changed("email") and not self.is_new():
 			sync_user_email(self)
 		sync_contact(self)
+		on_member_update(self)
+
+	def on_trash(self):
+		from kdf_app.services.newsletter import on_member_trash
+
+		on_member_trash(self)
 
 	def sync_positions(self):
 		"""Keep the position history in step with the current organisation and title (kdf_app.core)."""

@@ -1,0 +1,57 @@
+"""Newsletters: the active members kept in step with one Frappe Email Group.
+
+The secretariat writes Frappe Newsletters to the group; this module decides, for one member, what the group
+should change. A member who unsubscribed (the group row's ``unsubscribed`` flag, or an Email Unsubscribe) is
+never subscribed again by the sync: their row is left as it is, and they are not added back.
+"""
+
+from dataclasses import dataclass
+
+from kdf_app.core.members import ACTIVE
+
+GROUP = "KDF medlemmer"
+
+
+@dataclass(frozen=True)
+class Change:
+	action: str  # "add", "remove" or "rename"
+	email: str
+	new_email: str | None = None
+
+
+def _clean(email: str | None) -> str:
+	return (email or "").strip().lower()
+
+
+def plan(
+	status: str | None,
+	email: str | None,
+	previous_email: str | None,
+	rows: dict[str, bool],
+	unsubscribed: set[str] | frozenset[str] = frozenset(),
+) -> list[Change]:
+	"""What the group should change for one member.
+
+	``rows`` maps each of the member's addresses already in the group (current and previous) to its
+	``unsubscribed`` flag; ``unsubscribed`` holds addresses that opted out outside the group (Email Unsubscribe).
+	An active member with an address is in the group; anyone else is not (an unsubscribed row stays, so the
+	opt-out is remembered if they come back). A changed address moves the row, keeping its opt-out.
+	"""
+	email, previous = _clean(email), _clean(previous_email)
+	rows = {_clean(k): bool(v) for k, v in rows.items()}
+	unsubscribed = {_clean(e) for e in unsubscribed}
+	changes: list[Change] = []
+	if previous and previous != email and previous in rows:
+		if email and email not in rows and status == ACTIVE:
+			changes.append(Change("rename", previous, email))
+			return changes
+		if not rows[previous]:
+			changes.append(Change("remove", previous))
+	if not email:
+		return changes
+	if status == ACTIVE:
+		if email not in rows and email not in unsubscribed:
+			changes.append(Change("add", email))
+	elif email in rows and not rows[email]:
+		changes.append(Change("remove", email))
+	return changes

@@ -1,0 +1,51 @@
+from kdf_app.core.newsletter import Change, plan
+
+
+def test_active_member_is_added():
+	assert plan("Aktiv", "A@x.no", None, {}) == [Change("add", "a@x.no")]
+
+
+def test_active_member_already_in_group_changes_nothing():
+	assert plan("Aktiv", "a@x.no", None, {"a@x.no": False}) == []
+
+
+def test_leaving_member_is_removed():
+	assert plan("Utmeldt", "a@x.no", None, {"a@x.no": False}) == [Change("remove", "a@x.no")]
+	assert plan("Avsluttet", "a@x.no", None, {"a@x.no": False}) == [Change("remove", "a@x.no")]
+
+
+def test_inactive_member_not_in_group_changes_nothing():
+	assert plan("Utmeldt", "a@x.no", None, {}) == []
+
+
+def test_unsubscribed_row_is_kept_and_never_resubscribed():
+	assert plan("Aktiv", "a@x.no", None, {"a@x.no": True}) == []
+	assert plan("Utmeldt", "a@x.no", None, {"a@x.no": True}) == []
+
+
+def test_email_unsubscribe_outside_the_group_is_respected():
+	assert plan("Aktiv", "a@x.no", None, {}, {"A@x.no"}) == []
+
+
+def test_changed_email_moves_the_row():
+	assert plan("Aktiv", "b@x.no", "a@x.no", {"a@x.no": False}) == [Change("rename", "a@x.no", "b@x.no")]
+
+
+def test_changed_email_keeps_the_opt_out():
+	# the row moves with its unsubscribed flag (the services layer renames, never resets it)
+	assert plan("Aktiv", "b@x.no", "a@x.no", {"a@x.no": True}) == [Change("rename", "a@x.no", "b@x.no")]
+
+
+def test_changed_email_when_new_address_already_in_group():
+	assert plan("Aktiv", "b@x.no", "a@x.no", {"a@x.no": False, "b@x.no": False}) == [
+		Change("remove", "a@x.no")
+	]
+
+
+def test_leaver_with_changed_email():
+	assert plan("Utmeldt", "b@x.no", "a@x.no", {"a@x.no": False}) == [Change("remove", "a@x.no")]
+
+
+def test_no_email_only_removes_previous():
+	assert plan("Aktiv", None, "a@x.no", {"a@x.no": False}) == [Change("remove", "a@x.no")]
+	assert plan("Aktiv", "", None, {}) == []
