@@ -197,6 +197,15 @@ class TestRegisteredTotals(TotalsCase):
 			si.submit()
 		self.assertIn("cash or non-trade discount", str(caught.exception))
 		self.assertEqual(frappe.db.get_value("Sales Invoice", si.name, "docstatus"), 0)
+		# and in Norwegian for a Norwegian user
+		from kdf_app.services.ehf import problems_for
+
+		lang = frappe.local.lang
+		try:
+			frappe.local.lang = "nb"
+			self.assertIn("kontantrabatt etter mva", " ".join(problems_for(si)))
+		finally:
+			frappe.local.lang = lang
 		si.reload()
 		si.is_cash_or_non_trade_discount = 0
 		si.discount_amount = 0
