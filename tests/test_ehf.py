@@ -323,7 +323,7 @@ def test_a_discount_beyond_its_category_or_without_lines_is_refused():
 
 	vat, seller = REGISTERED
 	too_much = document(
-		invoice_lines(P2023, vat), seller=seller, allowances=(Allowance(Decimal(6000.01), "E"),)
+		invoice_lines(P2023, vat), seller=seller, allowances=(Allowance(Decimal("6000.01"), "E"),)
 	)
 	with pytest.raises(DomainError, match="larger than the lines"):
 		check(too_much)
