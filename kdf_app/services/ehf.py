@@ -10,6 +10,7 @@ from frappe.utils import cint, flt, format_datetime, getdate, now_datetime
 from kdf_app.core import delivery, ehf, numbers
 from kdf_app.core.i18n import DomainError
 from kdf_app.core.invoicing import vat_of_line
+from kdf_app.core.members import ACTIVE
 from kdf_app.services.errors import render
 from kdf_app.services.settings import get_settings
 
@@ -374,7 +375,7 @@ def email_pdf(invoice: str) -> str:
 	"""
 	si = frappe.get_doc("Sales Invoice", invoice)
 	recipient = si.contact_email or frappe.db.get_value(
-		"Member", {"organisation": si.customer, "membership_status": "Aktiv"}, "email"
+		"Member", {"organisation": si.customer, "membership_status": ACTIVE}, "email"
 	)
 	if not recipient:
 		return _email_failed(
