@@ -44,8 +44,14 @@ def new_invoice(settings=None):
 	si.conversion_rate = 1
 	si.selling_price_list = settings.price_list
 	si.price_list_currency = frappe.get_cached_value("Price List", settings.price_list, "currency")
-	if si.price_list_currency == si.currency:
-		si.plc_conversion_rate = 1
+	if si.price_list_currency != si.currency:
+		frappe.throw(
+			_(
+				"KDF's company {0} keeps its books in {1}, but KDF's price list {2} is in {3}. Choose a company in {3} or a price list in {1} in KDF Settings."
+			).format(settings.company, si.currency, settings.price_list, si.price_list_currency),
+			title=_("KDF Settings incomplete"),
+		)
+	si.plc_conversion_rate = 1
 	si.ignore_pricing_rule = 1
 	return si
 

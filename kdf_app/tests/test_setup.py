@@ -77,6 +77,16 @@ class TestPriceList(FrappeTestCase):
 			si = frappe.get_doc("Sales Invoice", name)
 			self.assertEqual((si.selling_price_list, si.currency, si.conversion_rate), (PRICE_LIST, "NOK", 1))
 		self.assertEqual(frappe.db.get_value("Price List", PRICE_LIST, ["currency", "selling"]), ("NOK", 1))
+		# a price list in another currency than the company's is named, not an exchange rate looked up
+		use_test_settings(price_list="KDF Test USD")
+		make_member(make_org())
+		self.assertRaisesRegex(
+			frappe.ValidationError,
+			"keeps its books in NOK, but KDF's price list KDF Test USD is in USD",
+			create_dues_invoices,
+			YEAR + 5,
+			False,
+		)
 
 
 class TestDemoSetupMakesValidEhf(FrappeTestCase):
