@@ -28,6 +28,7 @@ DEMO_COMPANY = {
 def load() -> dict:
 	company = complete_erpnext_setup()
 	setup_defaults()
+	company = nok_company() or company
 	association = configure_association()
 	orgs = import_organisations()
 	references = give_invoice_references()
@@ -66,6 +67,40 @@ DEMO_EMAIL_ACCOUNT = {
 	"smtp_server": "localhost",
 	"smtp_port": 25,
 }
+
+
+def nok_company() -> str | None:
+	"""KDF keeps its books in NOK. On a site whose company is in another currency (ERPNext's test setup makes
+	one in USD), the demo makes KDF's own company in NOK and points KDF Settings at it. Returns the company
+	when KDF Settings was changed."""
+	from kdf_app.services.taxes import ensure_tax_setup
+
+	settings = frappe.get_single("KDF Settings")
+	if settings.company and frappe.db.get_value("Company", settings.company, "default_currency") == "NOK":
+		return None
+	name = DEMO_COMPANY["company_name"]
+	if not frappe.db.exists("Company", name):
+		abbr = DEMO_COMPANY["company_abbr"]
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": name,
+				"abbr": abbr if not frappe.db.exists("Company", {"abbr": abbr}) else f"{abbr}N",
+				"default_currency": "NOK",
+				"country": "Norway",
+				"chart_of_accounts": "Standard",
+				"create_chart_of_accounts_based_on": "Standard Template",
+			}
+		).insert(ignore_permissions=True)
+	settings.company = name
+	for field in ("membership_income_account", "event_income_account"):
+		account = settings.get(field)
+		if account and frappe.db.get_value("Account", account, "company") != name:
+			settings.set(field, None)  # an account of the other company cannot be used
+	settings.flags.ignore_mandatory = True
+	settings.save(ignore_permissions=True)
+	ensure_tax_setup(name)
+	return name
 
 
 def configure_association() -> list[str]:

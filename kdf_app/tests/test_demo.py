@@ -52,6 +52,9 @@ class TestDemo(FrappeTestCase):
 			(again["organisations_created"], again["members_created"], again["session_2023"]),
 			(0, 0, session.name),
 		)
+		# KDF invoices in NOK whatever company the site had (ERPNext's test setup makes one in USD)
+		company = frappe.db.get_single_value("KDF Settings", "company")
+		self.assertEqual(frappe.db.get_value("Company", company, "default_currency"), "NOK")
 		# KDF Settings and the organisations carry what invoicing, EHF and dues need; nothing is redone
 		self.assertEqual((again["kdf_settings"], again["invoice_references_added"]), ("already filled in", 0))
 		self.assertFalse(
