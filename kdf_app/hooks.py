@@ -69,6 +69,7 @@ jinja = {
 	]
 }
 doctype_js = {"Sales Invoice": "public/js/sales_invoice.js"}
+doctype_list_js = {"Sales Invoice": "public/js/sales_invoice_list.js"}  # the dues batch dialog
 
 # Permissions -------------------------------------------------------------------------------------
 # Need to know on every path; the matrix is kdf_app.core.access.MATRIX, proven over HTTP by

@@ -6,7 +6,10 @@ frappe.ui.form.on("KDF Settings", {
 	refresh(frm) {
 		kdf_app_render_setup_status(frm);
 		if (frappe.user.has_role(["KDF Sekretariat", "System Manager"])) {
-			frm.add_custom_button(__("Create Dues Invoices"), () => kdf_app_dues_dialog());
+			// the dialog comes with the Sales Invoice list settings (kdf_app/public/js/sales_invoice_list.js)
+			frm.add_custom_button(__("Create Dues Invoices"), () =>
+				frappe.model.with_doctype("Sales Invoice", () => kdf_app.dues_dialog())
+			);
 		}
 	},
 	after_save(frm) {
@@ -28,41 +31,4 @@ function kdf_app_render_setup_status(frm) {
 			.join("");
 		wrapper.html(`<table class="table table-condensed" style="margin:0">${rows}</table>`);
 	});
-}
-
-function kdf_app_dues_dialog() {
-	const d = new frappe.ui.Dialog({
-		title: __("Create Dues Invoices"),
-		fields: [
-			{ fieldname: "year", fieldtype: "Int", label: __("Year"), reqd: 1, default: new Date().getFullYear() },
-			{
-				fieldname: "submit",
-				fieldtype: "Select",
-				label: __("Invoices"),
-				options: [
-					{ value: "0", label: __("Create as drafts") },
-					{ value: "1", label: __("Submit (and send)") },
-				],
-				default: "0",
-			},
-		],
-		primary_action_label: __("Create"),
-		primary_action(values) {
-			frappe
-				.call({
-					method: "kdf_app.api.members.create_dues_invoices",
-					args: { year: values.year, submit: cint(values.submit) },
-					freeze: true,
-					freeze_message: __("Creating dues invoices…"),
-				})
-				.then(({ message }) => {
-					d.hide();
-					frappe.msgprint(__("{0} dues invoices created for {1}.", [message.length, values.year]));
-					if (message.length) {
-						frappe.set_route("List", "Sales Invoice", { kdf_dues_year: values.year });
-					}
-				});
-		},
-	});
-	d.show();
 }
