@@ -47,6 +47,7 @@ def past_cutoff(session: str) -> None:
 class ChangesOfMind(FrappeTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
+		use_test_settings()  # KDF's company, price list and items for the test, whatever the site holds
 		self.session = make_session(capacity=2)
 		self.member = make_member()
 
