@@ -87,6 +87,8 @@ permission_query_conditions = {
 	"Mentor": "kdf_app.permissions.mentor_query",
 	"Case Read Log": "kdf_app.permissions.case_log_query",
 	"File": "kdf_app.permissions.file_query",
+	"Number Card": "kdf_app.permissions.number_card_query",
+	"Dashboard Chart": "kdf_app.permissions.dashboard_chart_query",
 }
 has_permission = {
 	"Member": "kdf_app.permissions.member_has_permission",
@@ -96,6 +98,8 @@ has_permission = {
 	"Mentor": "kdf_app.permissions.mentor_has_permission",
 	"Case Read Log": "kdf_app.permissions.case_log_has_permission",
 	"File": "kdf_app.permissions.file_has_permission",
+	"Number Card": "kdf_app.permissions.dashboard_has_permission",
+	"Dashboard Chart": "kdf_app.permissions.dashboard_has_permission",
 }
 # Frappe endpoints that do not ask for the caller's permission, replaced by ones that do.
 override_whitelisted_methods = {

@@ -275,3 +275,33 @@ def file_after_insert(doc, method=None) -> None:
 	if doc.attached_to_doctype in CONFIDENTIAL and not doc.is_private and not doc.is_folder:
 		doc.is_private = 1
 		doc.save(ignore_permissions=True)
+
+
+# --- the KDF workspace's number cards and charts ----------------------------------------------------------
+# Frappe shows a Number Card or Dashboard Chart to anyone who may read its document type; ours carry the
+# association's figures (members, money, turnover): the secretariat's only. Their methods call require_roles.
+# Our cards name KDF Settings as their document type (which only the secretariat, System Manager and Accounts
+# Manager read): Frappe's own list condition for Number Card ends in an unbracketed "or module is NULL", so a
+# condition added after it does not bind in lists; the record itself is refused by dashboard_has_permission.
+DASHBOARD_MODULE = "KDF App"
+
+
+def dashboard_query(user: str | None = None, doctype: str | None = None, **kwargs) -> str:
+	user = user or frappe.session.user
+	if is_secretariat(user):
+		return ""
+	table = f"`tab{doctype or 'Number Card'}`"
+	return f"ifnull({table}.`module`, '') != {frappe.db.escape(DASHBOARD_MODULE)}"
+
+
+def number_card_query(user: str | None = None, **kwargs) -> str:
+	return dashboard_query(user, "Number Card")
+
+
+def dashboard_chart_query(user: str | None = None, **kwargs) -> str:
+	return dashboard_query(user, "Dashboard Chart")
+
+
+def dashboard_has_permission(doc, ptype: str | None = None, user: str | None = None, **kwargs) -> bool:
+	user = user or frappe.session.user
+	return doc.module != DASHBOARD_MODULE or is_secretariat(user)

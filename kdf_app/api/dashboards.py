@@ -1,0 +1,115 @@
+"""The KDF workspace's number cards (Custom method) and chart sources: the secretariat's only.
+
+Each method refuses anyone but KDF Sekretariat and System Manager (kdf_app.permissions.require_roles): the
+cards and charts themselves are hidden from other roles by kdf_app.permissions.dashboard_query/_has_permission.
+"""
+
+import frappe
+
+from kdf_app.core.members import ACTIVE
+from kdf_app.core.sessions import WAITLISTED
+from kdf_app.permissions import require_roles
+from kdf_app.services import dashboards
+
+Filters = str | dict | list | None
+
+
+def _card(value, fieldtype: str, route: list[str] | None = None, route_options: dict | None = None) -> dict:
+	out = {"value": value, "fieldtype": fieldtype}
+	if route:
+		out["route"] = route
+	if route_options:
+		out["route_options"] = route_options
+	return out
+
+
+@frappe.whitelist()
+def active_members(filters: Filters = None) -> dict:
+	require_roles()
+	return _card(dashboards.active_members(), "Int", ["List", "Member"], {"membership_status": ACTIVE})
+
+
+@frappe.whitelist()
+def coverage(filters: Filters = None) -> dict:
+	require_roles()
+	return _card(dashboards.coverage_share(), "Percent", ["query-report", "Membership Coverage"])
+
+
+@frappe.whitelist()
+def next_session_fill_rate(filters: Filters = None) -> dict:
+	require_roles()
+	fill = dashboards.next_session_fill()
+	route = ["Form", "Topplederprogram Session", fill["session"]] if fill["session"] else None
+	return _card(fill["value"], "Percent", route)
+
+
+@frappe.whitelist()
+def upcoming_waitlist(filters: Filters = None) -> dict:
+	require_roles()
+	return _card(dashboards.upcoming_waitlist(), "Int", ["List", "Registration"], {"status": WAITLISTED})
+
+
+@frappe.whitelist()
+def ou_refundable_this_year(filters: Filters = None) -> dict:
+	require_roles()
+	return _card(dashboards.ou_refundable_this_year(), "Currency", ["query-report", "OU Refund Pack"])
+
+
+@frappe.whitelist()
+def conflict_share(filters: Filters = None) -> dict:
+	require_roles()
+	return _card(dashboards.turnover_conflict_share(), "Percent", ["query-report", "Member Turnover"])
+
+
+def _chart(build):
+	require_roles()
+	return build()
+
+
+# Dashboard Chart Sources call their method with the chart's arguments (frappe.desk chart widget).
+@frappe.whitelist()
+def upcoming_sessions_chart(
+	chart_name: str | None = None,
+	chart: str | dict | None = None,
+	no_cache: int | str | None = None,
+	filters: Filters = None,
+	from_date: str | None = None,
+	to_date: str | None = None,
+	timespan: str | None = None,
+	time_interval: str | None = None,
+	heatmap_year: str | int | None = None,
+	refresh: int | str | None = None,
+) -> dict:
+	return _chart(dashboards.upcoming_chart)
+
+
+@frappe.whitelist()
+def session_revenue_chart(
+	chart_name: str | None = None,
+	chart: str | dict | None = None,
+	no_cache: int | str | None = None,
+	filters: Filters = None,
+	from_date: str | None = None,
+	to_date: str | None = None,
+	timespan: str | None = None,
+	time_interval: str | None = None,
+	heatmap_year: str | int | None = None,
+	refresh: int | str | None = None,
+) -> dict:
+	return _chart(dashboards.revenue_chart)
+
+
+@frappe.whitelist()
+def member_turnover_chart(
+	chart_name: str | None = None,
+	chart: str | dict | None = None,
+	no_cache: int | str | None = None,
+	filters: Filters = None,
+	from_date: str | None = None,
+	to_date: str | None = None,
+	timespan: str | None = None,
+	time_interval: str | None = None,
+	heatmap_year: str | int | None = None,
+	refresh: int | str | None = None,
+) -> dict:
+	return _chart(dashboards.turnover_chart)
