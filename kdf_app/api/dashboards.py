@@ -5,6 +5,7 @@ cards and charts themselves are hidden from other roles by kdf_app.permissions.d
 """
 
 import frappe
+from frappe.utils import fmt_money
 
 from kdf_app.core.members import ACTIVE
 from kdf_app.core.sessions import WAITLISTED
@@ -50,9 +51,10 @@ def upcoming_waitlist(filters: Filters = None) -> dict:
 
 
 @frappe.whitelist()
-def ou_refundable_this_year(filters: Filters = None) -> dict:
+def ou_refundable_this_year(filters: Filters = None) -> str:
 	require_roles()
-	return _card(dashboards.ou_refundable_this_year(), "Currency", ["query-report", "OU Refund Pack"])
+	# in full kroner (Frappe would shorten a Currency value to "kr 48,00 K")
+	return fmt_money(dashboards.ou_refundable_this_year(), precision=0, currency="NOK")
 
 
 @frappe.whitelist()

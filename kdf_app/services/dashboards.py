@@ -14,9 +14,10 @@ YEARS = 10  # years on the turnover chart
 
 
 def _label(session) -> str:
+	"""The session's date first (the chart shortens long labels), then its title."""
 	title = session.session_title or session.name
-	title = title if len(title) <= 28 else title[:27] + "…"
-	return f"{title} ({formatdate(session.starts_on, 'dd.MM.yy')})" if session.starts_on else title
+	title = title if len(title) <= 40 else title[:39] + "…"
+	return f"{formatdate(session.starts_on, 'dd.MM.yy')} {title}" if session.starts_on else title
 
 
 def active_members() -> int:
@@ -122,7 +123,7 @@ def turnover_chart() -> dict:
 		"datasets": [
 			{"name": _("Started"), "values": [r.started for r in rows]},
 			{"name": _("Left"), "values": [r.left for r in rows]},
-			{"name": _("Left after Conflict"), "values": [r.reasons.get("Konflikt", 0) for r in rows]},
+			{"name": _("Conflict"), "values": [r.reasons.get("Konflikt", 0) for r in rows]},
 		],
 	}
 
