@@ -229,6 +229,9 @@ def after_install():
 	from kdf_app.services.newsletter import sync_all
 
 	sync_all()  # the Email Group «KDF medlemmer»; on existing sites: the patch newsletter_group
+	from kdf_app.services.privacy import ensure_privacy_link
+
+	ensure_privacy_link()  # also on every migrate
 
 
 def hide_error_tracebacks():
@@ -247,6 +250,9 @@ def after_migrate():
 	from kdf_app.services.portal import setup_portal
 
 	setup_portal()  # a migrate adds other apps' new portal items enabled: disable them again
+	from kdf_app.services.privacy import ensure_privacy_link
+
+	ensure_privacy_link()  # the portal footer links to /personvern
 
 
 def setup_member_portal():

@@ -714,6 +714,14 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 				has(member_name),
 				deny_only=True,
 			),
+			p(
+				"own data export (Last ned mine data)",
+				MEMBER,
+				lambda a: self.call(a, "kdf_app.api.privacy.my_data"),
+				# the member's own e-mail, and never another member's, whoever asks
+				lambda r: has(member_email)(r) and self.member_b.email not in r.text,
+				expect={"member"},
+			),
 			# registrations, price lines, dietary needs, the participant list
 			p("REST resource", REG, lambda a: self.get(a, f"/api/resource/Registration/{reg}"), has(reg)),
 			p(

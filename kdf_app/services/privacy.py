@@ -1,0 +1,165 @@
+"""Privacy: what KDF holds about the logged-in member (their own data only), and the public notice's facts.
+
+The export never takes a member argument: it is always the data of the user asking. Of the confidential
+process (mentoring, guidance, legal advice) it holds only each case's type and status, never its content,
+meeting notes or who the mentor is.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt, now_datetime
+
+from kdf_app.core.newsletter import GROUP
+from kdf_app.services.members import require_member
+
+ACCOUNTING_YEARS = 5  # Bokføringsloven § 13: accounting records are kept for five years
+PRIVACY_ROUTE = "/personvern"
+
+MEMBER_FIELDS = [
+	"name",
+	"first_name",
+	"last_name",
+	"member_name",
+	"email",
+	"mobile",
+	"title",
+	"organisation",
+	"organisation_name",
+	"position_start",
+	"membership_status",
+	"member_since",
+	"user",
+	"invitation_sent_on",
+	"last_portal_login",
+]
+REGISTRATION_FIELDS = [
+	"name",
+	"session",
+	"session_title",
+	"status",
+	"waitlist_position",
+	"registered_on",
+	"cancelled_on",
+	"paying_organisation",
+	"invoice_reference",
+	"stay_package",
+	"extra_night",
+	"with_linked_session",
+	"dietary_needs",
+	"total",
+	"late_charge",
+	"sales_invoice",
+]
+
+
+def _json_safe(value):
+	if isinstance(value, dict):
+		return {k: _json_safe(v) for k, v in value.items()}
+	if isinstance(value, list):
+		return [_json_safe(v) for v in value]
+	if hasattr(value, "isoformat"):
+		return value.isoformat()
+	return value
+
+
+def my_data() -> dict:
+	"""Everything KDF holds about the logged-in member, as plain JSON-ready data."""
+	member = require_member(
+		_("Please log in to download your data."),
+		_("Only members have data here to download. Contact the secretariat."),
+	)
+	record = frappe.db.get_value("Member", member, MEMBER_FIELDS, as_dict=True)
+	positions = frappe.get_all(
+		"Member Position",
+		filters={"parent": member, "parenttype": "Member"},
+		fields=["organisation", "title", "from_date", "to_date", "reason"],
+		order_by="from_date asc",
+	)
+	registrations = frappe.get_all(
+		"Registration",
+		filters={"member": member},
+		fields=REGISTRATION_FIELDS,
+		order_by="registered_on asc",
+	)
+	invoice_names = set()
+	for reg in registrations:
+		reg.price_lines = frappe.get_all(
+			"Registration Price Line",
+			filters={"parent": reg.name, "parenttype": "Registration"},
+			fields=["code", "description", "amount"],
+			order_by="idx asc",
+		)
+		if reg.sales_invoice:
+			invoice_names.add(reg.sales_invoice)
+	# invoice lines that name this member (session invoices, credit notes, dues) and the registrations' own
+	invoice_names |= set(
+		frappe.get_all(
+			"Sales Invoice Item",
+			filters={"kdf_member": member, "parenttype": "Sales Invoice"},
+			pluck="parent",
+		)
+	)
+	invoices = []
+	for inv in frappe.get_all(
+		"Sales Invoice",
+		filters={"name": ("in", list(invoice_names) or [""]), "docstatus": ("!=", 2)},
+		fields=["name", "posting_date", "customer", "is_return", "return_against", "currency", "docstatus"],
+		order_by="posting_date asc",
+	):
+		lines = frappe.get_all(
+			"Sales Invoice Item",
+			filters={"parent": inv.name, "kdf_member": member},
+			fields=["item_name", "amount"],
+		)
+		invoices.append(
+			{
+				"invoice": inv.name,
+				"date": inv.posting_date,
+				"paying_organisation": inv.customer,
+				"credit_note_for": inv.return_against if inv.is_return else None,
+				"submitted": bool(inv.docstatus == 1),
+				"amount_for_you": flt(sum(flt(li.amount) for li in lines), 2),
+				"currency": inv.currency,
+			}
+		)
+	cases = frappe.get_all(
+		"Mentoring Case",
+		filters={"member": member},
+		fields=["case_type", "status"],
+		order_by="creation asc",
+		ignore_permissions=True,  # type and status only: the member's own, as on /radgivning
+	)
+	newsletter = frappe.db.get_value(
+		"Email Group Member", {"email_group": GROUP, "email": record.email}, "unsubscribed"
+	)
+	return _json_safe(
+		{
+			"exported_on": now_datetime(),
+			"member": record,
+			"position_history": positions,
+			"registrations": registrations,
+			"invoices": invoices,
+			"cases": [{"type": c.case_type, "status": c.status} for c in cases],
+			"consents": {
+				"newsletter_group": GROUP,
+				"receives_newsletter": newsletter is not None and not cint(newsletter),
+			},
+		}
+	)
+
+
+def retention() -> dict:
+	"""The retention rules the privacy notice states (from KDF Settings where they are set there)."""
+	years = cint(frappe.db.get_single_value("KDF Settings", "case_retention_years"))
+	return {"case_years": years, "accounting_years": ACCOUNTING_YEARS}
+
+
+def ensure_privacy_link() -> None:
+	"""The portal footer links to the privacy notice (added once; the secretariat may reword it)."""
+	website = frappe.get_single("Website Settings")
+	if any((row.url or "").rstrip("/") == PRIVACY_ROUTE for row in website.footer_items):
+		return
+	website.append("footer_items", {"label": "Personvern", "url": PRIVACY_ROUTE})
+	website.flags.ignore_permissions = True
+	website.flags.ignore_mandatory = True
+	website.save()
