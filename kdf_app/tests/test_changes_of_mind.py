@@ -47,7 +47,14 @@ def past_cutoff(session: str) -> None:
 class ChangesOfMind(FrappeTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
-		use_test_settings()  # KDF's company, price list and items for the test, whatever the site holds
+		# KDF's company, price list, items and the numbers an EHF needs, whatever the site holds
+		use_test_settings(
+			org_number="958935420",
+			bank_account="86011117947",
+			vat_setup="Not VAT registered",
+			ehf_adapter="Outbox",
+			ehf_outbox="private/ehf-outbox-test",
+		)
 		self.session = make_session(capacity=2)
 		self.member = make_member()
 
@@ -102,6 +109,7 @@ class TestCutOff(ChangesOfMind):
 	def test_an_invoiced_seat_cancelled_late_is_credited_only_for_what_is_not_charged(self):
 		reg = register(self.session, self.member, stay_package="Test med overnatting")
 		(invoice,) = create_session_invoices(self.session.name, submit=True)
+		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice, "docstatus"), 1, "held as a draft")
 		past_cutoff(self.session.name)
 		use_test_settings(late_cancellation_charge=CHARGE_PACKAGE)
 		cancel(reg.name)
@@ -117,6 +125,7 @@ class TestCutOff(ChangesOfMind):
 	def test_charged_in_full_credits_nothing(self):
 		reg = register(self.session, self.member)
 		(invoice,) = create_session_invoices(self.session.name, submit=True)
+		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice, "docstatus"), 1, "held as a draft")
 		past_cutoff(self.session.name)
 		use_test_settings(late_cancellation_charge=CHARGE_FULL)
 		cancel(reg.name)

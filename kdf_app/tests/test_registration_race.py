@@ -36,6 +36,36 @@ class TestRegistrationRace(FrappeTestCase):
 	def test_parallel_registrations_for_two_sessions_do_not_deadlock(self):
 		self.race(sessions=2)
 
+	def test_the_same_member_at_once_gets_one_registration(self):
+		"""Eight simultaneous registrations of one member for one session (a double click, times four): the
+		database's unique key lets one through and the others are told the member is already registered."""
+		session = make_session(capacity=CAPACITY)
+		member = make_member().name
+		frappe.db.commit()
+		site = frappe.local.site
+		try:
+			with ThreadPoolExecutor(max_workers=8) as pool:
+				results = list(
+					pool.map(lambda _: _register_in_own_connection(site, session.name, member), range(8))
+				)
+			frappe.db.rollback()
+			self.assertEqual(sum(r == "Bekreftet" for r in results), 1, results)
+			self.assertTrue(all(r == "Bekreftet" or "already registered" in r for r in results), results)
+			self.assertEqual(frappe.db.count("Registration", {"session": session.name}), 1)
+			self.assertEqual(
+				frappe.db.get_value("Topplederprogram Session", session.name, "confirmed_count"), 1
+			)
+		finally:
+			frappe.db.rollback()
+			for name in frappe.get_all("Registration", {"session": session.name}, pluck="name"):
+				frappe.delete_doc("Registration", name, force=True, ignore_permissions=True)
+			frappe.delete_doc("Topplederprogram Session", session.name, force=True, ignore_permissions=True)
+			contact = frappe.db.get_value("Member", member, "contact")
+			frappe.delete_doc("Member", member, force=True, ignore_permissions=True)
+			if contact:
+				frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
 	def race(self, sessions: int):
 		created = [make_session(capacity=CAPACITY) for _ in range(sessions)]
 		members = [make_member().name for _ in range(PARALLEL * sessions)]
