@@ -264,6 +264,10 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		if sessions:
 			frappe.db.delete("Registration", {"session": ("in", sessions)})
 		frappe.db.delete("Case Read Log", {"case": getattr(cls, "case", "")})
+		# the newsletter group's rows of the members deleted above (kdf_app.services.newsletter)
+		emails = [m.email for m in (getattr(cls, "member", None), getattr(cls, "member_b", None)) if m]
+		if emails:
+			frappe.db.delete("Email Group Member", {"email": ("in", emails)})
 		for email in getattr(cls, "users", {}).values():
 			frappe.db.delete("Has Role", {"parent": email})
 			frappe.db.delete("Contact", {"email_id": email})
