@@ -439,6 +439,9 @@ def before_uninstall():
 		frappe.delete_doc("Module Onboarding", ONBOARDING, ignore_permissions=True, force=True)
 		for step in steps:
 			frappe.delete_doc("Onboarding Step", step, ignore_permissions=True, force=True)
+	from kdf_app.services.privacy import remove_privacy_link
+
+	remove_privacy_link()  # /personvern goes with the app; the Email Group (and its opt-outs) stays
 	frappe.clear_cache()
 	print(_("KDF custom fields, templates and settings removed; customers, contacts and invoices are kept."))
 

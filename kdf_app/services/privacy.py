@@ -163,3 +163,14 @@ def ensure_privacy_link() -> None:
 	website.flags.ignore_permissions = True
 	website.flags.ignore_mandatory = True
 	website.save()
+
+
+def remove_privacy_link() -> None:
+	"""Uninstall: the footer link would lead nowhere without the app."""
+	website = frappe.get_single("Website Settings")
+	keep = [row for row in website.footer_items if (row.url or "").rstrip("/") != PRIVACY_ROUTE]
+	if len(keep) != len(website.footer_items):
+		website.set("footer_items", keep)
+		website.flags.ignore_permissions = True
+		website.flags.ignore_mandatory = True
+		website.save()

@@ -125,7 +125,7 @@ class TestPrivacy(InvoicingCase):
 		self.assertNotEqual(status, 200)
 
 	def test_public_privacy_notice_states_retention_from_settings(self):
-		from kdf_app.services.privacy import ensure_privacy_link
+		from kdf_app.services.privacy import ensure_privacy_link, remove_privacy_link
 
 		use_test_settings(case_retention_years=7)
 		status, html = page("personvern", "Guest")
@@ -138,3 +138,7 @@ class TestPrivacy(InvoicingCase):
 		ensure_privacy_link()  # once only
 		footer = frappe.get_single("Website Settings").footer_items
 		self.assertEqual([r.url for r in footer if r.url == "/personvern"], ["/personvern"])
+		remove_privacy_link()  # uninstall
+		footer = frappe.get_single("Website Settings").footer_items
+		self.assertEqual([r.url for r in footer if r.url == "/personvern"], [])
+		ensure_privacy_link()
