@@ -180,7 +180,9 @@ CUSTOM_FIELDS = {
 }
 
 KDF_ROLES = ("KDF Sekretariat", "KDF Medlem", "KDF Saksbehandler", "KDF Mentor")
-PRICE_LIST = "KDF Salg"  # KDF's own selling price list (NOK); every KDF invoice uses the one named in settings
+PRICE_LIST = (
+	"KDF Salg"  # KDF's own selling price list (NOK); every KDF invoice uses the one named in settings
+)
 
 # The secretariat's desk users get this Role Profile: our role plus ERPNext's Sales User (customers,
 # contacts, addresses; items, companies, accounts and price lists read-only). ERPNext's permissions stay

@@ -65,7 +65,9 @@ def test_doctypes_named_by_a_request():
 		"Case Meeting",
 		"Mentoring Case",
 	}
-	assert access.doctypes_named("/printview", {"doctype": "Mentoring Case", "name": "x"}) == {"Mentoring Case"}
+	assert access.doctypes_named("/printview", {"doctype": "Mentoring Case", "name": "x"}) == {
+		"Mentoring Case"
+	}
 	assert access.doctypes_named("/api/method/ping", {}) == set()
 
 
@@ -89,7 +91,9 @@ def test_read_actions(method, path, action):
 def test_changed_fields_treats_empty_values_alike():
 	assert access.changed_fields({"a": None, "b": 0, "c": "x"}, {"a": "", "b": None, "c": "x"}, "abc") == []
 	assert access.changed_fields(None, {"user": "a@b.no"}, ["user"]) == ["user"]
-	assert access.changed_fields({"request": "x"}, {"request": "y"}, access.CASE_MANAGER_FIELDS) == ["request"]
+	assert access.changed_fields({"request": "x"}, {"request": "y"}, access.CASE_MANAGER_FIELDS) == [
+		"request"
+	]
 
 
 def test_every_child_doctype_of_ours_follows_a_parent():

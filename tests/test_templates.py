@@ -6,7 +6,11 @@ import re
 
 ROOT = pathlib.Path(__file__).resolve().parents[1] / "kdf_app"
 TEMPLATES = sorted(
-	[*ROOT.glob("www/**/*.html"), *ROOT.glob("templates/**/*.html"), *ROOT.glob("kdf_app/doctype/*/templates/*.html")]
+	[
+		*ROOT.glob("www/**/*.html"),
+		*ROOT.glob("templates/**/*.html"),
+		*ROOT.glob("kdf_app/doctype/*/templates/*.html"),
+	]
 )
 EXPRESSION = re.compile(r"{{(.*?)}}", re.S)
 
@@ -24,8 +28,11 @@ SANITISED_HTML = {"session.introduction", "session.practical_information"}
 def _unsafe_arguments(args: str) -> bool:
 	"""In ``_("…").format(a, b)`` every argument must itself be escaped or a formatter."""
 	return any(
-		a.strip() and not any(p.search(a.strip()) for p in SAFE[1:]) and not re.match(r"^[\w.]+\|e$", a.strip())
-		and not re.match(r"^_\(", a.strip()) and not re.match(r"^[\w.]+\.(waitlist_position|free_seats|capacity)", a.strip())
+		a.strip()
+		and not any(p.search(a.strip()) for p in SAFE[1:])
+		and not re.match(r"^[\w.]+\|e$", a.strip())
+		and not re.match(r"^_\(", a.strip())
+		and not re.match(r"^[\w.]+\.(waitlist_position|free_seats|capacity)", a.strip())
 		for a in re.split(r",(?![^(]*\))", args)
 	)
 

@@ -230,7 +230,10 @@ class TestCaseAccess(FrappeTestCase):
 		self.paths(self.other)  # refused attempts are logged too
 		frappe.set_user("Administrator")
 		logs = frappe.get_all(
-			"Case Read Log", {"case": self.case}, ["user", "path", "allowed", "action"], order_by="creation asc"
+			"Case Read Log",
+			{"case": self.case},
+			["user", "path", "allowed", "action"],
+			order_by="creation asc",
 		)
 		self.assertGreater(len(logs), before)
 		self.assertIn(self.mentor_user, {l.user for l in logs})

@@ -24,7 +24,9 @@ class TopplederprogramSession(WebsiteGenerator):
 		if self.is_new():
 			return
 		if self.status == CANCELLED and self.has_value_changed("status"):
-			jobs.start(jobs.CANCELLING, self.name)  # everyone registered is cancelled and told, in the background
+			jobs.start(
+				jobs.CANCELLING, self.name
+			)  # everyone registered is cancelled and told, in the background
 		elif self.has_value_changed("capacity"):
 			registration.refresh_seats(self.name)  # new seats go to the waitlist, counts follow
 
