@@ -189,12 +189,16 @@ def next_name() -> str:
 		with conn.cursor() as cur:
 			bump = "update `tabSeries` set current = last_insert_id(current + 1) where name = %s"
 			if not cur.execute(bump, (prefix,)):  # the year's first: start above any name taken
+				# read on this transaction's own connection (a plain read, no locks: the other connection
+				# must never wait for rows this transaction has not committed yet)
+				taken = frappe.db.sql(
+					"""select coalesce(max(cast(substring(name, %s) as unsigned)), 0) from `tabRegistration`
+					where name like %s""",
+					(len(prefix) + 1, prefix + "%"),
+				)[0][0]
 				cur.execute(
-					"""insert into `tabSeries` (name, current)
-					select %s, coalesce(max(cast(substring(name, %s) as unsigned)), 0)
-					from `tabRegistration` where name like %s
-					on duplicate key update name = name""",
-					(prefix, len(prefix) + 1, prefix + "%"),
+					"insert into `tabSeries` (name, current) values (%s, %s) on duplicate key update name = name",
+					(prefix, int(taken or 0)),
 				)
 				cur.execute(bump, (prefix,))
 			cur.execute("select last_insert_id()")
