@@ -49,8 +49,8 @@ SESSION = "Topplederprogram Session"
 def lock_session(name: str) -> dict:
 	"""Take the session's row lock for the rest of the transaction and read its current values."""
 	row = frappe.db.sql(
-		"""select name, status, capacity, registration_deadline, starts_on, confirmed_count, waitlist_count
-		from `tabTopplederprogram Session` where name = %s for update""",
+		"""select name, status, capacity, registration_deadline, starts_on from `tabTopplederprogram Session`
+		where name = %s for update""",
 		name,
 		as_dict=True,
 	)
@@ -110,7 +110,6 @@ def validate(doc) -> None:
 		)
 	except DomainError as e:
 		throw(e, title=_("Missing invoice reference"))
-	doc.live_key = live_key(doc.session, doc.member) if (doc.status in LIVE or doc.is_new()) else None
 	if doc.sales_invoice:
 		return  # invoiced: the price stays as billed
 	session = frappe.get_cached_doc(SESSION, doc.session)
@@ -144,15 +143,21 @@ def allocate(doc) -> None:
 		)
 	except DomainError as e:
 		throw(e, title=_("Registration not possible"))
-	# one live registration per member and session: said here when it is known, and refused by the database
-	# (the unique live_key) when two arrive at once
-	duplicate = frappe.db.get_value("Registration", {"live_key": live_key(doc.session, doc.member)})
+	duplicate = frappe.db.sql(
+		"""select name from `tabRegistration` where session = %s and member = %s and status in %s
+		for update""",
+		(doc.session, doc.member, tuple(LIVE)),
+	)
 	if duplicate:
-		already_registered(doc, duplicate)
+		frappe.throw(
+			_("{0} is already registered for this session ({1}).").format(
+				doc.member_name or doc.member, duplicate[0][0]
+			),
+			frappe.DuplicateEntryError,
+			title=_("Already registered"),
+		)
 	try:
-		# the session's own counts, read under its row lock (latest committed): no locking count over the
-		# registrations, whose gap locks would make registrations for different sessions wait on each other
-		before = Seats(int(session.capacity or 0), session.confirmed_count or 0, session.waitlist_count or 0)
+		before = seats(doc.session, session.capacity)
 		doc.status, position = place(before)
 		doc.waitlist_position = position or 0
 		# the counts once this one is in, for after_insert: no second locking count
@@ -160,53 +165,6 @@ def allocate(doc) -> None:
 	except DomainError as e:
 		throw(e)
 	doc.registered_on = now_datetime()
-
-
-def live_key(session: str, member: str) -> str:
-	return f"{session}|{member}"
-
-
-def already_registered(doc, existing: str | None = None) -> None:
-	frappe.throw(
-		_("{0} is already registered for this session ({1}).").format(
-			doc.member_name or doc.member, existing or _("just now")
-		),
-		frappe.DuplicateEntryError,
-		title=_("Already registered"),
-	)
-
-
-def next_name() -> str:
-	"""PAM-<year>-<number>, numbered in a transaction of its own on a separate connection, committed at once.
-
-	Frappe's own series would hold a row lock on the counter until the registration's transaction ends (and
-	for "format:" names that counter is shared by every such doctype), so every registration on the site would
-	wait for the one before it to commit, validation included. A number given to a registration that is then
-	refused is simply not used (a gap). The counter starts above any name already taken."""
-	prefix = f"PAM-{now_datetime().year}-"
-	conn = frappe.db.create_connection()
-	try:
-		with conn.cursor() as cur:
-			bump = "update `tabSeries` set current = last_insert_id(current + 1) where name = %s"
-			if not cur.execute(bump, (prefix,)):  # the year's first: start above any name taken
-				# read on this transaction's own connection (a plain read, no locks: the other connection
-				# must never wait for rows this transaction has not committed yet)
-				taken = frappe.db.sql(
-					"""select coalesce(max(cast(substring(name, %s) as unsigned)), 0) from `tabRegistration`
-					where name like %s""",
-					(len(prefix) + 1, prefix + "%"),
-				)[0][0]
-				cur.execute(
-					"insert into `tabSeries` (name, current) values (%s, %s) on duplicate key update name = name",
-					(prefix, int(taken or 0)),
-				)
-				cur.execute(bump, (prefix,))
-			cur.execute("select last_insert_id()")
-			number = cur.fetchone()[0]
-		conn.commit()
-	finally:
-		conn.close()
-	return f"{prefix}{number:05d}"
 
 
 def after_insert(doc) -> None:

@@ -6,26 +6,16 @@ from kdf_app.services.guard import protect
 
 
 class Registration(Document):
-	def autoname(self):
-		self.name = service.next_name()  # numbered outside this transaction: no lock held until commit
-
 	def before_validate(self):
 		protect(self)
-
-	def validate(self):
-		service.validate(self)
-
-	def before_save(self):
-		# The seat is decided last, just before the insert: the session's row lock (the only lock a
-		# registration takes) is held for the decision, the insert and the commit, not while it is checked
-		# and priced.
+		# Seats are decided here rather than in before_insert: by now Frappe has taken the naming-series lock,
+		# so every registration takes its locks in the same order (series, then session) and two
+		# registrations for different sessions cannot deadlock.
 		if self.is_new():
 			service.allocate(self)
 
-	def show_unique_validation_message(self, e):
-		if "live_key" in str(e):  # two registrations of the same member for the same session at once
-			service.already_registered(self)
-		super().show_unique_validation_message(e)
+	def validate(self):
+		service.validate(self)
 
 	def after_insert(self):
 		service.after_insert(self)
