@@ -180,9 +180,9 @@ class TestJobs(ChangesOfMind):
 		jid = jobs.job_id(jobs.INVOICING, self.session.name)
 		from frappe.utils.background_jobs import create_job_id
 
-		# a job for this session waiting in the queue (no worker takes it during the test)
+		# a job for this session in the queue: queued, or started by a worker and still running (a sleep)
 		queue = get_queue("long")
-		job = queue.enqueue_call("frappe.ping", job_id=create_job_id(jid))
+		job = queue.enqueue_call("time.sleep", args=(60,), job_id=create_job_id(jid))
 		try:
 			self.assertRaisesRegex(
 				frappe.ValidationError, "already running", jobs.start, jobs.INVOICING, self.session.name
