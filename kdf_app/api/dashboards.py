@@ -63,55 +63,28 @@ def conflict_share(filters: Filters = None) -> dict:
 	return _card(dashboards.turnover_conflict_share(), "Percent", ["query-report", "Member Turnover"])
 
 
-def _chart(build):
-	require_roles()
-	return build()
+def _chart_endpoint(build):
+	"""A Dashboard Chart Source method: Frappe's chart widget calls it with the chart's arguments (typed here,
+	unused: the figures do not depend on them); secretariat only."""
+
+	def endpoint(
+		chart_name: str | None = None,
+		chart: str | dict | None = None,
+		no_cache: int | str | None = None,
+		filters: Filters = None,
+		from_date: str | None = None,
+		to_date: str | None = None,
+		timespan: str | None = None,
+		time_interval: str | None = None,
+		heatmap_year: str | int | None = None,
+		refresh: int | str | None = None,
+	) -> dict:
+		require_roles()
+		return build()
+
+	return frappe.whitelist()(endpoint)
 
 
-# Dashboard Chart Sources call their method with the chart's arguments (frappe.desk chart widget).
-@frappe.whitelist()
-def upcoming_sessions_chart(
-	chart_name: str | None = None,
-	chart: str | dict | None = None,
-	no_cache: int | str | None = None,
-	filters: Filters = None,
-	from_date: str | None = None,
-	to_date: str | None = None,
-	timespan: str | None = None,
-	time_interval: str | None = None,
-	heatmap_year: str | int | None = None,
-	refresh: int | str | None = None,
-) -> dict:
-	return _chart(dashboards.upcoming_chart)
-
-
-@frappe.whitelist()
-def session_revenue_chart(
-	chart_name: str | None = None,
-	chart: str | dict | None = None,
-	no_cache: int | str | None = None,
-	filters: Filters = None,
-	from_date: str | None = None,
-	to_date: str | None = None,
-	timespan: str | None = None,
-	time_interval: str | None = None,
-	heatmap_year: str | int | None = None,
-	refresh: int | str | None = None,
-) -> dict:
-	return _chart(dashboards.revenue_chart)
-
-
-@frappe.whitelist()
-def member_turnover_chart(
-	chart_name: str | None = None,
-	chart: str | dict | None = None,
-	no_cache: int | str | None = None,
-	filters: Filters = None,
-	from_date: str | None = None,
-	to_date: str | None = None,
-	timespan: str | None = None,
-	time_interval: str | None = None,
-	heatmap_year: str | int | None = None,
-	refresh: int | str | None = None,
-) -> dict:
-	return _chart(dashboards.turnover_chart)
+upcoming_sessions_chart = _chart_endpoint(dashboards.upcoming_chart)
+session_revenue_chart = _chart_endpoint(dashboards.revenue_chart)
+member_turnover_chart = _chart_endpoint(dashboards.turnover_chart)

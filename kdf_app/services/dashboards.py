@@ -7,6 +7,7 @@ from frappe.utils import flt, formatdate, getdate, now_datetime, nowdate
 from kdf_app.core.dashboards import conflict_share, fill_rate, money_per_session
 from kdf_app.core.members import ACTIVE, DIRECTOR_TITLES, turnover
 from kdf_app.core.sessions import CANCELLED, DRAFT
+from kdf_app.services.members import position_history
 
 UPCOMING = 6  # sessions on the chart of next sessions
 RECENT = 8  # sessions on the revenue chart
@@ -104,14 +105,7 @@ def ou_refundable_this_year() -> float:
 
 
 def _turnover_rows() -> list:
-	positions = frappe.get_all(
-		"Member Position",
-		filters={"parenttype": "Member"},
-		fields=["title", "from_date", "to_date", "reason"],
-	)
-	for p in positions:
-		p.from_date = getdate(p.from_date) if p.from_date else None
-		p.to_date = getdate(p.to_date) if p.to_date else None
+	positions = position_history()
 	first = getdate(nowdate()).year - YEARS + 1
 	return [r for r in turnover(positions, titles=set(DIRECTOR_TITLES)) if r.year >= first]
 

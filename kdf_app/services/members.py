@@ -62,3 +62,19 @@ def member_profile(user: str | None = None) -> dict | None:
 		["member_name", "title", "organisation", "organisation_name", "email", "mobile", "member_since"],
 		as_dict=True,
 	)
+
+
+def position_history() -> list:
+	"""Every position row of every member (title, from, to, reason), dates as dates: what the turnover figures
+	(Member Turnover report, the workspace chart) are computed from in kdf_app.core.members.turnover."""
+	from frappe.utils import getdate
+
+	positions = frappe.get_all(
+		"Member Position",
+		filters={"parenttype": "Member"},
+		fields=["title", "from_date", "to_date", "reason"],
+	)
+	for p in positions:
+		p.from_date = getdate(p.from_date) if p.from_date else None
+		p.to_date = getdate(p.to_date) if p.to_date else None
+	return positions

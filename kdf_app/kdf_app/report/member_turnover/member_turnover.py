@@ -2,10 +2,11 @@
 
 import frappe
 from frappe import _
-from frappe.utils import cint, getdate
+from frappe.utils import cint
 
 from kdf_app.core.members import DIRECTOR_TITLES, LEAVING_REASONS, TITLES, turnover
 from kdf_app.kdf_app.report import column
+from kdf_app.services.members import position_history
 
 UNKNOWN = "Ukjent"
 
@@ -13,14 +14,7 @@ UNKNOWN = "Ukjent"
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	titles = TITLES if cint(filters.get("all_titles")) else DIRECTOR_TITLES
-	positions = frappe.get_all(
-		"Member Position",
-		filters={"parenttype": "Member"},
-		fields=["title", "from_date", "to_date", "reason"],
-	)
-	for p in positions:
-		p.from_date = getdate(p.from_date) if p.from_date else None
-		p.to_date = getdate(p.to_date) if p.to_date else None
+	positions = position_history()
 	rows = turnover(positions, titles=set(titles))
 	if filters.get("from_year"):
 		rows = [r for r in rows if r.year >= cint(filters.from_year)]
