@@ -78,6 +78,16 @@ MATRIX = (
 		note="on the registration and the participant list",
 	),
 	_row("Participant list (print format Deltakerliste, report Session Participants)", "secretariat"),
+	_row(
+		"Annual report (årsmelding, report KDF Annual Report)",
+		"secretariat",
+		note="the year's counts and sums; no names, no case content",
+	),
+	_row(
+		"Retention Log (which former member was anonymised when)",
+		"secretariat",
+		note="read-only; the member's id and dates, no names",
+	),
 	_row("Draft session (status Utkast)", "secretariat", "accountant"),
 	_row("Published session (programme, prices)", *ACTORS, note="its web page is public"),
 	_row("Server settings (EHF outbox folder, endpoint, API key)", note="System Manager only"),
@@ -128,7 +138,13 @@ CHILD_PARENTS = {
 # Fields only the app's own code sets. A generic write (desk form, /api/resource, frappe.client.*, data import)
 # cannot set or change them: the stored value stays.
 SYSTEM_FIELDS = {
-	"Member": ("user", "contact"),
+	"Member": (
+		"user",
+		"contact",
+		"anonymised_on",
+		"directory_consent_on",
+		"newsletter_consent_on",
+	),
 	"Mentoring Case": ("anonymised_on", "year"),
 	"Registration": ("sales_invoice", "cancelled_on", "registered_on", "waitlist_position", "late_charge"),
 	"Topplederprogram Session": (
