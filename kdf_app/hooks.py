@@ -76,6 +76,7 @@ doctype_list_js = {"Sales Invoice": "public/js/sales_invoice_list.js"}  # the du
 # kdf_app/tests/test_access_matrix.py.
 permission_query_conditions = {
 	"Member": "kdf_app.permissions.member_query",
+	"Member Change Request": "kdf_app.permissions.change_request_query",
 	"Member Position": "kdf_app.permissions.child_query",
 	"Registration": "kdf_app.permissions.registration_query",
 	"Registration Price Line": "kdf_app.permissions.child_query",
@@ -92,6 +93,7 @@ permission_query_conditions = {
 }
 has_permission = {
 	"Member": "kdf_app.permissions.member_has_permission",
+	"Member Change Request": "kdf_app.permissions.change_request_has_permission",
 	"Registration": "kdf_app.permissions.registration_has_permission",
 	"Topplederprogram Session": "kdf_app.permissions.session_has_permission",
 	"Mentoring Case": "kdf_app.permissions.case_has_permission",
@@ -120,6 +122,7 @@ standard_portal_menu_items = [
 	{"title": "Topplederprogram", "route": "/topplederprogram", "role": "KDF Medlem"},
 	{"title": "Mine påmeldinger", "route": "/pameldinger", "role": "KDF Medlem"},
 	{"title": "Rådgivning", "route": "/radgivning", "role": "KDF Medlem"},
+	{"title": "Mine fakturaer", "route": "/mine-fakturaer", "role": "KDF Medlem"},
 	{"title": "Min profil", "route": "/min-profil", "role": "KDF Medlem"},
 ]
 # the member's record shows whether (and when) they last logged in

@@ -54,6 +54,10 @@ def own_records_only(doctype: str, sees_all):
 
 
 member_query, member_has_permission = own_records_only("Member", _sees_register)
+# a member's own change requests (kdf_app.services.membership); the secretariat sees all
+change_request_query, change_request_has_permission = own_records_only(
+	"Member Change Request", lambda user: bool(PARTICIPANT_LIST_ROLES & _roles(user))
+)
 
 
 def is_secretariat(user: str | None = None, roles=SECRETARIAT) -> bool:

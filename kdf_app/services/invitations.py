@@ -105,9 +105,10 @@ def portal_user(member) -> str:
 	return user
 
 
-def invite(member_name: str) -> dict:
+def invite(member_name: str, purpose: str = "member_invitation") -> dict:
 	"""Create the member's portal login if needed and e-mail the invitation with a fresh set-password link.
-	Sending again (a resend) makes a new link; the earlier one stops working."""
+	Sending again (a resend) makes a new link; the earlier one stops working. ``purpose`` chooses the e-mail
+	(the welcome after an approved membership application uses ``membership_welcome``)."""
 	require_roles()
 	member = frappe.get_doc("Member", member_name)
 	if member.membership_status != ACTIVE:
@@ -133,7 +134,7 @@ def invite(member_name: str) -> dict:
 	user_doc = frappe.get_doc("User", user)
 	link = user_doc.reset_password(send_email=False)
 	send_template(
-		"member_invitation",
+		purpose,
 		[user_doc.email],
 		{
 			"member": member,

@@ -1,8 +1,11 @@
 import frappe
 from frappe import _
 
+from kdf_app.core.members import LEAVING_REASONS, TITLES
+from kdf_app.core.membership import OFFICIAL_KINDS
 from kdf_app.services.mail import sender
 from kdf_app.services.members import member_profile
+from kdf_app.services.membership import my_change_requests, official_organisations
 
 no_cache = 1
 
@@ -14,3 +17,9 @@ def get_context(context):
 	context.show_sidebar = True
 	context.profile = member_profile()
 	context.secretariat_email = sender()
+	if context.profile:
+		context.titles = TITLES
+		context.leaving_reasons = LEAVING_REASONS
+		organisations = official_organisations()
+		context.groups = [(k, [o for o in organisations if o["kind"] == k]) for k in OFFICIAL_KINDS]
+		context.change_requests = my_change_requests()

@@ -1,0 +1,25 @@
+import frappe
+from frappe.model.document import Document
+
+from kdf_app.services.guard import protect
+
+
+class MemberChangeRequest(Document):
+	"""A member's report of a new position or leaving, from /min-profil (kdf_app.api.membership.request_change);
+	the secretariat confirms it into the position history or rejects it. A generic write changes none of its
+	fields."""
+
+	def validate(self):
+		protect(self)
+
+	@frappe.whitelist()
+	def confirm(self) -> None:
+		from kdf_app.services.membership import confirm_change
+
+		confirm_change(self.name)
+
+	@frappe.whitelist()
+	def reject(self, reason: str) -> None:
+		from kdf_app.services.membership import reject_change
+
+		reject_change(self.name, reason)
