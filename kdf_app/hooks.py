@@ -30,6 +30,8 @@ scheduler_events = {
 		"kdf_app.services.reminders.send_deadline_reminders",
 		"kdf_app.services.reminders.send_practical_information",
 		"kdf_app.services.cases.anonymise_due_cases",
+		# evaluation links for sessions that are over, then the reminders (kdf_app.services.evaluation)
+		"kdf_app.services.evaluation.daily",
 	],
 	# failed EHF sends whose next try is due (kdf_app.core.delivery: 5 min, 30 min, 2 h, 12 h)
 	"cron": {"*/5 * * * *": ["kdf_app.services.ehf.retry_due_sends"]},
@@ -66,6 +68,7 @@ jinja = {
 		"kdf_app.services.ehf.kid",
 		"kdf_app.services.settings.get_settings",
 		"kdf_app.services.participants.participant_list",
+		"kdf_app.services.topics.session_topics",
 	]
 }
 doctype_js = {"Sales Invoice": "public/js/sales_invoice.js"}
@@ -83,6 +86,8 @@ permission_query_conditions = {
 	"Topplederprogram Session": "kdf_app.permissions.session_query",
 	"Session Agenda Item": "kdf_app.permissions.child_query",
 	"Session Stay Package": "kdf_app.permissions.child_query",
+	"Session Evaluation": "kdf_app.permissions.evaluation_query",
+	"Session Evaluation Score": "kdf_app.permissions.child_query",
 	"Mentoring Case": "kdf_app.permissions.case_query",
 	"Case Meeting": "kdf_app.permissions.case_meeting_query",
 	"Mentor": "kdf_app.permissions.mentor_query",
@@ -96,6 +101,7 @@ has_permission = {
 	"Member Change Request": "kdf_app.permissions.change_request_has_permission",
 	"Registration": "kdf_app.permissions.registration_has_permission",
 	"Topplederprogram Session": "kdf_app.permissions.session_has_permission",
+	"Session Evaluation": "kdf_app.permissions.evaluation_has_permission",
 	"Mentoring Case": "kdf_app.permissions.case_has_permission",
 	"Mentor": "kdf_app.permissions.mentor_has_permission",
 	"Case Read Log": "kdf_app.permissions.case_log_has_permission",

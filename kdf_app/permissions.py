@@ -110,6 +110,25 @@ def session_has_permission(doc, ptype: str | None = None, user: str | None = Non
 	return sees_registrations(user) or (bool(doc.published) and doc.status != DRAFT)
 
 
+# --- session evaluations ----------------------------------------------------------------------------------
+# The secretariat reads the answers of a non-anonymous evaluation; an anonymous one (no registration, member or
+# name stored) is System Manager's only, on every path: document, list, count, report view, search.
+def evaluation_query(user: str | None = None, **kwargs) -> str:
+	user = user or frappe.session.user
+	if user == "Administrator" or "System Manager" in _roles(user):
+		return ""
+	return "`tabSession Evaluation`.`anonymous` = 0" if sees_participant_list(user) else "1 = 0"
+
+
+def evaluation_has_permission(doc, ptype: str | None = None, user: str | None = None, **kwargs) -> bool:
+	user = user or frappe.session.user
+	if user == "Administrator" or "System Manager" in _roles(user):
+		return True
+	return (
+		ptype in ("read", "print", "report", "export") and sees_participant_list(user) and not doc.anonymous
+	)
+
+
 # --- child rows follow their parent -----------------------------------------------------------------------
 def _parent_query(parent: str, user: str) -> str:
 	method = (frappe.get_hooks("permission_query_conditions") or {}).get(parent) or []

@@ -21,6 +21,7 @@ def register(
 	with_linked_session: int = 0,
 	invoice_reference: str | None = None,
 	dietary_needs: str | None = None,
+	topic: str | None = None,
 ) -> dict:
 	"""Register the logged-in member. Returns name, status (Bekreftet/Venteliste), waitlist position, total
 	(and total_display, the total formatted as on the portal pages)."""
@@ -36,6 +37,7 @@ def register(
 			"with_linked_session": frappe.utils.cint(with_linked_session),
 			"invoice_reference": invoice_reference,
 			"dietary_needs": dietary_needs,
+			"topic": topic,
 		}
 	)
 	return {

@@ -97,6 +97,21 @@ MATRIX = (
 		note="a member only invoices whose every line is their own registration; no Sales Invoice permission",
 	),
 	_row(
+		"Topics in advance (innmeldte tema)",
+		"member",
+		"secretariat",
+		note="on the registration; the list per session (report Session Topics, print format Innmeldte tema) is the secretariat's",
+	),
+	_row(
+		"Evaluation answers of a named session (who answered what)",
+		"secretariat",
+		note="report Session Evaluation Results; a member answers once and does not read answers back",
+	),
+	_row(
+		"Who answered what in an anonymous evaluation",
+		note="nobody but System Manager: the answer carries no registration or member; results from 3 answers",
+	),
+	_row(
 		"Annual report (årsmelding, report KDF Annual Report)",
 		"secretariat",
 		note="the year's counts and sums; no names, no case content",
@@ -151,6 +166,7 @@ CHILD_PARENTS = {
 	"Registration Price Line": "Registration",
 	"Session Agenda Item": "Topplederprogram Session",
 	"Session Stay Package": "Topplederprogram Session",
+	"Session Evaluation Score": "Session Evaluation",
 }
 
 # Fields only the app's own code sets. A generic write (desk form, /api/resource, frappe.client.*, data import)
@@ -164,7 +180,16 @@ SYSTEM_FIELDS = {
 		"newsletter_consent_on",
 	),
 	"Mentoring Case": ("anonymised_on", "year"),
-	"Registration": ("sales_invoice", "cancelled_on", "registered_on", "waitlist_position", "late_charge"),
+	"Registration": (
+		"sales_invoice",
+		"cancelled_on",
+		"registered_on",
+		"waitlist_position",
+		"late_charge",
+		"evaluation_sent_on",
+		"evaluation_reminded_on",
+		"evaluation_answered",
+	),
 	"Topplederprogram Session": (
 		"confirmed_count",
 		"waitlist_count",

@@ -304,3 +304,24 @@ def session_comments(session: str) -> list[dict]:
 	return sorted(
 		(r for r in rows if r.comments or r.takeaway), key=lambda r: (r.member_name or "", r.comments or "")
 	)
+
+
+def mark_open(registrations: list[dict], now=None) -> list[dict]:
+	"""For Mine påmeldinger: ``evaluation_open`` on each attended registration whose evaluation can be
+	answered now."""
+	now = get_datetime(now) if now else now_datetime()
+	attended = [r for r in registrations if r.get("status") == ATTENDED and not r.get("evaluation_answered")]
+	sessions = {
+		s.name: s
+		for s in frappe.get_all(
+			SESSION,
+			{"name": ("in", [r["session"] for r in attended] or [""]), "status": ("!=", CANCELLED)},
+			["name", "ends_on", "evaluation_days"],
+		)
+	}
+	for r in registrations:
+		s = sessions.get(r.get("session")) if r in attended else None
+		r["evaluation_open"] = bool(
+			s and is_open(get_datetime(s.ends_on) if s.ends_on else None, cint(s.evaluation_days), now)
+		)
+	return registrations

@@ -84,13 +84,18 @@ def sender() -> str | None:
 
 
 def send_template(
-	purpose: str, recipients: list[str], context: dict, reference: tuple[str, str] | None = None
+	purpose: str,
+	recipients: list[str],
+	context: dict,
+	reference: tuple[str, str] | None = None,
+	attachments: list[dict] | None = None,
 ):
-	"""Queue the e-mail for ``purpose`` (a key of the data file, e.g. ``registration_confirmed``)."""
+	"""Queue the e-mail for ``purpose`` (a key of the data file, e.g. ``registration_confirmed``);
+	``attachments`` as frappe.sendmail takes them (e.g. the .ics of kdf_app.services.calendar)."""
 	template = template_for(purpose)
 	email = frappe.get_doc("Email Template", template).get_formatted_email(context)
 	try:
-		_queue(email, recipients, reference)
+		_queue(email, recipients, reference, attachments)
 	except frappe.OutgoingEmailError:
 		# No outgoing account yet: the registration itself must not fail; the secretariat sees the error log.
 		frappe.log_error(
@@ -101,7 +106,7 @@ def send_template(
 		frappe.clear_last_message()
 
 
-def _queue(email: dict, recipients: list[str], reference):
+def _queue(email: dict, recipients: list[str], reference, attachments=None):
 	frappe.sendmail(
 		recipients=recipients,
 		sender=sender(),
@@ -109,5 +114,6 @@ def _queue(email: dict, recipients: list[str], reference):
 		message=email["message"],
 		reference_doctype=reference[0] if reference else None,
 		reference_name=reference[1] if reference else None,
+		attachments=attachments or None,
 		now=False,
 	)

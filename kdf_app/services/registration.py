@@ -84,6 +84,7 @@ def validate(doc) -> None:
 	"""Defaults, clean free text and the stored price lines (from kdf_app.core)."""
 	try:
 		doc.dietary_needs = clean_text(doc.dietary_needs)
+		doc.topic = clean_text(doc.topic) or None
 		doc.invoice_reference = clean_text(doc.invoice_reference, limit=140) or None
 		doc.deadline_override_reason = clean_text(doc.deadline_override_reason) or None
 	except DomainError as e:
@@ -362,6 +363,7 @@ def set_attendance(name: str, attended: bool) -> None:
 
 def notify(doc, purpose: str, session=None) -> None:
 	"""Queue the Norwegian e-mail for ``purpose`` (see kdf_app.services.mail) to the member."""
+	from kdf_app.services.calendar import attachments_for as calendar_attachments
 	from kdf_app.services.mail import send_template
 
 	if doc.flags.kdf_no_email:
@@ -373,6 +375,7 @@ def notify(doc, purpose: str, session=None) -> None:
 		[member.email],
 		{"doc": doc, "member": member, "session": session, "lines": doc.price_lines},
 		reference=("Registration", doc.name),
+		attachments=calendar_attachments(doc, purpose, session, member),
 	)
 
 
@@ -392,6 +395,8 @@ def registrations_of(member: str) -> list[dict]:
 			"extra_night",
 			"with_linked_session",
 			"registered_on",
+			"topic",
+			"evaluation_answered",
 		],
 		order_by="registered_on desc",
 		ignore_permissions=True,

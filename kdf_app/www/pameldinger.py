@@ -1,6 +1,7 @@
 import frappe
 from frappe import _
 
+from kdf_app.services.evaluation import mark_open
 from kdf_app.services.members import member_for_user
 from kdf_app.services.registration import registrations_of
 
@@ -13,4 +14,4 @@ def get_context(context):
 	context.title = _("My registrations")
 	context.show_sidebar = frappe.session.user != "Guest"  # the KDF portal menu
 	member = member_for_user()
-	context.registrations = registrations_of(member) if member else []
+	context.registrations = mark_open(registrations_of(member)) if member else []

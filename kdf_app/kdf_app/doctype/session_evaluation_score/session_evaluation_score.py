@@ -1,5 +1,7 @@
 from frappe.model.document import Document
 
+from kdf_app.permissions import RowOfParent
 
-class SessionEvaluationScore(Document):
-	pass
+
+class SessionEvaluationScore(RowOfParent, Document):
+	"""A row is readable on its own only where its parent evaluation is."""

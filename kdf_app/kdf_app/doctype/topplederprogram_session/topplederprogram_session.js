@@ -16,6 +16,25 @@ frappe.ui.form.on("Topplederprogram Session", {
 		frm.add_custom_button(__("Participant List"), () =>
 			frappe.set_route("query-report", "Session Participants", { session: frm.doc.name })
 		, __("View"));
+		frm.add_custom_button(__("Topics"), () =>
+			frappe.set_route("query-report", "Session Topics", { session: frm.doc.name })
+		, __("View"));
+		if (frm.doc.evaluation_days) {
+			frm.add_custom_button(__("Evaluation Results"), () =>
+				frappe.set_route("query-report", "Session Evaluation Results", { session: frm.doc.name })
+			, __("View"));
+		}
+		if (frm.doc.evaluation_days && frm.doc.status !== "Avlyst" && frm.doc.ends_on
+			&& frappe.datetime.str_to_obj(frm.doc.ends_on) <= new Date()) {
+			frm.add_custom_button(__("Send Evaluation Now"), () =>
+				frappe.confirm(__("Send the evaluation link now to those who attended and have not had it yet?"), () =>
+					frappe.call({ method: "kdf_app.api.evaluation.send_now", args: { session: frm.doc.name } })
+						.then((r) => frappe.show_alert({
+							message: __("Evaluation link sent to {0} participants.", [r.message.sent]), indicator: "green",
+						}, 8))
+				)
+			);
+		}
 		if (frm.doc.route) {  // unpublished or draft: a preview only the secretariat sees
 			frm.add_custom_button(__("Web Page"), () => window.open("/" + frm.doc.route), __("View"));
 		}
