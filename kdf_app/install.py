@@ -189,7 +189,10 @@ PRICE_LIST = (
 # ERPNext's: nothing is copied into Custom DocPerm. Not Accounts User: it may write Terms and Conditions,
 # Cheque Print Templates (which make Print Formats), Payment Requests and other Jinja-rendered records.
 SECRETARIAT_PROFILE = "KDF Sekretariat"
-SECRETARIAT_PROFILE_ROLES = ("KDF Sekretariat", "Sales User")
+# Newsletter Manager: Frappe Newsletters to the group «KDF medlemmer» (Newsletter, Email Group, Email Group Member,
+# Marketing Campaign); Frappe renders a newsletter as Jinja, so kdf_app.custom.newsletter refuses template code
+# from anyone but a System Manager.
+SECRETARIAT_PROFILE_ROLES = ("KDF Sekretariat", "Sales User", "Newsletter Manager")
 # Invoices: one permission row of our own role added to ERPNext's Sales Invoice (a standard DocPerm row, not
 # a Custom DocPerm, so ERPNext's own rows keep coming from ERPNext). A migrate that re-imports ERPNext's
 # Sales Invoice drops it; after_migrate adds it back. No cancel, amend or delete.

@@ -49,3 +49,27 @@ def test_leaver_with_changed_email():
 def test_no_email_only_removes_previous():
 	assert plan("Aktiv", None, "a@x.no", {"a@x.no": False}) == [Change("remove", "a@x.no")]
 	assert plan("Aktiv", "", None, {}) == []
+
+
+def test_without_newsletter_consent_an_active_member_is_not_in_the_group():
+	from kdf_app.core.newsletter import Change, plan
+
+	assert plan("Aktiv", "a@kdf.no", None, {}, consent=False) == []
+	assert plan("Aktiv", "a@kdf.no", None, {"a@kdf.no": False}, consent=False) == [
+		Change("remove", "a@kdf.no")
+	]
+	# an unsubscribed row stays (the opt-out is remembered)
+	assert plan("Aktiv", "a@kdf.no", None, {"a@kdf.no": True}, consent=False) == []
+	assert plan("Aktiv", "a@kdf.no", None, {}, consent=True) == [Change("add", "a@kdf.no")]
+
+
+def test_template_code_in_a_newsletter_is_found():
+	from kdf_app.core.newsletter import template_code_in
+
+	assert template_code_in({"subject": "Hei", "message": "<p>Landsmøtet</p>"}) == []
+	assert template_code_in({"message": "{{ frappe.db.sql('x') }}"}) == ["message"]
+	assert template_code_in({"message_html": "{% if 1 %}", "subject": "{# c #}"}) == [
+		"subject",
+		"message_html",
+	]
+	assert template_code_in({"message_md": None}) == []

@@ -21,7 +21,9 @@ def test_only_former_members_have_a_leaving_date():
 
 def test_leaving_date_is_the_later_of_membership_end_and_last_position():
 	# retired in 2016 but the membership was ended in the register only in 2018
-	assert leaving_date("Utmeldt", date(2018, 2, 1), [date(2012, 1, 31), date(2016, 6, 30)]) == date(2018, 2, 1)
+	assert leaving_date("Utmeldt", date(2018, 2, 1), [date(2012, 1, 31), date(2016, 6, 30)]) == date(
+		2018, 2, 1
+	)
 	# membership ended, then the last position ended later
 	assert leaving_date("Utmeldt", date(2016, 1, 1), [date(2016, 6, 30)]) == date(2016, 6, 30)
 	# a position still open does not count (they still work there): only the membership's end
@@ -90,3 +92,15 @@ def test_cases_are_counted_per_type_opened_and_closed():
 	assert c.opened == {"Veiledning": 1, "Juridisk bistand": 1}
 	assert c.closed == {"Veiledning": 1, "Juridisk bistand": 1}
 	assert cases(rows, 2023).opened == {}
+
+
+def test_membership_ended_on_follows_the_status():
+	from kdf_app.core.retention import membership_ended_on
+
+	today = date(2026, 3, 1)
+	assert membership_ended_on("Aktiv", "Utmeldt", None, today) == today
+	assert membership_ended_on(None, "Avsluttet", None, today) == today  # a new record saved as former
+	assert membership_ended_on("Aktiv", "Utmeldt", date(2025, 12, 31), today) == date(2025, 12, 31)
+	assert membership_ended_on("Utmeldt", "Aktiv", date(2025, 12, 31), today) is None
+	assert membership_ended_on("Utmeldt", "Avsluttet", None, today) is None  # unknown stays unknown
+	assert membership_ended_on("Aktiv", "Aktiv", None, today) is None

@@ -29,6 +29,7 @@ def plan(
 	previous_email: str | None,
 	rows: dict[str, bool],
 	unsubscribed: set[str] | frozenset[str] = frozenset(),
+	consent: bool = True,
 ) -> list[Change]:
 	"""What the group should change for one member.
 
@@ -36,7 +37,11 @@ def plan(
 	``unsubscribed`` flag; ``unsubscribed`` holds addresses that opted out outside the group (Email Unsubscribe).
 	An active member with an address is in the group; anyone else is not (an unsubscribed row stays, so the
 	opt-out is remembered if they come back). A changed address moves the row, keeping its opt-out.
+	Without the member's newsletter ``consent`` (Member → Privacy) they are treated as not active: not added,
+	and a subscribed row is removed (an unsubscribed row stays, as always).
 	"""
+	if not consent and status == ACTIVE:
+		status = None
 	email, previous = _clean(email), _clean(previous_email)
 	rows = {_clean(k): bool(v) for k, v in rows.items()}
 	unsubscribed = {_clean(e) for e in unsubscribed}
@@ -55,3 +60,16 @@ def plan(
 	elif email in rows and not rows[email]:
 		changes.append(Change("remove", email))
 	return changes
+
+
+# Frappe renders a Newsletter's subject and content as a Jinja template (frappe 15: Newsletter.get_message →
+# frappe.render_template, whose sandbox still offers frappe.get_all and frappe.db.sql reads that ignore
+# permissions). The secretariat writes newsletters as Newsletter Manager; only a System Manager may put
+# template code into one.
+TEMPLATE_MARKERS = ("{{", "{%", "{#")
+NEWSLETTER_TEXT_FIELDS = ("subject", "message", "message_md", "message_html")
+
+
+def template_code_in(values: dict) -> list[str]:
+	"""The fields of a newsletter whose text holds Jinja template syntax."""
+	return [f for f in NEWSLETTER_TEXT_FIELDS if any(m in str(values.get(f) or "") for m in TEMPLATE_MARKERS)]

@@ -100,3 +100,18 @@ def decide(
 	if left is None:
 		return Decision(member, None, "no leaving date")
 	return Decision(member, left, "anonymise" if due(left, today, years) else "not yet")
+
+
+def membership_ended_on(
+	old_status: str | None, new_status: str | None, recorded: date | None, today: date
+) -> date | None:
+	"""The Member's *Membership Ended On* after a save: set to today when the status leaves Aktiv (or a new
+	record is saved as former) and nothing is recorded; kept when the secretariat recorded a date; cleared when
+	the member is Aktiv again."""
+	if new_status not in FORMER_STATUSES:
+		return None
+	if recorded:
+		return recorded
+	if old_status in FORMER_STATUSES:
+		return None  # already former before and no date recorded: unknown, not today
+	return today

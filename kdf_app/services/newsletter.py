@@ -52,7 +52,9 @@ def _opted_out(emails: list[str]) -> set[str]:
 	}
 
 
-def sync_member(status: str | None, email: str | None, previous_email: str | None = None) -> list:
+def sync_member(
+	status: str | None, email: str | None, previous_email: str | None = None, consent: bool = True
+) -> list:
 	"""Bring the group in step with one member; returns the changes made."""
 	ensure_group()
 	email = (email or "").strip().lower()
@@ -64,6 +66,7 @@ def sync_member(status: str | None, email: str | None, previous_email: str | Non
 		previous_email,
 		{k: v.unsubscribed for k, v in rows.items()},
 		_opted_out([email]),
+		consent=consent,
 	)
 	for change in changes:
 		if change.action == "add":
@@ -84,7 +87,12 @@ def sync_member(status: str | None, email: str | None, previous_email: str | Non
 
 def on_member_update(member) -> None:
 	before = member.get_doc_before_save()
-	sync_member(member.membership_status, member.email, before.email if before else None)
+	sync_member(
+		member.membership_status,
+		member.email,
+		before.email if before else None,
+		consent=bool(member.newsletter_consent),
+	)
 
 
 def on_member_trash(member) -> None:
@@ -95,6 +103,6 @@ def sync_all() -> int:
 	"""Every member at once (install, the patch): returns how many changes were made."""
 	ensure_group()
 	count = 0
-	for m in frappe.get_all("Member", fields=["membership_status", "email"]):
-		count += len(sync_member(m.membership_status, m.email))
+	for m in frappe.get_all("Member", fields=["membership_status", "email", "newsletter_consent"]):
+		count += len(sync_member(m.membership_status, m.email, consent=bool(m.newsletter_consent)))
 	return count

@@ -174,3 +174,67 @@ def remove_privacy_link() -> None:
 		website.flags.ignore_permissions = True
 		website.flags.ignore_mandatory = True
 		website.save()
+
+
+CONSENT_FIELDS = ("directory_consent", "directory_consent_on", "newsletter_consent", "newsletter_consent_on")
+
+
+def my_consent(user: str | None = None) -> dict | None:
+	"""The logged-in member's consents (Min profil), or None for anyone who is not a member."""
+	member = frappe.db.get_value(
+		"Member", {"user": user or frappe.session.user}, ["name", "email", *CONSENT_FIELDS], as_dict=True
+	)
+	if not member:
+		return None
+	row = (
+		frappe.db.get_value(
+			"Email Group Member", {"email_group": GROUP, "email": member.email}, "unsubscribed"
+		)
+		if member.email
+		else None
+	)
+	return {
+		"directory": bool(member.directory_consent),
+		"directory_on": member.directory_consent_on,
+		"newsletter": bool(member.newsletter_consent),
+		"newsletter_on": member.newsletter_consent_on,
+		"receives_newsletter": row is not None and not cint(row),
+	}
+
+
+def set_consent(directory: bool | None = None, newsletter: bool | None = None) -> dict:
+	"""The member changes their own consents. Saying yes to newsletters here is their own new opt-in: it lifts
+	an earlier unsubscribe from KDF's newsletter group (never a global unsubscribe from all e-mail)."""
+	member = require_member(
+		_("Please log in to change your consents."),
+		_("Only members have consents here. Contact the secretariat."),
+	)
+	doc = frappe.get_doc("Member", member)
+	if directory is not None:
+		doc.directory_consent = 1 if directory else 0
+	if newsletter is not None:
+		doc.newsletter_consent = 1 if newsletter else 0
+		if newsletter and doc.email:
+			frappe.db.set_value(
+				"Email Group Member",
+				{"email_group": GROUP, "email": doc.email, "unsubscribed": 1},
+				"unsubscribed",
+				0,
+			)
+			frappe.db.delete(
+				"Email Unsubscribe",
+				{
+					"email": doc.email,
+					"reference_doctype": "Email Group",
+					"reference_name": GROUP,
+					"global_unsubscribe": 0,
+				},
+			)
+	doc.flags.ignore_permissions = True  # the member's own record, on their own request
+	doc.save()
+	return my_consent()
+
+
+def kdf_consent() -> dict | None:
+	"""Jinja (hooks.py): the logged-in member's consents for the block on /min-profil."""
+	return my_consent()

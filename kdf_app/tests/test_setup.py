@@ -30,7 +30,6 @@ RENDERED_OR_EXECUTED = (
 	"Process Statement Of Accounts",
 	"Dunning Type",
 	"Auto Repeat",
-	"Newsletter",
 	"Contract Template",
 	"Web Template",
 	"Website Script",
@@ -349,3 +348,40 @@ class TestPermissionPatch(FrappeTestCase):
 		left = self.custom_rows("Customer Group")
 		self.assertNotIn("KDF Sekretariat", [r.role for r in left])
 		self.assertEqual(sorted(r.name for r in left), sorted(copies))
+
+
+class TestSecretariatNewsletters(FrappeTestCase):
+	"""Newsletter Manager is in the profile; Frappe renders a newsletter as Jinja, so template code is refused."""
+
+	def test_secretariat_writes_newsletters_but_no_template_code(self):
+		from kdf_app.services.newsletter import ensure_group
+
+		group = ensure_group()
+		user = make_user(profile=SECRETARIAT_PROFILE)
+		self.assertIn("Newsletter Manager", frappe.get_roles(user))
+		frappe.set_user(user)
+		try:
+			plain = frappe.get_doc(
+				{
+					"doctype": "Newsletter",
+					"subject": "Nytt fra KDF",
+					"content_type": "Rich Text",
+					"message": "<p>Velkommen til landsmøtet.</p>",
+					"email_group": [{"email_group": group}],
+				}
+			).insert()
+			for field, text in (
+				("message", "<p>{{ frappe.db.sql('select request from `tabMentoring Case`') }}</p>"),
+				("message", "{% for c in frappe.get_all('Mentoring Case') %}x{% endfor %}"),
+				("subject", "Hei {# #}"),
+			):
+				doc = frappe.get_doc("Newsletter", plain.name)
+				doc.set(field, text)
+				self.assertRaises(frappe.ValidationError, doc.save)
+			self.assertEqual(frappe.db.get_value("Newsletter", plain.name, "message"), plain.message)
+		finally:
+			frappe.set_user("Administrator")
+		# a System Manager may still use templates
+		doc = frappe.get_doc("Newsletter", plain.name)
+		doc.message = "<p>{{ doc.subject }}</p>"
+		doc.save()

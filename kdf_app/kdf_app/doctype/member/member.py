@@ -1,9 +1,11 @@
 import frappe
+from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate, today, validate_email_address
+from frappe.utils import cint, getdate, now_datetime, today, validate_email_address
 
 from kdf_app.core.i18n import DomainError
 from kdf_app.core.members import Position, current_position, reconcile
+from kdf_app.core.retention import membership_ended_on
 from kdf_app.services.errors import throw
 from kdf_app.services.guard import protect
 
@@ -11,6 +13,7 @@ from kdf_app.services.guard import protect
 class Member(Document):
 	def validate(self):
 		protect(self)
+		self.check_privacy()
 		self.first_name = (self.first_name or "").strip()
 		self.last_name = (self.last_name or "").strip()
 		self.member_name = f"{self.first_name} {self.last_name}".strip()
@@ -21,6 +24,22 @@ class Member(Document):
 			throw(e)
 		if not self.member_since and self.is_new():
 			self.member_since = today()
+
+	def check_privacy(self):
+		"""An anonymised member stays anonymous; consents carry when they changed; the membership's end date
+		follows the status (kdf_app.core.retention)."""
+		before = None if self.is_new() else self.get_doc_before_save()
+		if before is not None and before.anonymised_on:
+			frappe.throw(_("This member was anonymised and can no longer be changed."), title=_("Anonymised"))
+		for consent in ("directory_consent", "newsletter_consent"):
+			if before is not None and cint(before.get(consent)) != cint(self.get(consent)):
+				self.set(f"{consent}_on", now_datetime())
+		self.membership_ended_on = membership_ended_on(
+			before.membership_status if before else None,
+			self.membership_status,
+			getdate(self.membership_ended_on) if self.membership_ended_on else None,
+			getdate(today()),
+		)
 
 	def on_update(self):
 		from kdf_app.services.invitations import sync_user_email

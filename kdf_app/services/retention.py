@@ -1,0 +1,273 @@
+"""Retention of former members' personal data: the daily job, the anonymisation and its log.
+
+Rules (what a leaving date is, when a member is due, how long the books need a registration) are in
+kdf_app.core.retention. Sales Invoices, their lines and the General Ledger are never touched: an invoice is
+the organisation's, and the participant named on its lines stays there as the Bokføringsloven requires.
+"""
+
+import frappe
+from frappe.utils import cint, getdate, now_datetime, today
+
+from kdf_app.core.newsletter import GROUP
+from kdf_app.core.retention import (
+	ANONYMOUS,
+	FORMER_STATUSES,
+	REGISTRATION_BOOKS,
+	REGISTRATION_CLEARED,
+	books_need,
+	decide,
+	placeholder,
+)
+
+LOG = "Retention Log"
+
+
+def settings() -> tuple[int, int]:
+	values = frappe.db.get_value(
+		"KDF Settings", "KDF Settings", ["member_retention_years", "accounting_retention_years"], as_dict=True
+	)
+	return cint(values.member_retention_years), cint(values.accounting_retention_years)
+
+
+def _log(run: str, action: str, member: str | None = None, left_on=None, detail: str | None = None) -> None:
+	frappe.get_doc(
+		{
+			"doctype": LOG,
+			"log_type": "Member" if member else "Run",
+			"run": run,
+			"logged_on": now_datetime(),
+			"action": action,
+			"member": member,
+			"left_on": left_on,
+			"detail": detail,
+		}
+	).insert(ignore_permissions=True)
+
+
+def _position_ends() -> dict[str, list]:
+	ends: dict[str, list] = {}
+	for p in frappe.get_all(
+		"Member Position", filters={"parenttype": "Member"}, fields=["parent", "to_date"], order_by="idx"
+	):
+		ends.setdefault(p.parent, []).append(getdate(p.to_date) if p.to_date else None)
+	return ends
+
+
+def _invoice_dates(sales_invoice: str | None) -> list:
+	"""Posting dates of a registration's invoice and of every credit note against it."""
+	if not sales_invoice:
+		return []
+	dates = [
+		frappe.db.get_value("Sales Invoice", {"name": sales_invoice, "docstatus": ("!=", 2)}, "posting_date")
+	]
+	dates += frappe.get_all(
+		"Sales Invoice",
+		filters={"return_against": sales_invoice, "docstatus": ("!=", 2)},
+		pluck="posting_date",
+	)
+	return [getdate(d) for d in dates if d]
+
+
+def _release_registrations(member: str, on, accounting_years: int) -> int:
+	"""Clear what the books no longer need from the member's registrations; returns how many were cleared."""
+	released = 0
+	for reg in frappe.get_all(
+		"Registration",
+		filters={"member": member, "member_name": ("!=", ANONYMOUS)},
+		fields=["name", "sales_invoice"],
+	):
+		if books_need(_invoice_dates(reg.sales_invoice), on, accounting_years):
+			continue
+		frappe.db.set_value(
+			"Registration",
+			reg.name,
+			{"member_name": ANONYMOUS, **dict.fromkeys(REGISTRATION_BOOKS[1:])},
+			update_modified=False,
+		)
+		released += 1
+	return released
+
+
+def _delete_history(doctype: str, names: list[str]) -> None:
+	"""Versions, comments, e-mails and attachments that name the person."""
+	if not names:
+		return
+	frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", names)})
+	frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": ("in", names)})
+	frappe.db.delete("Communication", {"reference_doctype": doctype, "reference_name": ("in", names)})
+	for f in frappe.get_all(
+		"File", filters={"attached_to_doctype": doctype, "attached_to_name": ("in", names)}, pluck="name"
+	):
+		frappe.delete_doc("File", f, ignore_permissions=True, force=True)
+
+
+def _drop_contact(contact: str, member: str) -> None:
+	"""Delete the member's Contact; if something links to it, scrub it and give it a name without the person's."""
+	if not contact or not frappe.db.exists("Contact", contact):
+		return
+	frappe.db.savepoint("kdf_retention_contact")
+	try:
+		frappe.delete_doc("Contact", contact, ignore_permissions=True, force=False)
+		_delete_history("Contact", [contact])
+		return
+	except frappe.LinkExistsError:
+		frappe.db.rollback(save_point="kdf_retention_contact")
+	doc = frappe.get_doc("Contact", contact)
+	doc.first_name, doc.last_name, doc.middle_name = ANONYMOUS, "", ""
+	doc.designation = doc.user = doc.email_id = doc.mobile_no = doc.phone = None
+	doc.set("email_ids", [])
+	doc.set("phone_nos", [])
+	doc.flags.ignore_permissions = True
+	doc.flags.ignore_mandatory = True
+	doc.save()
+	_delete_history("Contact", [contact])
+	from frappe.model.rename_doc import rename_doc
+
+	rename_doc("Contact", contact, f"{ANONYMOUS} {member}", ignore_permissions=True, show_alert=False)
+
+
+def _drop_user(user: str, member: str) -> None:
+	"""Delete the member's portal login; a login with more access than a member's only loses KDF Medlem."""
+	from kdf_app.services.invitations import MEMBER_ROLE, MEMBER_USER_ROLES, _user_roles
+
+	if not user or not frappe.db.exists("User", user):
+		return
+	if (
+		frappe.db.get_value("User", user, "user_type") != "Website User"
+		or _user_roles(user) - MEMBER_USER_ROLES
+	):
+		frappe.get_doc("User", user).remove_roles(MEMBER_ROLE)
+		return
+	frappe.db.savepoint("kdf_retention_user")
+	try:
+		frappe.delete_doc("User", user, ignore_permissions=True, force=False)
+		return
+	except frappe.LinkExistsError:
+		frappe.db.rollback(save_point="kdf_retention_user")
+	doc = frappe.get_doc("User", user)
+	doc.enabled = 0
+	doc.first_name, doc.last_name, doc.middle_name = ANONYMOUS, "", ""
+	for field in ("mobile_no", "phone", "bio", "location", "birth_date", "user_image", "gender"):
+		doc.set(field, None)
+	doc.set("roles", [])
+	doc.flags.ignore_permissions = True
+	doc.save()
+	from frappe.model.rename_doc import rename_doc
+
+	rename_doc("User", user, placeholder(member), ignore_permissions=True, show_alert=False)
+
+
+def anonymise_member(member: str, on=None, accounting_years: int = 0) -> None:
+	"""Remove the person from a former member's record and everything linked to it, except the books."""
+	on = getdate(on or today())
+	m = frappe.db.get_value("Member", member, ["name", "email", "user", "contact"], as_dict=True)
+	email = (m.email or "").strip().lower()
+	# newsletter: the row goes, whether subscribed or not (the address itself is personal data)
+	if email:
+		for row in frappe.get_all("Email Group Member", {"email_group": GROUP, "email": email}, pluck="name"):
+			frappe.delete_doc("Email Group Member", row, ignore_permissions=True, force=True)
+		if frappe.db.exists("Email Group", GROUP):
+			frappe.get_doc("Email Group", GROUP).update_total_subscribers()
+	registrations = frappe.get_all("Registration", {"member": member}, pluck="name")
+	for reg in registrations:
+		frappe.db.set_value("Registration", reg, dict.fromkeys(REGISTRATION_CLEARED), update_modified=False)
+	_release_registrations(member, on, accounting_years)
+	_delete_history("Registration", registrations)
+	frappe.db.set_value(
+		"Member",
+		member,
+		{
+			"first_name": ANONYMOUS,
+			"last_name": "",
+			"member_name": ANONYMOUS,
+			"email": None,
+			"mobile": None,
+			"user": None,
+			"contact": None,
+			"leaving_reason": None,
+			"directory_consent": 0,
+			"newsletter_consent": 0,
+			"invitation_sent_on": None,
+			"last_portal_login": None,
+			"anonymised_on": on,
+		},
+		update_modified=False,
+	)
+	contacts = {m.contact} if m.contact else set()
+	if email:
+		contacts |= set(
+			frappe.get_all("Contact Email", {"email_id": email, "parenttype": "Contact"}, pluck="parent")
+		)
+	if m.user:
+		contacts |= set(frappe.get_all("Contact", {"user": m.user}, pluck="name"))
+	for contact in sorted(contacts):
+		_drop_contact(contact, member)
+	_drop_user(m.user, member)
+	_delete_history("Member", [member])
+
+
+def run(on=None) -> dict:
+	"""Daily: anonymise the former members whose retention period has passed; log the run and each member."""
+	on = getdate(on or today())
+	years, accounting_years = settings()
+	run_id = f"{now_datetime():%Y-%m-%d %H:%M:%S}-{frappe.generate_hash(length=4)}"
+	counts = {"anonymised": [], "not yet": 0, "no leaving date": 0, "failed": 0, "released": 0}
+	if years > 0:
+		ends = _position_ends()
+		for m in frappe.get_all(
+			"Member",
+			filters={"membership_status": ("in", list(FORMER_STATUSES)), "anonymised_on": ("is", "not set")},
+			fields=["name", "membership_status", "membership_ended_on"],
+			order_by="name",
+		):
+			decision = decide(
+				m.name,
+				m.membership_status,
+				getdate(m.membership_ended_on) if m.membership_ended_on else None,
+				ends.get(m.name, []),
+				on,
+				years,
+			)
+			if decision.action != "anonymise":
+				counts[decision.action] += 1
+				continue
+			frappe.db.savepoint("kdf_retention_member")
+			try:
+				anonymise_member(m.name, on, accounting_years)
+			except Exception as e:
+				frappe.db.rollback(save_point="kdf_retention_member")
+				counts["failed"] += 1
+				_log(run_id, "Failed", m.name, decision.left_on, type(e).__name__)
+				frappe.log_error(title=f"KDF retention: member {m.name} not anonymised")
+				continue
+			counts["anonymised"].append(m.name)
+			_log(
+				run_id,
+				"Anonymised",
+				m.name,
+				decision.left_on,
+				f"left {decision.left_on}, {years} years",
+			)
+	# registrations of members anonymised earlier, whose invoices have left the accounting period since
+	for member in frappe.get_all(
+		"Registration",
+		filters={"member_name": ("!=", ANONYMOUS)},
+		pluck="member",
+		distinct=True,
+	):
+		if member and frappe.db.get_value("Member", member, "anonymised_on"):
+			released = _release_registrations(member, on, accounting_years)
+			if released:
+				counts["released"] += released
+				_log(run_id, "Registrations Released", member, detail=f"{released} registration(s)")
+	_log(
+		run_id,
+		"Run",
+		detail=(
+			f"retention {years} years (0 = off), accounting {accounting_years or 5} years; "
+			f"anonymised {len(counts['anonymised'])}, not yet due {counts['not yet']}, "
+			f"no leaving date {counts['no leaving date']}, failed {counts['failed']}, "
+			f"registrations released {counts['released']}"
+		),
+	)
+	return counts
