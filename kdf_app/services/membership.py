@@ -366,7 +366,7 @@ def confirm_change(name: str) -> None:
 	try:
 		rules.check_change(change, _positions(member), _official_names())
 		if doc.kind == rules.NEW_POSITION:
-			member.change_position(doc.organisation, doc.title, doc.start_date, doc.reason)
+			member.change_position(doc.organisation, doc.title, str(doc.start_date), doc.reason)
 		else:
 			history = rules.close_current(_positions(member), change.start_date, doc.reason)
 			member.set(
