@@ -69,6 +69,16 @@ def upcoming_chart() -> dict:
 	}
 
 
+def money_of(sessions: list[str]) -> list:
+	"""Revenue (net of VAT, credit notes subtracted) and outstanding per session, in the order given."""
+	invoices = frappe.get_all(
+		"Sales Invoice",
+		filters={"docstatus": 1, "kdf_session": ("in", sessions or [""])},
+		fields=["kdf_session", "net_total", "outstanding_amount"],
+	)
+	return money_per_session(invoices, sessions)
+
+
 def revenue_chart() -> dict:
 	invoiced = frappe.get_all(
 		"Sales Invoice",
@@ -83,12 +93,7 @@ def revenue_chart() -> dict:
 		order_by="starts_on desc",
 		limit=RECENT,
 	)[::-1]
-	invoices = frappe.get_all(
-		"Sales Invoice",
-		filters={"docstatus": 1, "kdf_session": ("in", [s.name for s in sessions] or [""])},
-		fields=["kdf_session", "net_total", "outstanding_amount"],
-	)
-	money = money_per_session(invoices, [s.name for s in sessions])
+	money = money_of([s.name for s in sessions])
 	return {
 		"labels": [_label(s) for s in sessions],
 		"datasets": [
@@ -98,10 +103,15 @@ def revenue_chart() -> dict:
 	}
 
 
-def ou_refundable_this_year() -> float:
+def ou_refundable(year: int) -> float:
+	"""Participant fees invoiced in ``year`` for OU-approved sessions (the OU Refund Pack's figures)."""
 	from kdf_app.kdf_app.report.ou_refund_pack.ou_refund_pack import rows
 
-	return flt(sum(r["fee"] for r in rows(None, getdate(nowdate()).year)), 2)
+	return flt(sum(r["fee"] for r in rows(None, year)), 2)
+
+
+def ou_refundable_this_year() -> float:
+	return ou_refundable(getdate(nowdate()).year)
 
 
 def _turnover_rows() -> list:

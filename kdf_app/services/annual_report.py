@@ -1,0 +1,79 @@
+"""The annual report (årsmelding) for the landsmøte: the year's figures, each from the service or report that
+already computes it (no second source of truth). Counts and sums only: no names, no case content."""
+
+import frappe
+from frappe.utils import get_datetime, getdate
+
+from kdf_app.core.annual_report import cases, membership
+from kdf_app.core.dashboards import conflict_share, fill_rate
+from kdf_app.core.members import DIRECTOR_TITLES, turnover
+from kdf_app.core.sessions import ATTENDED, CANCELLED, DRAFT
+from kdf_app.services import dashboards
+from kdf_app.services.members import position_history
+
+
+def _sessions(year: int) -> list:
+	return frappe.get_all(
+		"Topplederprogram Session",
+		filters={
+			"starts_on": ("between", [get_datetime(f"{year}-01-01"), get_datetime(f"{year}-12-31 23:59:59")]),
+			"status": ("!=", DRAFT),
+		},
+		fields=["name", "session_title", "kind", "starts_on", "status", "capacity", "confirmed_count"],
+		order_by="starts_on asc",
+	)
+
+
+def figures(year: int) -> dict:
+	year = int(year)
+	members = frappe.get_all("Member", fields=["member_since", "membership_status", "membership_ended_on"])
+	for m in members:
+		m.member_since = getdate(m.member_since) if m.member_since else None
+		m.membership_ended_on = getdate(m.membership_ended_on) if m.membership_ended_on else None
+	year_turnover = [r for r in turnover(position_history(), titles=set(DIRECTOR_TITLES)) if r.year == year]
+	all_sessions = _sessions(year)
+	held = [s for s in all_sessions if s.status != CANCELLED]
+	money = {m.session: m for m in dashboards.money_of([s.name for s in held])}
+	attended = dict(
+		frappe.get_all(
+			"Registration",
+			filters={"session": ("in", [s.name for s in held] or [""]), "status": ATTENDED},
+			fields=["session", "count(name) as n"],
+			group_by="session",
+			as_list=True,
+		)
+	)
+	case_rows = frappe.get_all(
+		"Mentoring Case", fields=["case_type", "status", "year", "end_date"]
+	)  # the four name-free fields only
+	for c in case_rows:
+		c.end_date = getdate(c.end_date) if c.end_date else None
+	case_counts = cases(case_rows, year)
+	return {
+		"year": year,
+		"membership": membership(members, year),
+		"coverage": dashboards.coverage_share(),
+		"directors_left": sum(r.left for r in year_turnover),
+		"directors_started": sum(r.started for r in year_turnover),
+		"leaving_reasons": {k: v for r in year_turnover for k, v in r.reasons.items()},
+		"conflict_share": conflict_share(year_turnover),
+		"sessions": [
+			{
+				"session": s.name,
+				"title": s.session_title,
+				"kind": s.kind,
+				"starts_on": s.starts_on,
+				"capacity": s.capacity or 0,
+				"seats_taken": s.confirmed_count or 0,
+				"attended": attended.get(s.name, 0),
+				"fill_rate": fill_rate(s.confirmed_count, s.capacity),
+				"revenue": money[s.name].revenue,
+				"outstanding": money[s.name].outstanding,
+			}
+			for s in held
+		],
+		"sessions_cancelled": len(all_sessions) - len(held),
+		"ou_refundable": dashboards.ou_refundable(year),
+		"cases_opened": case_counts.opened,
+		"cases_closed": case_counts.closed,
+	}
