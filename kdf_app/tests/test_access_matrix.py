@@ -37,6 +37,9 @@ COMMENT_SECRET = "matrise-hemmelig-kommentar"
 DIET_SECRET = "matrise-notteallergi"
 FILE_NAME = "matrise-vedlegg.txt"
 FILE_SECRET = "matrise-hemmelig-vedlegg"
+TOPIC_SECRET = "matrise-innmeldt-tema"
+EVAL_SECRET = "matrise-evaluering-navngitt"
+ANON_EVAL_SECRET = "matrise-evaluering-anonym"
 
 # the actors as concrete users: whose records they look at decides "member" vs "other member"
 LOGINS = {
@@ -178,8 +181,27 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 
 		cls.session = make_session()
 		cls.created.append(("Topplederprogram Session", cls.session.name))
-		cls.registration = register(cls.session, cls.member, dietary_needs=DIET_SECRET)
+		cls.registration = register(cls.session, cls.member, dietary_needs=DIET_SECRET, topic=TOPIC_SECRET)
 		cls.created.append(("Registration", cls.registration.name))
+		# evaluations (kdf_app.services.evaluation): a named answer, and an anonymous one with no identity stored
+		cls.evaluations = {}
+		for kind, secret in (("named", EVAL_SECRET), ("anonymous", ANON_EVAL_SECRET)):
+			named = kind == "named"
+			ev = frappe.get_doc(
+				{
+					"doctype": "Session Evaluation",
+					"session": cls.session.name,
+					"anonymous": int(not named),
+					"registration": cls.registration.name if named else None,
+					"member": cls.member.name if named else None,
+					"member_name": cls.member.member_name if named else None,
+					"overall_score": 4,
+					"comments": secret,
+					"scores": [{"agenda_item": "Matrise", "score": 4}],
+				}
+			).insert(ignore_permissions=True)
+			cls.evaluations[kind] = ev.name
+			cls.created.append(("Session Evaluation", ev.name))
 		cls.session.reload()
 		cls.draft = make_session(status="Utkast", published=0)
 		cls.created.append(("Topplederprogram Session", cls.draft.name))
@@ -297,6 +319,9 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		DRAFT = "Draft session"
 		PUBLIC = "Published session"
 		OWN = "Status and type"
+		TOPIC = "Topics in advance"
+		EVAL = "Evaluation answers of a named"
+		ANON = "Who answered what"
 
 		def has(text):
 			return lambda r: r.status_code == 200 and text in r.text
@@ -873,6 +898,76 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					},
 				),
 				has(self.draft.name),
+			),
+			# topics in advance and evaluations
+			p(
+				"REST resource (topic)",
+				TOPIC,
+				lambda a: self.get(a, f"/api/resource/Registration/{reg}"),
+				has(TOPIC_SECRET),
+			),
+			p(
+				"query report Session Topics",
+				TOPIC,
+				lambda a: self.call(
+					a,
+					"frappe.desk.query_report.run",
+					{"report_name": "Session Topics", "filters": json.dumps({"session": self.session.name})},
+				),
+				has(TOPIC_SECRET),
+				expect={"secretariat"},
+			),
+			p(
+				"print format Innmeldte tema",
+				TOPIC,
+				lambda a: self.get(
+					a,
+					"/printview",
+					{
+						"doctype": "Topplederprogram Session",
+						"name": self.session.name,
+						"format": "Innmeldte tema",
+					},
+				),
+				has(TOPIC_SECRET),
+				expect={"secretariat"},
+			),
+			p(
+				"REST list (named evaluation)",
+				EVAL,
+				lambda a: self.get(
+					a,
+					"/api/resource/Session Evaluation",
+					{"fields": '["comments","member"]', "limit_page_length": 0},
+				),
+				has(EVAL_SECRET),
+			),
+			p(
+				"REST resource (anonymous evaluation)",
+				ANON,
+				lambda a: self.get(a, f"/api/resource/Session Evaluation/{self.evaluations['anonymous']}"),
+				has(ANON_EVAL_SECRET),
+			),
+			p(
+				"reportview.get (anonymous evaluation)",
+				ANON,
+				lambda a: self.call(
+					a,
+					"frappe.desk.reportview.get",
+					{"doctype": "Session Evaluation", "fields": '["`tabSession Evaluation`.`comments`"]'},
+					"POST",
+				),
+				has(ANON_EVAL_SECRET),
+			),
+			p(
+				"get_count (anonymous evaluation)",
+				ANON,
+				lambda a: self.call(
+					a,
+					"frappe.client.get_count",
+					{"doctype": "Session Evaluation", "filters": json.dumps({"anonymous": 1})},
+				),
+				count_positive,
 			),
 			p(
 				"web page",
