@@ -868,6 +868,34 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 				has(self.member.last_name),
 				deny_only=True,
 			),
+			# the årsmelding and the retention log: the secretariat's (counts and ids, no names)
+			p(
+				"query report KDF Annual Report",
+				"Annual report",
+				lambda a: self.call(
+					a,
+					"frappe.desk.query_report.run",
+					{"report_name": "KDF Annual Report", "filters": json.dumps({"year": getdate().year})},
+				),
+				lambda r: r.status_code == 200 and bool(r.json().get("message", {}).get("result")),
+			),
+			p(
+				"REST list",
+				"Retention Log",
+				lambda a: self.get(a, "/api/resource/Retention Log", {"fields": '["name","member","action"]'}),
+				lambda r: r.status_code == 200 and "data" in r.json(),
+			),
+			p(
+				"reportview.get",
+				"Retention Log",
+				lambda a: self.call(
+					a,
+					"frappe.desk.reportview.get",
+					{"doctype": "Retention Log", "fields": '["`tabRetention Log`.`member`"]'},
+					"POST",
+				),
+				lambda r: r.status_code == 200 and "message" in r.json(),
+			),
 			# sessions
 			p(
 				"REST resource",
