@@ -2,7 +2,7 @@
 already computes it (no second source of truth). Counts and sums only: no names, no case content."""
 
 import frappe
-from frappe.utils import get_datetime, getdate
+from frappe.utils import get_datetime, getdate, now_datetime
 
 from kdf_app.core.annual_report import cases, membership
 from kdf_app.core.dashboards import conflict_share, fill_rate
@@ -32,7 +32,11 @@ def figures(year: int) -> dict:
 		m.membership_ended_on = getdate(m.membership_ended_on) if m.membership_ended_on else None
 	year_turnover = [r for r in turnover(position_history(), titles=set(DIRECTOR_TITLES)) if r.year == year]
 	all_sessions = _sessions(year)
-	held = [s for s in all_sessions if s.status != CANCELLED]
+	now = now_datetime()
+	live = [s for s in all_sessions if s.status != CANCELLED]
+	held = [
+		s for s in live if get_datetime(s.starts_on) <= now
+	]  # the current year's later ones are still to come
 	money = {m.session: m for m in dashboards.money_of([s.name for s in held])}
 	attended = dict(
 		frappe.get_all(
@@ -72,7 +76,8 @@ def figures(year: int) -> dict:
 			}
 			for s in held
 		],
-		"sessions_cancelled": len(all_sessions) - len(held),
+		"sessions_cancelled": len(all_sessions) - len(live),
+		"sessions_to_come": len(live) - len(held),
 		"ou_refundable": dashboards.ou_refundable(year),
 		"cases_opened": case_counts.opened,
 		"cases_closed": case_counts.closed,

@@ -1,14 +1,14 @@
 """The annual report (årsmelding): its figures against records the test builds, and who may run it."""
 
 import frappe
-from frappe.utils import flt, getdate, today
+from frappe.utils import add_to_date, flt, get_datetime, getdate, now_datetime, today
 
 from kdf_app.kdf_app.report.kdf_annual_report.kdf_annual_report import execute
 from kdf_app.services.annual_report import figures
 from kdf_app.services.invoicing import create_session_invoices
 from kdf_app.tests.test_invitations import make_user
 from kdf_app.tests.test_invoicing import InvoicingCase
-from kdf_app.tests.utils import make_member, make_org
+from kdf_app.tests.utils import make_member, make_org, make_session
 
 YEAR = getdate(today()).year
 
@@ -58,7 +58,11 @@ class TestAnnualReport(InvoicingCase):
 		# the session of the test case: invoiced, held this year, its participant attended
 		(invoice,) = create_session_invoices(self.session.name)
 		net_total = frappe.db.get_value("Sales Invoice", invoice, "net_total")
-		frappe.db.set_value("Topplederprogram Session", self.session.name, "starts_on", f"{YEAR}-01-15 09:00")
+		# started already, this year
+		started = max(get_datetime(f"{YEAR}-01-01 00:00:01"), add_to_date(now_datetime(), hours=-1))
+		frappe.db.set_value("Topplederprogram Session", self.session.name, "starts_on", started)
+		to_come = make_session()  # later this year or early next: not held (yet)
+		frappe.db.set_value("Topplederprogram Session", to_come.name, "starts_on", f"{YEAR}-12-31 23:59:00")
 		frappe.db.set_value("Registration", self.reg.name, "status", "Deltok")
 		cancelled = frappe.get_doc("Topplederprogram Session", self.conference.name)
 		frappe.db.set_value(
@@ -89,6 +93,14 @@ class TestAnnualReport(InvoicingCase):
 		self.assertEqual(flt(held["revenue"], 2), flt(net_total, 2))
 		self.assertNotIn(self.conference.name, [s["session"] for s in after["sessions"]])
 		self.assertEqual(after["sessions_cancelled"] - before["sessions_cancelled"], 1)
+		self.assertNotIn(to_come.name, [s["session"] for s in after["sessions"]])
+		# the test case's two sessions were still to come this year at the baseline (unless they fall in the next)
+		moved = sum(
+			1
+			for starts in (self.session.starts_on, self.conference.starts_on)
+			if get_datetime(starts).year == YEAR and get_datetime(starts) > now_datetime()
+		)
+		self.assertEqual(after["sessions_to_come"] - before["sessions_to_come"], 1 - moved)
 		# the participant fee of a Kommunedirektør on an OU-approved session, invoiced today
 		self.assertEqual(flt(after["ou_refundable"] - before["ou_refundable"], 2), 6000)
 		opened = {

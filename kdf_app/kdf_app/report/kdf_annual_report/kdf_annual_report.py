@@ -47,6 +47,8 @@ def rows(f: dict) -> list[dict]:
 	add(s, _("Sessions held"), len(f["sessions"]), bold=1, key="sessions_held")
 	if f["sessions_cancelled"]:
 		add(s, _("Sessions cancelled"), f["sessions_cancelled"])
+	if f["sessions_to_come"]:
+		add(s, _("Sessions still to come this year"), f["sessions_to_come"])
 	for x in f["sessions"]:
 		add(
 			s,
