@@ -18,7 +18,8 @@ Then, in the browser:
 2. the secretariat logs in to the desk, sees the KDF workspace, opens the member and presses
    **Send invitation**; the member's form shows "Invited, not logged in yet";
 3. the member opens the set-password link taken from the e-mail in the Email Queue, chooses a password and is
-   logged in; the portal menu shows exactly Topplederprogram, Mine påmeldinger, Rådgivning, Min profil;
+   logged in; the portal menu shows exactly Topplederprogram, Mine påmeldinger, Rådgivning, Mine fakturaer,
+   Min profil;
    /min-profil shows their record; they register for the session and see it under Mine påmeldinger;
 4. the secretariat opens the session's participant list from its **View** menu and finds the member there;
 5. the accountant logs in and opens the Sales Invoice list and Accounts Receivable.
@@ -44,7 +45,7 @@ from playwright.sync_api import Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from portal_flow import CHROMIUM, CHROMIUM_ARGS, SESSION_DT, Failed, Rest, calls, step
 
-KDF_MENU = ["Topplederprogram", "Mine påmeldinger", "Rådgivning", "Min profil"]
+KDF_MENU = ["Topplederprogram", "Mine påmeldinger", "Rådgivning", "Mine fakturaer", "Min profil"]
 DESK_USERS = {
 	"secretariat": ("walk-sekretariat@example.com", "Sekretariat", ["KDF Sekretariat"]),
 	"accountant": ("walk-regnskap@example.com", "Regnskap", ["Accounts User"]),

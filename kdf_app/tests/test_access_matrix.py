@@ -28,7 +28,7 @@ from pypdf import PdfReader
 
 from kdf_app.core.access import ACTORS, row
 from kdf_app.tests.test_invoicing import _Assets
-from kdf_app.tests.utils import make_member, make_org, make_session, register
+from kdf_app.tests.utils import make_member, make_org, make_session, register, use_test_settings
 
 PASSWORD = "Kdf-matrise-2026!"
 CASE_SECRET = "matrise-hemmelig-foresporsel"
@@ -205,6 +205,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		cls.session.reload()
 		cls.draft = make_session(status="Utkast", published=0)
 		cls.created.append(("Topplederprogram Session", cls.draft.name))
+		cls._joining_and_invoices()
 		frappe.db.commit()
 
 		cls.port = _free_port()
@@ -265,6 +266,58 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		cls.started = frappe.utils.now_datetime()
 
 	@classmethod
+	def _joining_and_invoices(cls):
+		"""A membership application, member A's change request and the invoice of member A's registration
+		(KDF's test settings for invoicing; the site's own are put back in tearDownClass)."""
+		from kdf_app.services.invoicing import create_session_invoices
+		from kdf_app.services.membership import submit_application
+
+		cls.settings_before = frappe.db.get_singles_dict("KDF Settings")
+		use_test_settings(
+			org_number="958935420",
+			bank_account="86011117947",
+			vat_setup="Not VAT registered",
+			fee_vat="Exempt",
+			ehf_adapter="Outbox",
+			ehf_outbox="private/ehf-outbox-test",
+			submit_session_invoices=1,
+			event_income_account=frappe.db.get_value(
+				"Account", {"company": "KDF Test", "root_type": "Income", "is_group": 0}
+			),
+		)
+		(cls.invoice,) = create_session_invoices(cls.session.name)
+		cls.created.append(("Sales Invoice", cls.invoice))
+		cls.applicant_email = f"matrise-soker-{cls.uid}@example.no"
+		cls.application = submit_application(
+			{
+				"first_name": "Matrise",
+				"last_name": f"Søker {cls.uid}",
+				"email": cls.applicant_email,
+				"title": "Kommunedirektør",
+				"organisation": make_org(),
+				"start_date": today(),
+				"consent": 1,
+			}
+		)
+		cls.created.append(("Membership Application", cls.application))
+		cls.change_request = (
+			frappe.get_doc(
+				{
+					"doctype": "Member Change Request",
+					"member": cls.member.name,
+					"user": cls.users["member"],
+					"kind": "Slutter",
+					"start_date": add_days(today(), 30),
+					"reason": "Pensjon",
+					"note": "matrise-endringsmelding",
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+		cls.created.append(("Member Change Request", cls.change_request))
+
+	@classmethod
 	def tearDownClass(cls):
 		server = getattr(cls, "server", None)
 		if server:
@@ -286,6 +339,21 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		if sessions:
 			frappe.db.delete("Registration", {"session": ("in", sessions)})
 		frappe.db.delete("Case Read Log", {"case": getattr(cls, "case", "")})
+		if getattr(cls, "invoice", None):  # the ledger rows and EHF file of the member's invoice
+			for doctype in ("GL Entry", "Payment Ledger Entry"):
+				frappe.db.delete(doctype, {"voucher_no": cls.invoice})
+			frappe.db.delete(
+				"File", {"attached_to_doctype": "Sales Invoice", "attached_to_name": cls.invoice}
+			)
+		meta = frappe.get_meta("KDF Settings")
+		for field, value in (getattr(cls, "settings_before", None) or {}).items():
+			df = meta.get_field(field)
+			if (
+				df
+				and df.fieldtype != "Password"
+				and frappe.db.get_single_value("KDF Settings", field) != value
+			):
+				frappe.db.set_single_value("KDF Settings", field, value)
 		# the newsletter group's rows of the members deleted above (kdf_app.services.newsletter)
 		emails = [m.email for m in (getattr(cls, "member", None), getattr(cls, "member_b", None)) if m]
 		if emails:
@@ -750,6 +818,63 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 				# the member's own e-mail, and never another member's, whoever asks
 				lambda r: has(member_email)(r) and self.member_b.email not in r.text,
 				expect={"member"},
+			),
+			# joining, change requests, the member's own invoices (kdf_app.api.membership)
+			p(
+				"REST resource",
+				"Membership application",
+				lambda a: self.get(a, f"/api/resource/Membership Application/{self.application}"),
+				has(self.applicant_email),
+			),
+			p(
+				"frappe.client.get_count",
+				"Membership application",
+				lambda a: self.call(
+					a,
+					"frappe.client.get_count",
+					{
+						"doctype": "Membership Application",
+						"filters": json.dumps({"email": self.applicant_email}),
+					},
+				),
+				count_positive,
+			),
+			p(
+				"REST resource",
+				"Member change request",
+				lambda a: self.get(a, f"/api/resource/Member Change Request/{self.change_request}"),
+				has("matrise-endringsmelding"),
+			),
+			p(
+				"frappe.client.get_list",
+				"Member change request",
+				lambda a: self.call(
+					a,
+					"frappe.client.get_list",
+					{"doctype": "Member Change Request", "fields": '["name", "note"]'},
+				),
+				has("matrise-endringsmelding"),
+			),
+			p(
+				"Mine fakturaer (my_invoices)",
+				"Invoice of one's own",
+				lambda a: self.call(a, "kdf_app.api.membership.my_invoices"),
+				has(self.invoice),
+				expect={"member"},
+			),
+			p(
+				"Mine fakturaer PDF (invoice_pdf)",
+				"Invoice of one's own",
+				lambda a: self.call(a, "kdf_app.api.membership.invoice_pdf", {"invoice": self.invoice}),
+				pdf_has(self.invoice),
+				expect={"member"},
+			),
+			p(
+				"REST resource (no Sales Invoice permission for members)",
+				"Invoice of one's own",
+				lambda a: self.get(a, f"/api/resource/Sales Invoice/{self.invoice}"),
+				has(self.invoice),
+				expect={"secretariat", "accountant"},
 			),
 			# registrations, price lines, dietary needs, the participant list
 			p("REST resource", REG, lambda a: self.get(a, f"/api/resource/Registration/{reg}"), has(reg)),

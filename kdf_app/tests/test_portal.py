@@ -12,7 +12,7 @@ from kdf_app.tests.utils import make_member, make_session
 
 test_ignore = ["Sales Invoice", "Customer", "Member", "Topplederprogram Session"]
 
-KDF_MENU = ["Topplederprogram", "Mine påmeldinger", "Rådgivning", "Min profil"]
+KDF_MENU = ["Topplederprogram", "Mine påmeldinger", "Rådgivning", "Mine fakturaer", "Min profil"]
 
 
 def page(path: str, user: str) -> tuple[int, str]:
