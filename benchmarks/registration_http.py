@@ -2,7 +2,8 @@
 """Concurrent registrations over HTTP against a running kdf_app site.
 
 Creates a fresh published Topplederprogram Session (``--capacity`` seats, one stay package) and
-``--n`` members with portal users, logs every member in with its own HTTP session, then fires all
+``--n`` members with portal users, logs every member in with its own HTTP session, lets each open the
+session's page as on the portal (not timed; ``--cold`` skips it), then fires all
 registrations at the same moment (one thread per member, released together by a barrier) and, for
 comparison, the same number of concurrent ``GET /api/method/ping``. Prints how many registrations
 were confirmed / waitlisted / failed, whether the session was oversold (checked both from the
@@ -205,6 +206,7 @@ class Fixture:
 	organisation: str = ""
 	stay_package: str = ""
 	sessions: list[str] = field(default_factory=list)
+	routes: dict[str, str] = field(default_factory=dict)
 	members: list[dict] = field(default_factory=list)  # {name, email, password, user}
 
 
@@ -247,6 +249,7 @@ def create_session(admin: Client, fx: Fixture, capacity: int, k: int) -> None:
 		}
 	)
 	fx.sessions.append(doc["name"])
+	fx.routes[doc["name"]] = doc.get("route") or ""
 
 
 def create_member(admin: Client, fx: Fixture, i: int) -> dict:
@@ -394,6 +397,13 @@ def measure_once(
 ) -> dict:
 	"""One burst of registrations and one burst of the platform baseline at the same concurrency."""
 	target = {id(c): sessions[i % len(sessions)] for i, c in enumerate(clients)}
+	if not args.cold:
+		# as on the portal, each member has the session's page open when they register (not timed)
+		parallel(
+			lambda c: c.request("GET", "/" + fx.routes.get(target[id(c)], "").lstrip("/")),
+			clients,
+			args.setup_threads,
+		)
 
 	def register(c: Client) -> requests.Response:
 		data = {"session": target[id(c)], "stay_package": fx.stay_package, "dietary_needs": "Ingen"}
@@ -489,6 +499,12 @@ def main(argv: list[str] | None = None) -> int:
 	ap.add_argument("--setup-threads", type=int, default=4, help="parallel requests while setting up")
 	ap.add_argument("--timeout", type=float, default=120, help="per-request timeout in seconds")
 	ap.add_argument("--keep", action="store_true", help="keep the sessions, members and registrations")
+	ap.add_argument(
+		"--cold",
+		action="store_true",
+		help="register without first loading the session's page (right after logging in, the user's record is "
+		"not cached yet)",
+	)
 	ap.add_argument(
 		"--repeats", type=int, default=1, help="bursts, each on fresh sessions (default %(default)s)"
 	)

@@ -31,6 +31,8 @@ scheduler_events = {
 		"kdf_app.services.reminders.send_practical_information",
 		"kdf_app.services.cases.anonymise_due_cases",
 		"kdf_app.services.retention.run",  # former members (KDF Settings → Personvern / Privacy)
+		# evaluation links for sessions that are over, then the reminders (kdf_app.services.evaluation)
+		"kdf_app.services.evaluation.daily",
 	],
 	# failed EHF sends whose next try is due (kdf_app.core.delivery: 5 min, 30 min, 2 h, 12 h)
 	"cron": {"*/5 * * * *": ["kdf_app.services.ehf.retry_due_sends"]},
@@ -57,6 +59,11 @@ doc_events = {
 		"validate": "kdf_app.custom.user.validate",
 		"on_update": "kdf_app.custom.user.on_update",
 	},
+	# the registration's price-line labels are cached per language (kdf_app.services.registration)
+	"Translation": {
+		"on_update": "kdf_app.services.registration.clear_price_labels",
+		"on_trash": "kdf_app.services.registration.clear_price_labels",
+	},
 	# the secretariat writes newsletters, never template code (Frappe renders them as Jinja)
 	"Newsletter": {"validate": "kdf_app.custom.newsletter.validate"},
 	"File": {
@@ -64,12 +71,14 @@ doc_events = {
 		"after_insert": "kdf_app.permissions.file_after_insert",
 	},
 }
+clear_cache = "kdf_app.services.registration.clear_price_labels"
 jinja = {
 	"methods": [
 		"kdf_app.services.ehf.kid",
 		"kdf_app.services.settings.get_settings",
 		"kdf_app.services.participants.participant_list",
 		"kdf_app.services.privacy.kdf_consent",
+		"kdf_app.services.topics.session_topics",
 	]
 }
 doctype_js = {"Sales Invoice": "public/js/sales_invoice.js"}
@@ -80,12 +89,15 @@ doctype_list_js = {"Sales Invoice": "public/js/sales_invoice_list.js"}  # the du
 # kdf_app/tests/test_access_matrix.py.
 permission_query_conditions = {
 	"Member": "kdf_app.permissions.member_query",
+	"Member Change Request": "kdf_app.permissions.change_request_query",
 	"Member Position": "kdf_app.permissions.child_query",
 	"Registration": "kdf_app.permissions.registration_query",
 	"Registration Price Line": "kdf_app.permissions.child_query",
 	"Topplederprogram Session": "kdf_app.permissions.session_query",
 	"Session Agenda Item": "kdf_app.permissions.child_query",
 	"Session Stay Package": "kdf_app.permissions.child_query",
+	"Session Evaluation": "kdf_app.permissions.evaluation_query",
+	"Session Evaluation Score": "kdf_app.permissions.child_query",
 	"Mentoring Case": "kdf_app.permissions.case_query",
 	"Case Meeting": "kdf_app.permissions.case_meeting_query",
 	"Mentor": "kdf_app.permissions.mentor_query",
@@ -96,8 +108,10 @@ permission_query_conditions = {
 }
 has_permission = {
 	"Member": "kdf_app.permissions.member_has_permission",
+	"Member Change Request": "kdf_app.permissions.change_request_has_permission",
 	"Registration": "kdf_app.permissions.registration_has_permission",
 	"Topplederprogram Session": "kdf_app.permissions.session_has_permission",
+	"Session Evaluation": "kdf_app.permissions.evaluation_has_permission",
 	"Mentoring Case": "kdf_app.permissions.case_has_permission",
 	"Mentor": "kdf_app.permissions.mentor_has_permission",
 	"Case Read Log": "kdf_app.permissions.case_log_has_permission",
@@ -124,6 +138,7 @@ standard_portal_menu_items = [
 	{"title": "Topplederprogram", "route": "/topplederprogram", "role": "KDF Medlem"},
 	{"title": "Mine påmeldinger", "route": "/pameldinger", "role": "KDF Medlem"},
 	{"title": "Rådgivning", "route": "/radgivning", "role": "KDF Medlem"},
+	{"title": "Mine fakturaer", "route": "/mine-fakturaer", "role": "KDF Medlem"},
 	{"title": "Min profil", "route": "/min-profil", "role": "KDF Medlem"},
 ]
 # the member's record shows whether (and when) they last logged in

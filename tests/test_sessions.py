@@ -17,6 +17,7 @@ from kdf_app.core.sessions import (
 	check_schedule,
 	check_status_change,
 	clean_text,
+	format_nok,
 	place,
 	price_registration,
 	renumber,
@@ -208,3 +209,10 @@ def test_seats_after_placing_count_the_new_registration():
 	status, position = place(full)
 	assert (status, position) == (WAITLISTED, 3)
 	assert seats_after(full, status) == Seats(35, 35, 3)
+
+
+def test_format_nok_is_norwegian_with_no_break_spaces():
+	assert format_nok(12200) == "kr\u00a012\u00a0200,00"
+	assert format_nok(Decimal("1234567.005")) == "kr\u00a01\u00a0234\u00a0567,01"  # half up
+	assert format_nok(-300) == "kr\u00a0-300,00"
+	assert format_nok(None) == "kr\u00a00,00"

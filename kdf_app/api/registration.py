@@ -3,13 +3,16 @@
 import frappe
 from frappe import _
 
+from kdf_app.core.sessions import format_nok
 from kdf_app.services import registration as service
 from kdf_app.services.members import require_member
 
 
 def _current_member() -> str:
+	# the messages as callables: a member's request that succeeds never loads the translation table
 	return require_member(
-		_("Please log in to register."), _("Only members can register. Contact the secretariat.")
+		lambda: _("Please log in to register."),
+		lambda: _("Only members can register. Contact the secretariat."),
 	)
 
 
@@ -24,7 +27,7 @@ def register(
 	topic: str | None = None,
 ) -> dict:
 	"""Register the logged-in member. Returns name, status (Bekreftet/Venteliste), waitlist position, total
-	(and total_display, the total formatted as on the portal pages)."""
+	(and total_display, the total in Norwegian: kr 12 200,00)."""
 	member = _current_member()
 	if not frappe.db.get_value("Topplederprogram Session", {"name": session, "published": 1}):
 		frappe.throw(_("Session {0} does not exist.").format(session), frappe.DoesNotExistError)
@@ -45,8 +48,7 @@ def register(
 		"status": doc.status,
 		"waitlist_position": doc.waitlist_position or None,
 		"total": float(doc.total),
-		# formatted as the portal pages format money
-		"total_display": frappe.format_value(doc.total, {"fieldtype": "Currency"}),
+		"total_display": format_nok(doc.total),  # KDF invoices in NOK; written as in the e-mails
 	}
 
 

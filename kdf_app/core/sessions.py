@@ -60,6 +60,19 @@ class SessionPrices:
 	has_linked_session: bool = False
 
 
+# the descriptions of the price lines that are not a stay package's name (translated when stored)
+FEE_LABEL = _("Participant fee")
+DISCOUNT_LABEL = _("Discount for attending both sessions")
+EXTRA_NIGHT_LABEL = _("Extra night before the session")
+PRICE_LABELS = (FEE_LABEL, DISCOUNT_LABEL, EXTRA_NIGHT_LABEL)
+
+
+def format_nok(amount) -> str:
+	"""Money as KDF writes it in Norwegian (e-mails, portal): ``kr 10 000,00``, with no-break spaces."""
+	text = f"{money(amount):,.2f}".replace(",", "\u00a0").replace(".", ",")
+	return f"kr\u00a0{text}"
+
+
 def price_registration(
 	prices: SessionPrices,
 	stay_package: str | None = None,
@@ -68,7 +81,7 @@ def price_registration(
 	known_packages: Iterable[str] | None = None,
 ) -> tuple[list[PriceLine], Decimal]:
 	"""fee + package + extra night − combination discount (the discount is on the package, never more)."""
-	lines = [PriceLine(FEE, _("Participant fee"), money(prices.participant_fee))]
+	lines = [PriceLine(FEE, FEE_LABEL, money(prices.participant_fee))]
 	if stay_package:
 		if stay_package not in prices.packages:
 			if known_packages is not None and stay_package not in set(known_packages):
@@ -85,7 +98,7 @@ def price_registration(
 				)
 			discount = min(money(prices.combination_discount), package_price)
 			if discount:
-				lines.append(PriceLine(DISCOUNT, _("Discount for attending both sessions"), -discount))
+				lines.append(PriceLine(DISCOUNT, DISCOUNT_LABEL, -discount))
 	elif with_linked_session and not prices.has_linked_session:
 		raise DomainError(
 			_("This session has no linked session to attend as well."), field="with_linked_session"
@@ -93,7 +106,7 @@ def price_registration(
 	if extra_night:
 		if not prices.extra_night:
 			raise DomainError(_("This session offers no extra night."), field="extra_night")
-		lines.append(PriceLine(EXTRA_NIGHT, _("Extra night before the session"), money(prices.extra_night)))
+		lines.append(PriceLine(EXTRA_NIGHT, EXTRA_NIGHT_LABEL, money(prices.extra_night)))
 	return lines, sum((line.amount for line in lines), Decimal("0.00"))
 
 

@@ -41,13 +41,14 @@ def member_for_user(user: str | None = None) -> str | None:
 	return frappe.db.get_value("Member", {"user": user or frappe.session.user})
 
 
-def require_member(not_logged_in: str, not_a_member: str) -> str:
-	"""The logged-in user's Member (portal endpoints), or a PermissionError with the caller's message."""
+def require_member(not_logged_in, not_a_member) -> str:
+	"""The logged-in user's Member (portal endpoints), or a PermissionError with the caller's message (a text,
+	or a callable that gives it: translated only when it is needed)."""
 	if frappe.session.user == "Guest":
-		frappe.throw(not_logged_in, frappe.PermissionError)
+		frappe.throw(not_logged_in() if callable(not_logged_in) else not_logged_in, frappe.PermissionError)
 	member = member_for_user()
 	if not member:
-		frappe.throw(not_a_member, frappe.PermissionError)
+		frappe.throw(not_a_member() if callable(not_a_member) else not_a_member, frappe.PermissionError)
 	return member
 
 

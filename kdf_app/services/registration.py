@@ -25,6 +25,7 @@ from kdf_app.core.sessions import (
 	CANCELLED_REG,
 	CONFIRMED,
 	LIVE,
+	PRICE_LABELS,
 	SEAT_HOLDING,
 	WAITLISTED,
 	Seats,
@@ -70,18 +71,59 @@ def seats(session: str, capacity: int) -> Seats:
 	return Seats(int(capacity or 0), sum(counts.get(s, 0) for s in SEAT_HOLDING), counts.get(WAITLISTED, 0))
 
 
-def session_prices(session) -> SessionPrices:
+def session_prices_of(name: str) -> SessionPrices:
+	"""The session's prices, read directly (two small queries; the cached document is cleared by every
+	seat count, so it would be rebuilt for each registration)."""
+	s = frappe.db.get_value(
+		SESSION,
+		name,
+		["participant_fee", "extra_night_price", "combination_discount", "linked_session"],
+		as_dict=True,
+	)
+	if not s:
+		frappe.throw(_("Session {0} does not exist.").format(name), frappe.DoesNotExistError)
+	rows = frappe.db.get_all(
+		"Session Stay Package",
+		filters={"parent": name, "parenttype": SESSION, "parentfield": "stay_packages"},
+		fields=["stay_package", "price"],
+	)
 	return SessionPrices(
-		participant_fee=money(session.participant_fee),
-		packages={r.stay_package: money(r.price) for r in session.stay_packages},
-		extra_night=money(session.extra_night_price),
-		combination_discount=money(session.combination_discount),
-		has_linked_session=bool(session.linked_session),
+		participant_fee=money(s.participant_fee),
+		packages={r.stay_package: money(r.price) for r in rows},
+		extra_night=money(s.extra_night_price),
+		combination_discount=money(s.combination_discount),
+		has_linked_session=bool(s.linked_session),
 	)
 
 
+PRICE_LABELS_CACHE = "kdf_app:price_line_labels"
+
+
+def price_labels() -> dict[str, str]:
+	"""The price lines' descriptions in the user's language. Cached per language, because loading a language's
+	whole translation table for three labels costs more than the rest of a registration's pricing; the cache
+	is cleared with Frappe's (migrate, ``bench clear-cache``) and whenever a Translation changes."""
+	lang = getattr(frappe.local, "lang", None) or "en"
+	return frappe.cache.hget(
+		PRICE_LABELS_CACHE, lang, generator=lambda: {label: _(label, lang=lang) for label in PRICE_LABELS}
+	)
+
+
+def clear_price_labels(*args, **kwargs) -> None:
+	frappe.cache.delete_value(PRICE_LABELS_CACHE)
+
+
 def validate(doc) -> None:
-	"""Defaults, clean free text and the stored price lines (from kdf_app.core)."""
+	"""Defaults, clean free text and the stored price lines (from kdf_app.core). A new registration has this
+	done in ``before_insert``, before Frappe takes the naming series' lock, so the locks are held only for
+	the seat decision and the insert; ``validate`` then finds it done (``flags.kdf_prepared``)."""
+	if doc.flags.kdf_prepared:
+		doc.flags.kdf_prepared = False  # a later save of the same object validates again
+		return
+	prepare(doc)
+
+
+def prepare(doc) -> None:
 	try:
 		doc.dietary_needs = clean_text(doc.dietary_needs)
 		doc.topic = clean_text(doc.topic) or None
@@ -107,16 +149,18 @@ def validate(doc) -> None:
 	doc.invoice_reference = doc.invoice_reference or payer.kdf_invoice_reference
 	try:
 		check_invoice_reference(
-			doc.paying_organisation, payer.kdf_send_ehf, doc.invoice_reference, doc.status
+			doc.paying_organisation,
+			payer.kdf_send_ehf,
+			doc.invoice_reference,
+			None if doc.is_new() else doc.status,  # a new one is always live (allocate decides how)
 		)
 	except DomainError as e:
 		throw(e, title=_("Missing invoice reference"))
 	if doc.sales_invoice:
 		return  # invoiced: the price stays as billed
-	session = frappe.get_cached_doc(SESSION, doc.session)
 	try:
 		lines, total = price_registration(
-			session_prices(session),
+			session_prices_of(doc.session),
 			doc.stay_package,
 			bool(doc.extra_night),
 			bool(doc.with_linked_session),
@@ -126,8 +170,13 @@ def validate(doc) -> None:
 		)
 	except DomainError as e:
 		throw(e)
+	labels = price_labels()
 	doc.set(
-		"price_lines", [{"code": l.code, "description": _(l.description), "amount": l.amount} for l in lines]
+		"price_lines",
+		[
+			{"code": l.code, "description": labels.get(l.description, l.description), "amount": l.amount}
+			for l in lines
+		],
 	)
 	doc.total = total
 

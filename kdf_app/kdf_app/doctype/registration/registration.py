@@ -6,6 +6,13 @@ from kdf_app.services.guard import protect
 
 
 class Registration(Document):
+	def before_insert(self):
+		# Cleaning, payer and prices before Frappe takes the naming series' lock (set_new_name comes next):
+		# the locks are then held only for the seat decision and the insert.
+		protect(self)
+		service.prepare(self)
+		self.flags.kdf_prepared = True
+
 	def before_validate(self):
 		protect(self)
 		# Seats are decided here rather than in before_insert: by now Frappe has taken the naming-series lock,
@@ -21,7 +28,8 @@ class Registration(Document):
 		service.after_insert(self)
 
 	def on_update(self):
-		if not self.is_new() and self.has_value_changed("status"):
+		# an insert has stored the counts in after_insert, from its own seat decision
+		if not self.flags.in_insert and self.has_value_changed("status"):
 			service.update_counts(self.session)
 
 	def on_trash(self):
