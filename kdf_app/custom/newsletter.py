@@ -15,7 +15,7 @@ def validate(doc, method=None):
 		labels = ", ".join(_(doc.meta.get_label(f)) for f in fields)
 		frappe.throw(
 			_(
-				"A newsletter cannot contain template code ({{ }}, {% %} or {# #}); remove it from: {0}. Only a System Manager may use templates."
-			).format(labels),
+				"A newsletter cannot contain template code ({0}); remove it from: {1}. Only a System Manager may use templates."
+			).format("{{ }}, {% %}, {# #}", labels),
 			title=_("Not valid"),
 		)

@@ -364,7 +364,8 @@ class TestSecretariatNewsletters(FrappeTestCase):
 			plain = frappe.get_doc(
 				{
 					"doctype": "Newsletter",
-					"subject": "Nytt fra KDF",
+					"subject": f"Nytt fra KDF {frappe.generate_hash(length=5)}",
+					"sender_email": "post@example.no",
 					"content_type": "Rich Text",
 					"message": "<p>Velkommen til landsmøtet.</p>",
 					"email_group": [{"email_group": group}],
