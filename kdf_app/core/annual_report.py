@@ -1,6 +1,7 @@
 """The annual report (årsmelding) for the landsmøte: the year's membership and case counts. No Frappe here.
 
-Membership over time is read from each member's *member since* and *membership ended on* dates:
+Membership over time is read from each member's *member since* date and, for a former member, the leaving date
+(kdf_app.core.retention.leaving_date: the later of *membership ended on* and the end of the last position):
 a member counts on a day when they joined on or before it and their membership had not ended by then (an
 active member has not ended; a former member whose end is not recorded is not counted on any day — the
 report shows how many such records there are). So members at the start of the year + new − left = members

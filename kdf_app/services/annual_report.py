@@ -7,9 +7,11 @@ from frappe.utils import get_datetime, getdate, now_datetime
 from kdf_app.core.annual_report import cases, membership
 from kdf_app.core.dashboards import conflict_share, fill_rate
 from kdf_app.core.members import DIRECTOR_TITLES, turnover
+from kdf_app.core.retention import leaving_date
 from kdf_app.core.sessions import ATTENDED, CANCELLED, DRAFT
 from kdf_app.services import dashboards
 from kdf_app.services.members import position_history
+from kdf_app.services.retention import position_ends
 
 
 def _sessions(year: int) -> list:
@@ -26,10 +28,18 @@ def _sessions(year: int) -> list:
 
 def figures(year: int) -> dict:
 	year = int(year)
-	members = frappe.get_all("Member", fields=["member_since", "membership_status", "membership_ended_on"])
+	members = frappe.get_all(
+		"Member", fields=["name", "member_since", "membership_status", "membership_ended_on"]
+	)
+	ends = position_ends()
 	for m in members:
 		m.member_since = getdate(m.member_since) if m.member_since else None
-		m.membership_ended_on = getdate(m.membership_ended_on) if m.membership_ended_on else None
+		# a former member left on their leaving date (kdf_app.core.retention), the one retention counts from
+		m.membership_ended_on = leaving_date(
+			m.membership_status,
+			getdate(m.membership_ended_on) if m.membership_ended_on else None,
+			ends.get(m.name, []),
+		)
 	year_turnover = [r for r in turnover(position_history(), titles=set(DIRECTOR_TITLES)) if r.year == year]
 	all_sessions = _sessions(year)
 	now = now_datetime()

@@ -44,7 +44,8 @@ def _log(run: str, action: str, member: str | None = None, left_on=None, detail:
 	).insert(ignore_permissions=True)
 
 
-def _position_ends() -> dict[str, list]:
+def position_ends() -> dict[str, list]:
+	"""Each member's position end dates (None for an open position)."""
 	ends: dict[str, list] = {}
 	for p in frappe.get_all(
 		"Member Position", filters={"parenttype": "Member"}, fields=["parent", "to_date"], order_by="idx"
@@ -213,7 +214,7 @@ def run(on=None) -> dict:
 	run_id = f"{now_datetime():%Y-%m-%d %H:%M:%S}-{frappe.generate_hash(length=4)}"
 	counts = {"anonymised": [], "not yet": 0, "no leaving date": 0, "failed": 0, "released": 0}
 	if years > 0:
-		ends = _position_ends()
+		ends = position_ends()
 		for m in frappe.get_all(
 			"Member",
 			filters={"membership_status": ("in", list(FORMER_STATUSES)), "anonymised_on": ("is", "not set")},

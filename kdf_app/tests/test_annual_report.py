@@ -53,6 +53,10 @@ class TestAnnualReport(InvoicingCase):
 		member(f"{YEAR - 5}-01-01", f"{YEAR}-06-30")  # left
 		member(f"{YEAR}-02-01", f"{YEAR}-10-01")  # new and left
 		member(f"{YEAR - 5}-01-01", f"{YEAR - 1}-12-31")  # left the year before: not there
+		# no end of membership recorded, but their last position ended this year: that is their leaving date
+		retired = member(f"{YEAR - 5}-01-01")
+		frappe.db.set_value("Member", retired.name, "membership_status", "Avsluttet")
+		frappe.db.set_value("Member Position", {"parent": retired.name}, "to_date", f"{YEAR}-08-31")
 		# a director who left their position after a conflict this year
 		mover.change_position(make_org(), "Kommunedirektør", f"{YEAR}-04-01", "Konflikt")
 		# the session of the test case: invoiced, held this year, its participant attended
@@ -77,10 +81,14 @@ class TestAnnualReport(InvoicingCase):
 		after = figures(YEAR)
 		b, a = before["membership"], after["membership"]
 		self.assertEqual(
-			(a.at_start - b.at_start, a.new - b.new, a.left - b.left, a.at_end - b.at_end), (2, 2, 2, 2)
+			(a.at_start - b.at_start, a.new - b.new, a.left - b.left, a.at_end - b.at_end), (3, 2, 3, 2)
 		)
 		self.assertEqual(a.at_start + a.new - a.left, a.at_end)
-		self.assertEqual(after["directors_left"] - before["directors_left"], 1)
+		# the mover (after a conflict) and the retired member (no reason recorded)
+		self.assertEqual(after["directors_left"] - before["directors_left"], 2)
+		self.assertEqual(
+			after["leaving_reasons"].get("Ukjent", 0) - before["leaving_reasons"].get("Ukjent", 0), 1
+		)
 		self.assertEqual(
 			after["leaving_reasons"].get("Konflikt", 0) - before["leaving_reasons"].get("Konflikt", 0), 1
 		)
