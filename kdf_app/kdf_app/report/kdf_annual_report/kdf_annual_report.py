@@ -34,7 +34,7 @@ def rows(f: dict) -> list[dict]:
 	add(s, _("Members who left"), m.left, key="left")
 	add(s, _("Members at the end of the year"), m.at_end, bold=1, key="at_end")
 	if m.unknown_end:
-		add(s, _("Former members without a recorded end date (not counted)"), m.unknown_end)
+		add(s, _("Former members without a leaving date (not counted)"), m.unknown_end)
 	add(s, _("Director coverage today (Membership Coverage)"), _percent(f["coverage"]))
 	s = _("Chief executives")
 	add(s, _("Started in a position"), f["directors_started"])
