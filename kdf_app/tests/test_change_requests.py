@@ -18,6 +18,8 @@ CR = "Member Change Request"
 class ProfileCase(FrappeTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
+		# messages are asserted in English; a portal page rendered earlier leaves the request in Norwegian
+		self.lang, frappe.local.lang = frappe.local.lang, "en"
 		use_test_settings()
 		make_test_email_account()
 		self.org = make_org()
@@ -30,6 +32,7 @@ class ProfileCase(FrappeTestCase):
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
+		frappe.local.lang = self.lang
 
 	def as_user(self, user, fn, *args, **kwargs):
 		frappe.set_user(user)

@@ -46,6 +46,8 @@ def mails_about(doctype: str, name: str) -> list[dict]:
 class MembershipCase(FrappeTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
+		# messages are asserted in English; a portal page rendered earlier leaves the request in Norwegian
+		self.lang, frappe.local.lang = frappe.local.lang, "en"
 		use_test_settings()
 		make_test_email_account()
 		self.org = make_org()
@@ -55,6 +57,7 @@ class MembershipCase(FrappeTestCase):
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
+		frappe.local.lang = self.lang
 
 	def values(self, **changes) -> dict:
 		values = {
