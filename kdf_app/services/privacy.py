@@ -129,6 +129,43 @@ def my_data() -> dict:
 		order_by="creation asc",
 		ignore_permissions=True,  # type and status only: the member's own, as on /radgivning
 	)
+	# joining and reported changes (kdf_app.services.membership): what they gave, and their consent
+	applications = frappe.get_all(
+		"Membership Application",
+		or_filters={"member": member, "email": record.email},
+		fields=[
+			"name",
+			"applicant_name",
+			"email",
+			"mobile",
+			"title",
+			"organisation",
+			"start_date",
+			"status",
+			"reject_reason",
+			"consent_on",
+			"privacy_notice_version",
+			"privacy_notice_date",
+			"decided_on",
+		],
+		order_by="creation asc",
+	)
+	change_requests = frappe.get_all(
+		"Member Change Request",
+		filters={"member": member},
+		fields=[
+			"kind",
+			"status",
+			"organisation",
+			"title",
+			"start_date",
+			"reason",
+			"note",
+			"reject_reason",
+			"creation",
+		],
+		order_by="creation asc",
+	)
 	newsletter = frappe.db.get_value(
 		"Email Group Member", {"email_group": GROUP, "email": record.email}, "unsubscribed"
 	)
@@ -140,6 +177,8 @@ def my_data() -> dict:
 			"registrations": registrations,
 			"invoices": invoices,
 			"cases": [{"type": c.case_type, "status": c.status} for c in cases],
+			"membership_applications": applications,
+			"change_requests": change_requests,
 			"consents": {
 				"newsletter_group": GROUP,
 				"receives_newsletter": newsletter is not None and not cint(newsletter),

@@ -210,6 +210,16 @@ class TestDeciding(MembershipCase):
 		self.assertIn("Søknaden din er godkjent", mails[0]["body"])
 		# the link in the welcome sets the password
 		self.assertEqual(_get_user_for_update_password(key_of(mails[0]["body"]), None)["user"], member.user)
+		# the member's own data export holds the application with its consent
+		from kdf_app.api.privacy import my_data
+
+		frappe.set_user(member.user)
+		data = my_data()
+		frappe.set_user("Administrator")
+		(application,) = data["membership_applications"]
+		self.assertEqual(application["name"], name)
+		self.assertEqual(application["privacy_notice_version"], PRIVACY_NOTICE_VERSION)
+		self.assertTrue(application["consent_on"])
 
 	def test_a_decided_application_cannot_be_decided_again(self):
 		name = self.apply_as_guest()
