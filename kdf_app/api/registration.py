@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from kdf_app.core.sessions import format_nok
+from kdf_app.core.sessions import format_nok, group_outcome
 from kdf_app.services import registration as service
 from kdf_app.services.members import require_member
 
@@ -53,10 +53,61 @@ def register(
 
 
 @frappe.whitelist(methods=["POST"])
-def cancel(registration: str) -> dict:
-	"""Cancel one of the logged-in member's own registrations."""
+def register_group(
+	session: str,
+	participants: list | str | None = None,
+	include_self: int = 1,
+	stay_package: str | None = None,
+	extra_night: int = 0,
+	with_linked_session: int = 0,
+	dietary_needs: str | None = None,
+	topic: str | None = None,
+	invoice_reference: str | None = None,
+) -> dict:
+	"""The logged-in member registers themself (``include_self``; their own choices as for ``register``) and
+	colleagues from their own organisation in one step. ``participants``: a list (or JSON) of
+	``{name, email, title, mobile, dietary_needs, stay_package, extra_night}``. All or nothing: bad input is
+	refused with a message and nothing is saved. Returns each participant's status and a message that says how
+	many went to the waitlist."""
 	member = _current_member()
-	if frappe.db.get_value("Registration", registration, "member") != member:
+	if not frappe.db.get_value("Topplederprogram Session", {"name": session, "published": 1}):
+		frappe.throw(_("Session {0} does not exist.").format(session), frappe.DoesNotExistError)
+	rows = frappe.parse_json(participants) if isinstance(participants, str) else (participants or [])
+	if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+		frappe.throw(_("The participants must be a list."))
+	myself = (
+		{
+			"stay_package": stay_package or None,
+			"extra_night": frappe.utils.cint(extra_night),
+			"with_linked_session": frappe.utils.cint(with_linked_session),
+			"dietary_needs": dietary_needs,
+			"topic": topic,
+		}
+		if frappe.utils.cint(include_self)
+		else None
+	)
+	docs = service.register_group(member, session, rows, myself=myself, invoice_reference=invoice_reference)
+	return {
+		"participants": [
+			{
+				"name": d.participant_name,
+				"registration": d.name,
+				"status": d.status,
+				"waitlist_position": d.waitlist_position or None,
+				"total_display": format_nok(d.total),
+			}
+			for d in docs
+		],
+		**dict(zip(("confirmed", "waitlisted"), group_outcome(d.status for d in docs), strict=True)),
+		"message": service.group_message(docs),
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def cancel(registration: str) -> dict:
+	"""Cancel one of the logged-in member's own registrations, or one they made for a colleague."""
+	member = _current_member()
+	if member not in (frappe.db.get_value("Registration", registration, ["member", "registered_by"]) or ()):
 		# the same answer whether it exists or not: names are not to be probed
 		frappe.throw(_("Registration {0} not found.").format(registration), frappe.DoesNotExistError)
 	service.cancel(registration)

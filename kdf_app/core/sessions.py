@@ -33,6 +33,13 @@ REGISTRATION_STATUSES = (CONFIRMED, WAITLISTED, CANCELLED_REG, ATTENDED, NO_SHOW
 SEAT_HOLDING = frozenset({CONFIRMED, ATTENDED, NO_SHOW})  # statuses that occupy a seat
 LIVE = frozenset({CONFIRMED, WAITLISTED, ATTENDED, NO_SHOW})  # a member can have one of these per session
 
+# Who a registration is for: a member, or a person of an organisation (a Contact of the paying Customer)
+MEMBER_PARTICIPANT, CONTACT_PARTICIPANT = "Medlem", "Kontakt"
+PARTICIPANT_TYPES = (MEMBER_PARTICIPANT, CONTACT_PARTICIPANT)
+# Who may register for a session (data on the session)
+MEMBERS_ONLY, MEMBERS_AND_TEAMS, OPEN_TO_ALL = "Kun medlemmer", "Medlemmer og ledergrupper", "Åpen"
+PARTICIPANTS_ALLOWED = (MEMBERS_ONLY, MEMBERS_AND_TEAMS, OPEN_TO_ALL)
+
 FEE, PACKAGE, EXTRA_NIGHT, DISCOUNT = "fee", "package", "extra_night", "combination_discount"
 
 
@@ -58,6 +65,14 @@ class SessionPrices:
 	extra_night: Decimal = Decimal(0)
 	combination_discount: Decimal = Decimal(0)
 	has_linked_session: bool = False
+	non_member_fee: Decimal | None = None  # None: the same as the member fee
+
+
+def participant_fee(prices: SessionPrices, participant_type: str = MEMBER_PARTICIPANT) -> Decimal:
+	"""The fee per participant category: the member fee, or the session's non-member fee for a contact."""
+	if participant_type == CONTACT_PARTICIPANT and prices.non_member_fee is not None:
+		return money(prices.non_member_fee)
+	return money(prices.participant_fee)
 
 
 # the descriptions of the price lines that are not a stay package's name (translated when stored)
@@ -79,9 +94,11 @@ def price_registration(
 	extra_night: bool = False,
 	with_linked_session: bool = False,
 	known_packages: Iterable[str] | None = None,
+	participant_type: str = MEMBER_PARTICIPANT,
 ) -> tuple[list[PriceLine], Decimal]:
-	"""fee + package + extra night − combination discount (the discount is on the package, never more)."""
-	lines = [PriceLine(FEE, FEE_LABEL, money(prices.participant_fee))]
+	"""fee (member or non-member) + package + extra night − combination discount (the discount is on the
+	package, never more). Packages and the extra night cost the same for every participant."""
+	lines = [PriceLine(FEE, FEE_LABEL, participant_fee(prices, participant_type))]
 	if stay_package:
 		if stay_package not in prices.packages:
 			if known_packages is not None and stay_package not in set(known_packages):
@@ -132,6 +149,97 @@ def check_open_for_registration(
 			_("The registration deadline has passed; the secretariat can register you with a reason."),
 			field="session",
 		)
+
+
+def check_participant_allowed(
+	allowed: str | None, participant_type: str, registered_by_member: bool, name: str = ""
+) -> None:
+	"""A session says who may register: members only, members and their leadership teams (a non-member
+	registered by a member of the same organisation), or open to everyone."""
+	allowed = allowed or MEMBERS_ONLY
+	if participant_type not in PARTICIPANT_TYPES:
+		raise DomainError(_("Unknown participant type {0}."), participant_type, field="participant_type")
+	if participant_type == MEMBER_PARTICIPANT:
+		return
+	if allowed == MEMBERS_ONLY:
+		raise DomainError(
+			_("This session is for members only: {0} is not a member and cannot be registered."),
+			name,
+			field="participant_type",
+		)
+	if allowed == MEMBERS_AND_TEAMS and not registered_by_member:
+		raise DomainError(
+			_(
+				"This session is for members and their leadership teams: {0} must be registered by a member "
+				"of the same organisation."
+			),
+			name,
+			field="registered_by",
+		)
+
+
+def check_session_participants(allowed: str | None, member_fee, non_member_fee) -> None:
+	"""A session open to non-members needs their fee (it may be 0 only when the member fee is 0 too)."""
+	if (allowed or MEMBERS_ONLY) != MEMBERS_ONLY and money(member_fee) and not money(non_member_fee):
+		raise DomainError(
+			_("Set the non-member fee: this session is open to participants who are not members."),
+			field="non_member_fee",
+		)
+
+
+def normalise_email(value: str | None) -> str:
+	return (value or "").strip().lower()
+
+
+@dataclass(frozen=True)
+class GroupRow:
+	"""One participant of a group registration, as the registering member gave it."""
+
+	name: str
+	email: str
+	organisation: str | None = None  # the organisation the row claims (None: the registering member's)
+	is_self: bool = False
+
+
+def check_group(rows: Iterable[GroupRow], organisation: str, max_size: int = 50) -> None:
+	"""A group registration: at least one participant, no one twice, all from the registering member's own
+	organisation, each with a name and an e-mail address. Raises on the first problem, before anything is
+	saved."""
+	rows = list(rows)
+	if not rows:
+		raise DomainError(_("Add at least one participant."), field="participants")
+	if len(rows) > max_size:
+		raise DomainError(_("A group can have at most {0} participants."), max_size, field="participants")
+	seen: dict[str, str] = {}
+	for row in rows:
+		if not row.is_self:
+			if not (row.name or "").strip():
+				raise DomainError(_("Give the name of each participant."), field="participants")
+			email = normalise_email(row.email)
+			if not email or "@" not in email or " " in email:
+				raise DomainError(_("{0}: give a valid e-mail address."), row.name, field="participants")
+		if row.organisation and row.organisation != organisation:
+			raise DomainError(
+				_("{0} is from another organisation: you can register colleagues from {1} only."),
+				row.name,
+				organisation,
+				field="participants",
+			)
+		key = normalise_email(row.email)
+		if key in seen:
+			raise DomainError(
+				_("{0} is in the group twice (the same e-mail address as {1})."),
+				row.name,
+				seen[key],
+				field="participants",
+			)
+		seen[key] = row.name
+
+
+def group_outcome(statuses: Iterable[str]) -> tuple[int, int]:
+	"""(confirmed, waitlisted) of a group's seat decisions."""
+	statuses = list(statuses)
+	return sum(s == CONFIRMED for s in statuses), sum(s == WAITLISTED for s in statuses)
 
 
 @dataclass(frozen=True)

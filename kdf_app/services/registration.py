@@ -24,7 +24,9 @@ from kdf_app.core.i18n import DomainError
 from kdf_app.core.sessions import (
 	CANCELLED_REG,
 	CONFIRMED,
+	CONTACT_PARTICIPANT,
 	LIVE,
+	MEMBER_PARTICIPANT,
 	PRICE_LABELS,
 	SEAT_HOLDING,
 	WAITLISTED,
@@ -32,6 +34,7 @@ from kdf_app.core.sessions import (
 	SessionPrices,
 	check_invoice_reference,
 	check_open_for_registration,
+	check_participant_allowed,
 	clean_text,
 	money,
 	place,
@@ -50,8 +53,8 @@ SESSION = "Topplederprogram Session"
 def lock_session(name: str) -> dict:
 	"""Take the session's row lock for the rest of the transaction and read its current values."""
 	row = frappe.db.sql(
-		"""select name, status, capacity, registration_deadline, starts_on from `tabTopplederprogram Session`
-		where name = %s for update""",
+		"""select name, status, capacity, registration_deadline, starts_on, participants_allowed
+		from `tabTopplederprogram Session` where name = %s for update""",
 		name,
 		as_dict=True,
 	)
@@ -77,7 +80,7 @@ def session_prices_of(name: str) -> SessionPrices:
 	s = frappe.db.get_value(
 		SESSION,
 		name,
-		["participant_fee", "extra_night_price", "combination_discount", "linked_session"],
+		["participant_fee", "extra_night_price", "combination_discount", "linked_session", "non_member_fee"],
 		as_dict=True,
 	)
 	if not s:
@@ -93,6 +96,7 @@ def session_prices_of(name: str) -> SessionPrices:
 		extra_night=money(s.extra_night_price),
 		combination_discount=money(s.combination_discount),
 		has_linked_session=bool(s.linked_session),
+		non_member_fee=money(s.non_member_fee) if s.non_member_fee else None,
 	)
 
 
@@ -137,10 +141,7 @@ def prepare(doc) -> None:
 		and not is_secretariat()
 	):
 		frappe.throw(_("Only the secretariat can register after the deadline."), frappe.PermissionError)
-	member = frappe.db.get_value("Member", doc.member, ["organisation"], as_dict=True)
-	if not member:
-		frappe.throw(_("Member {0} does not exist.").format(doc.member))
-	doc.paying_organisation = doc.paying_organisation or member.organisation
+	set_participant(doc)
 	if not doc.paying_organisation:
 		frappe.throw(_("Choose the organisation that pays for this registration."), title=_("Missing payer"))
 	payer = frappe.db.get_value(
@@ -167,6 +168,7 @@ def prepare(doc) -> None:
 			known_packages=[doc.stay_package]
 			if doc.stay_package and frappe.db.exists("Stay Package", doc.stay_package)
 			else [],
+			participant_type=doc.participant_type,
 		)
 	except DomainError as e:
 		throw(e)
@@ -181,6 +183,64 @@ def prepare(doc) -> None:
 	doc.total = total
 
 
+def set_participant(doc) -> None:
+	"""Who the registration is for, copied onto it: the member (as before), or a Contact of the paying
+	organisation (a colleague from the leadership team, or anyone on an open session). One query each."""
+	doc.participant_type = doc.participant_type or MEMBER_PARTICIPANT
+	if doc.participant_type == MEMBER_PARTICIPANT:
+		member = frappe.db.get_value(
+			"Member", doc.member, ["organisation", "member_name", "title", "email", "mobile"], as_dict=True
+		)
+		if not member:
+			frappe.throw(_("Member {0} does not exist.").format(doc.member))
+		doc.contact = None
+		doc.paying_organisation = doc.paying_organisation or member.organisation
+		doc.participant_name, doc.participant_title = member.member_name, member.title
+		doc.participant_email, doc.participant_mobile = member.email, member.mobile
+	elif doc.participant_type == CONTACT_PARTICIPANT:
+		if doc.member:
+			frappe.throw(
+				_(
+					"A registration for a contact has no member: clear the member or choose participant type Medlem."
+				)
+			)
+		if not doc.contact:
+			frappe.throw(_("Choose the contact who takes part."), title=_("Missing participant"))
+		contact = frappe.db.get_value(
+			"Contact",
+			doc.contact,
+			["first_name", "last_name", "designation", "email_id", "mobile_no"],
+			as_dict=True,
+		)
+		if not contact:
+			frappe.throw(_("Contact {0} does not exist.").format(doc.contact))
+		organisations = frappe.get_all(
+			"Dynamic Link",
+			filters={"parenttype": "Contact", "parent": doc.contact, "link_doctype": "Customer"},
+			pluck="link_name",
+		)
+		doc.paying_organisation = doc.paying_organisation or (organisations[0] if organisations else None)
+		if doc.paying_organisation and doc.paying_organisation not in organisations:
+			frappe.throw(
+				_("{0} is not a contact of {1}: a non-member is invoiced to their own organisation.").format(
+					doc.contact, doc.paying_organisation
+				),
+				title=_("Wrong organisation"),
+			)
+		if doc.registered_by and (
+			frappe.db.get_value("Member", doc.registered_by, "organisation") != doc.paying_organisation
+		):
+			frappe.throw(
+				_("{0} can register colleagues from their own organisation only.").format(doc.registered_by),
+				title=_("Wrong organisation"),
+			)
+		doc.participant_name = " ".join(p for p in (contact.first_name, contact.last_name) if p)
+		doc.participant_title = contact.designation
+		doc.participant_email, doc.participant_mobile = contact.email_id, contact.mobile_no
+	else:
+		frappe.throw(_("Unknown participant type {0}.").format(doc.participant_type))
+
+
 def allocate(doc) -> None:
 	"""Give a new registration a seat or a waitlist place, under the session's lock."""
 	session = lock_session(doc.session)
@@ -191,17 +251,30 @@ def allocate(doc) -> None:
 			now_datetime(),
 			doc.deadline_override_reason,
 		)
+		check_participant_allowed(
+			session.participants_allowed,
+			doc.participant_type or MEMBER_PARTICIPANT,
+			bool(doc.registered_by),
+			doc.participant_name or doc.contact or "",
+		)
 	except DomainError as e:
 		throw(e, title=_("Registration not possible"))
-	duplicate = frappe.db.sql(
-		"""select name from `tabRegistration` where session = %s and member = %s and status in %s
-		for update""",
-		(doc.session, doc.member, tuple(LIVE)),
-	)
+	if (doc.participant_type or MEMBER_PARTICIPANT) == MEMBER_PARTICIPANT:
+		duplicate = frappe.db.sql(
+			"""select name from `tabRegistration` where session = %s and member = %s and status in %s
+			for update""",
+			(doc.session, doc.member, tuple(LIVE)),
+		)
+	else:  # one live registration per person: by contact, or by the e-mail address
+		duplicate = frappe.db.sql(
+			"""select name from `tabRegistration` where session = %s and status in %s
+			and (contact = %s or (participant_email != '' and participant_email = %s)) for update""",
+			(doc.session, tuple(LIVE), doc.contact, doc.participant_email or ""),
+		)
 	if duplicate:
 		frappe.throw(
 			_("{0} is already registered for this session ({1}).").format(
-				doc.member_name or doc.member, duplicate[0][0]
+				doc.participant_name or doc.member_name or doc.member, duplicate[0][0]
 			),
 			frappe.DuplicateEntryError,
 			title=_("Already registered"),
@@ -417,7 +490,12 @@ def notify(doc, purpose: str, session=None) -> None:
 
 	if doc.flags.kdf_no_email:
 		return
-	member = frappe.db.get_value("Member", doc.member, ["email", "member_name"], as_dict=True)
+	if doc.member:
+		member = frappe.db.get_value("Member", doc.member, ["email", "member_name"], as_dict=True)
+	else:  # a non-member participant: to their own address, as they are named on the registration
+		member = frappe._dict(email=doc.participant_email, member_name=doc.participant_name)
+	if not member.email:
+		return
 	session = session or frappe.get_cached_doc(SESSION, doc.session)
 	send_template(
 		purpose,
@@ -432,9 +510,11 @@ def registrations_of(member: str) -> list[dict]:
 	"""A member's own registrations, newest first, with the session page's route (portal and API)."""
 	rows = frappe.get_all(
 		"Registration",
-		filters={"member": member},
+		or_filters={"member": member, "registered_by": member},
 		fields=[
 			"name",
+			"member",
+			"participant_name",
 			"session",
 			"session_title",
 			"status",
@@ -463,6 +543,12 @@ def registrations_of(member: str) -> list[dict]:
 	for r in rows:
 		s = sessions.get(r.session)
 		r.route = s.route if s else None
+		# made for a colleague: the member sees who and the status, never the colleague's own answers
+		r.for_colleague = r.member != member
+		r.pop("member")
+		if r.for_colleague:
+			r.topic = None
+			r.evaluation_answered = None
 		# why a member cannot cancel this one (None: the portal offers the button)
 		notice = (
 			cancellation_notice(
@@ -479,3 +565,245 @@ def registrations_of(member: str) -> list[dict]:
 		r.cancel_notice = notice.render(_) if notice else None
 		r.can_cancel = r.status in (CONFIRMED, WAITLISTED) and not r.cancel_notice
 	return rows
+
+
+# --- group registration --------------------------------------------------------------------------
+
+GROUP_OPTIONS = ("stay_package", "extra_night", "with_linked_session", "dietary_needs", "topic")
+
+
+def contact_of(organisation: str, name: str, email: str, title: str | None, mobile: str | None) -> str:
+	"""The Contact of ``organisation`` with this e-mail address, made when there is none. Only contacts of the
+	registering member's own organisation are ever looked at, and nothing of them is returned to the caller."""
+	from kdf_app.core.sessions import normalise_email
+
+	email = normalise_email(email)
+	found = frappe.db.sql(
+		"""select c.name from `tabContact` c join `tabDynamic Link` l on l.parent = c.name
+		and l.parenttype = 'Contact' and l.link_doctype = 'Customer' and l.link_name = %s
+		where lower(c.email_id) = %s order by c.creation limit 1""",
+		(organisation, email),
+	)
+	if found:
+		return found[0][0]
+	first, _sep, last = name.strip().rpartition(" ")
+	contact = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": first or last,
+			"last_name": last if first else None,
+			"designation": title or None,
+			"email_ids": [{"email_id": email, "is_primary": 1}],
+			"phone_nos": [{"phone": mobile, "is_primary_mobile_no": 1}] if mobile else [],
+			"links": [{"link_doctype": "Customer", "link_name": organisation}],
+		}
+	)
+	contact.flags.ignore_permissions = True
+	contact.insert()
+	return contact.name
+
+
+def plan_group(member: str, session: str, participants: list[dict], myself: dict | None) -> list[dict]:
+	"""Check a whole group before anything is saved and return one registration's values per participant,
+	in the order given (the registering member first). Refused with a message: a colleague from another
+	organisation, the same person twice, someone already registered, a non-member on a members-only session."""
+	from kdf_app.core.sessions import GroupRow, check_group, normalise_email
+
+	me = frappe.db.get_value(
+		"Member", member, ["name", "member_name", "email", "organisation", "membership_status"], as_dict=True
+	)
+	if not me or not me.organisation:
+		frappe.throw(_("Only a member with an organisation can register colleagues."), frappe.PermissionError)
+	session_row = frappe.db.get_value(SESSION, session, ["participants_allowed"], as_dict=True)
+	if not session_row:
+		frappe.throw(_("Session {0} does not exist.").format(session), frappe.DoesNotExistError)
+	participants = [p for p in (participants or []) if any(str(v or "").strip() for v in p.values())]
+	rows = [GroupRow(me.member_name, me.email, me.organisation, is_self=True)] if myself is not None else []
+	try:
+		for p in participants:
+			rows.append(
+				GroupRow(
+					clean_text(p.get("name"), limit=140),
+					normalise_email(p.get("email")),
+					p.get("organisation") or None,
+				)
+			)
+		check_group(rows, me.organisation)
+	except DomainError as e:
+		throw(e, title=_("Check the group"))
+	planned = []
+	if myself is not None:
+		planned.append(
+			{
+				"participant_type": MEMBER_PARTICIPANT,
+				"member": me.name,
+				"participant_name": me.member_name,
+				**{k: myself.get(k) for k in GROUP_OPTIONS},
+			}
+		)
+	for p, row in zip(participants, rows[len(planned) :], strict=True):
+		other = frappe.db.get_value(
+			"Member", {"email": row.email}, ["name", "organisation", "member_name"], as_dict=True
+		)
+		if other and other.organisation != me.organisation:
+			frappe.throw(
+				_("{0} is from another organisation: you can register colleagues from {1} only.").format(
+					row.name, me.organisation
+				),
+				title=_("Check the group"),
+			)
+		values = {k: p.get(k) for k in GROUP_OPTIONS}
+		if other:  # a colleague who is a member themself: registered as a member, at the member fee
+			values.update(
+				participant_type=MEMBER_PARTICIPANT, member=other.name, participant_name=other.member_name
+			)
+		else:
+			try:
+				check_participant_allowed(
+					session_row.participants_allowed, CONTACT_PARTICIPANT, True, row.name
+				)
+			except DomainError as e:
+				throw(e, title=_("Registration not possible"))
+			values.update(
+				participant_type=CONTACT_PARTICIPANT,
+				participant_name=row.name,
+				participant_email=row.email,
+				_title=clean_text(p.get("title"), limit=140),
+				_mobile=clean_text(p.get("mobile"), limit=40),
+			)
+		planned.append(values)
+	# already registered (checked again under the session's lock when each is inserted)
+	for values in planned:
+		if values.get("member"):
+			found = frappe.db.get_value(
+				"Registration", {"session": session, "member": values["member"], "status": ("in", list(LIVE))}
+			)
+		else:
+			found = frappe.db.get_value(
+				"Registration",
+				{
+					"session": session,
+					"participant_email": values["participant_email"],
+					"status": ("in", list(LIVE)),
+				},
+			)
+		if found:
+			frappe.throw(
+				_("{0} is already registered for this session ({1}).").format(
+					values["participant_name"], found
+				),
+				frappe.DuplicateEntryError,
+				title=_("Already registered"),
+			)
+	return planned
+
+
+def register_group(
+	member: str,
+	session: str,
+	participants: list[dict],
+	myself: dict | None = None,
+	invoice_reference: str | None = None,
+	attempts: int = 3,
+) -> list:
+	"""A member registers themself (``myself``, optional) and colleagues from their own organisation in one
+	step. Everything is checked first (:func:`plan_group`); then all registrations are inserted in ONE short
+	transaction — each gets its own seat decision under the session's lock (:func:`allocate`), in the order
+	given, so a group that does not fit fills the free seats and the rest go to the waitlist in that order.
+	One transaction because a group is all or nothing: an error on the fifth participant (say, registered by
+	someone else a moment ago) leaves no contact and no registration of the first four. The transaction is
+	short (a handful of inserts) and committed at once in a web request; a deadlock retries the whole group.
+	Each participant then gets their e-mail and the registering member a summary."""
+	import random
+	import time
+
+	organisation = frappe.db.get_value("Member", member, "organisation")
+	planned = plan_group(member, session, participants, myself)
+	in_request = bool(getattr(frappe.local, "request", None))
+	for attempt in range(attempts):
+		docs = []
+		try:
+			for values in planned:
+				values = dict(values)
+				title, mobile = values.pop("_title", None), values.pop("_mobile", None)
+				if values["participant_type"] == CONTACT_PARTICIPANT:
+					values["contact"] = contact_of(
+						organisation, values["participant_name"], values["participant_email"], title, mobile
+					)
+				doc = frappe.get_doc(
+					{
+						"doctype": "Registration",
+						"session": session,
+						"registered_by": member,
+						"paying_organisation": organisation,
+						"invoice_reference": invoice_reference,
+						**values,
+						"extra_night": cint(values.get("extra_night")),
+						"with_linked_session": cint(values.get("with_linked_session")),
+						"stay_package": values.get("stay_package") or None,
+					}
+				)
+				doc.flags.ignore_permissions = True
+				doc.flags.kdf_defer_email = True
+				doc.insert()
+				docs.append(doc)
+			if in_request:
+				frappe.db.commit()
+		except frappe.QueryDeadlockError:
+			frappe.db.rollback()
+			if attempt == attempts - 1:
+				raise
+			time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
+			continue
+		break
+	for doc in docs:
+		if doc.flags.kdf_deferred_email:
+			if in_request:
+				frappe.enqueue(
+					"kdf_app.services.registration.send_notice",
+					queue="short",
+					registration=doc.name,
+					purpose=doc.flags.kdf_deferred_email,
+				)
+			else:
+				notify(doc, doc.flags.kdf_deferred_email)
+	if any(d.member != member for d in docs):
+		if in_request:
+			frappe.enqueue(
+				"kdf_app.services.registration.send_group_summary",
+				queue="short",
+				member=member,
+				registrations=[d.name for d in docs],
+			)
+		else:
+			send_group_summary(member, [d.name for d in docs])
+	return docs
+
+
+def group_message(docs) -> str:
+	"""What the answer says: how many got a seat and how many went to the waitlist."""
+	from kdf_app.core.sessions import group_outcome
+
+	confirmed, waitlisted = group_outcome(d.status for d in docs)
+	if not waitlisted:
+		return _("All {0} have a seat.").format(confirmed)
+	return _(
+		"{0} of {1} have a seat; {2} are on the waitlist (the session had too few free seats for the whole group)."
+	).format(confirmed, confirmed + waitlisted, waitlisted)
+
+
+def send_group_summary(member: str, registrations: list[str]) -> None:
+	"""The registering member's summary of a group registration (template in KDF Settings)."""
+	from kdf_app.services.mail import send_template
+
+	me = frappe.db.get_value("Member", member, ["email", "member_name"], as_dict=True)
+	docs = [frappe.get_doc("Registration", r) for r in registrations]
+	if not me or not me.email or not docs:
+		return
+	session = frappe.get_cached_doc(SESSION, docs[0].session)
+	send_template(
+		"registration_group_summary",
+		[me.email],
+		{"member": me, "session": session, "registrations": docs, "message": group_message(docs)},
+		reference=(SESSION, session.name),
+	)

@@ -13,6 +13,7 @@ from kdf_app.core.sessions import (
 	agenda_by_day,
 	check_capacity,
 	check_schedule,
+	check_session_participants,
 	check_status_change,
 )
 from kdf_app.permissions import is_secretariat
@@ -40,6 +41,7 @@ def check_session(doc) -> None:
 			[r.stay_package for r in doc.stay_packages],
 		)
 		check_capacity(doc.capacity, confirmed)
+		check_session_participants(doc.participants_allowed, doc.participant_fee, doc.non_member_fee)
 		check_status_change(before.status if before else None, doc.status, doc.cancellation_reason)
 	except DomainError as e:
 		throw(e, title=_("Check the session"))

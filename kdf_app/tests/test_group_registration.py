@@ -1,0 +1,299 @@
+"""Non-member participants and group registration: a member registers themself and colleagues from their own
+organisation in one step; each participant gets their own seat decision; bad input saves nothing; two groups
+at once never overbook; the secretariat registers a non-member in the desk."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from kdf_app.services import registration as service
+from kdf_app.tests.test_portal import member_user
+from kdf_app.tests.utils import (
+	make_member,
+	make_org,
+	make_session,
+	make_test_email_account,
+	use_test_settings,
+)
+
+test_ignore = ["Sales Invoice", "Customer", "Member", "Topplederprogram Session"]
+
+TEAMS = "Medlemmer og ledergrupper"
+
+
+def colleague(name: str, **extra) -> dict:
+	uid = frappe.generate_hash(length=6)
+	return {
+		"name": name,
+		"email": f"{name.split()[0].lower()}-{uid}@example.no",
+		"title": "Kommunalsjef",
+		**extra,
+	}
+
+
+def team_session(**extra):
+	return make_session(participants_allowed=TEAMS, non_member_fee=7500, **extra)
+
+
+class TestGroupRegistration(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		use_test_settings()
+		make_test_email_account()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def register_as(self, user: str, **kwargs) -> dict:
+		from kdf_app.api.registration import register_group
+
+		frappe.set_user(user)
+		try:
+			return register_group(**{"invoice_reference": "R-1", **kwargs})
+		finally:
+			frappe.set_user("Administrator")
+
+	def test_a_member_registers_self_and_two_colleagues_each_with_their_own_price_and_mail(self):
+		session = team_session()
+		member, user = member_user()
+		team = [colleague("Kari Nordmann", dietary_needs="Vegetar"), colleague("Per Hansen", stay_package="")]
+		answer = self.register_as(
+			user,
+			session=session.name,
+			participants=team,
+			stay_package="Test med overnatting",
+			invoice_reference="R-9",
+		)
+		self.assertEqual([p["status"] for p in answer["participants"]], ["Bekreftet"] * 3)
+		self.assertEqual((answer["confirmed"], answer["waitlisted"]), (3, 0))
+		regs = frappe.get_all(
+			"Registration",
+			{"session": session.name},
+			[
+				"participant_type",
+				"member",
+				"contact",
+				"participant_name",
+				"participant_email",
+				"registered_by",
+				"paying_organisation",
+				"total",
+				"dietary_needs",
+				"invoice_reference",
+			],
+			order_by="registered_on asc, name asc",
+		)
+		self.assertEqual([r.participant_type for r in regs], ["Medlem", "Kontakt", "Kontakt"])
+		self.assertEqual({r.paying_organisation for r in regs}, {member.organisation})
+		self.assertEqual({r.registered_by for r in regs}, {member.name})
+		self.assertEqual([float(r.total) for r in regs], [10000.0, 7500.0, 7500.0])  # member fee + package
+		self.assertEqual(regs[1].dietary_needs, "Vegetar")
+		for r, c in zip(regs[1:], team, strict=True):
+			self.assertEqual(r.participant_email, c["email"])
+			links = frappe.get_all(
+				"Dynamic Link", {"parent": r.contact, "parenttype": "Contact"}, pluck="link_name"
+			)
+			self.assertEqual(links, [member.organisation])
+		self.assertEqual(frappe.db.get_value("Topplederprogram Session", session.name, "confirmed_count"), 3)
+		# one confirmation to each participant and a summary to the member
+		queued = frappe.get_all(
+			"Email Queue Recipient",
+			{"recipient": ("in", [member.email] + [c["email"] for c in team])},
+			pluck="recipient",
+		)
+		self.assertEqual(sorted(queued), sorted([member.email, member.email] + [c["email"] for c in team]))
+		# the member sees the colleagues' registrations on /pameldinger, without their answers
+		frappe.set_user(user)
+		from kdf_app.api.registration import my_registrations
+
+		mine = my_registrations()
+		frappe.set_user("Administrator")
+		self.assertEqual(
+			sorted(r.participant_name for r in mine if r.for_colleague), sorted(c["name"] for c in team)
+		)
+		self.assertTrue(all("dietary_needs" not in r for r in mine))
+
+	def test_a_group_larger_than_the_free_seats_is_waitlisted_in_order_and_told(self):
+		session = team_session(capacity=2)
+		_member, user = member_user()
+		answer = self.register_as(
+			user, session=session.name, participants=[colleague("A Ansen"), colleague("B Bensen")]
+		)
+		self.assertEqual(
+			[(p["status"], p["waitlist_position"]) for p in answer["participants"]],
+			[("Bekreftet", None), ("Bekreftet", None), ("Venteliste", 1)],
+		)
+		self.assertIn("1", answer["message"])
+		self.assertIn("waitlist", answer["message"])
+
+	def assert_refused(self, session, user, participants, text, **kwargs):
+		before = (
+			frappe.db.count("Registration", {"session": session.name}),
+			frappe.db.count("Contact"),
+		)
+		with self.assertRaises((frappe.ValidationError, frappe.DuplicateEntryError)) as e:
+			self.register_as(user, session=session.name, participants=participants, **kwargs)
+		self.assertIn(text, str(e.exception))
+		self.assertEqual(
+			(frappe.db.count("Registration", {"session": session.name}), frappe.db.count("Contact")), before
+		)
+
+	def test_bad_groups_are_refused_with_a_message_and_nothing_is_saved(self):
+		session = team_session()
+		member, user = member_user()
+		kari = colleague("Kari Nordmann")
+		self.assert_refused(session, user, [kari, {**kari, "name": "Kari N."}], "twice")
+		other = make_member()  # a member of another organisation
+		self.assert_refused(
+			session, user, [kari, {"name": other.member_name, "email": other.email}], "another organisation"
+		)
+		self.assert_refused(
+			session, user, [kari, colleague("Ola Utenfra", organisation=make_org())], "another organisation"
+		)
+		self.assert_refused(session, user, [kari, {"name": "Uten Epost", "email": ""}], "e-mail")
+		# someone already registered: the whole group is refused, also the ones before
+		self.register_as(user, session=session.name, participants=[kari], include_self=0)
+		self.assert_refused(session, user, [colleague("Per Hansen"), kari], "already registered")
+		members_only = make_session()
+		self.assert_refused(members_only, user, [colleague("Per Hansen")], "members only")
+		self.assertEqual(frappe.db.count("Registration", {"session": members_only.name}), 0)
+		self.assertTrue(member.name)
+
+	def test_a_failure_in_the_middle_of_the_inserts_keeps_nothing(self):
+		"""The group is one transaction: the third insert failing (here: a package the session does not offer)
+		takes the contact and the registrations made before it back too."""
+		session = team_session()
+		_member, user = member_user()
+		contacts = frappe.db.count("Contact")
+		frappe.db.savepoint("kdf_group")
+		with self.assertRaises(frappe.ValidationError):
+			self.register_as(
+				user,
+				session=session.name,
+				participants=[
+					colleague("Kari Nordmann"),
+					colleague("Per Hansen", stay_package="Finnes ikke"),
+				],
+			)
+		frappe.db.rollback(save_point="kdf_group")  # what a failed web request does
+		self.assertEqual(frappe.db.count("Registration", {"session": session.name}), 0)
+		self.assertEqual(frappe.db.count("Contact"), contacts)
+
+	def test_the_secretariat_registers_a_non_member_in_the_desk_under_the_same_rules(self):
+		session = team_session()
+		member = make_member()
+		contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": "Lise",
+				"last_name": "Lund",
+				"designation": "Økonomisjef",
+				"email_ids": [
+					{"email_id": f"lise-{frappe.generate_hash(length=6)}@example.no", "is_primary": 1}
+				],
+				"links": [{"link_doctype": "Customer", "link_name": member.organisation}],
+			}
+		).insert(ignore_permissions=True)
+		values = {
+			"doctype": "Registration",
+			"session": session.name,
+			"participant_type": "Kontakt",
+			"contact": contact.name,
+			"invoice_reference": "R-1",
+		}
+		# members and leadership teams: a member of the organisation must be the one who registers
+		with self.assertRaises(frappe.ValidationError) as e:
+			frappe.get_doc(dict(values)).insert(ignore_permissions=True)
+		self.assertIn("leadership teams", str(e.exception))
+		reg = frappe.get_doc({**values, "registered_by": member.name}).insert(ignore_permissions=True)
+		self.assertEqual((reg.participant_name, reg.participant_title), ("Lise Lund", "Økonomisjef"))
+		self.assertEqual((reg.paying_organisation, float(reg.total)), (member.organisation, 7500.0))
+		with self.assertRaises(frappe.DuplicateEntryError):
+			frappe.get_doc({**values, "registered_by": member.name}).insert(ignore_permissions=True)
+		# a member of another organisation cannot register her
+		with self.assertRaises(frappe.ValidationError):
+			frappe.get_doc(
+				{**values, "session": team_session().name, "registered_by": make_member().name}
+			).insert(ignore_permissions=True)
+		# members only: refused
+		with self.assertRaises(frappe.ValidationError) as e:
+			frappe.get_doc({**values, "session": make_session().name, "registered_by": member.name}).insert(
+				ignore_permissions=True
+			)
+		self.assertIn("members only", str(e.exception))
+
+	def test_a_session_open_to_non_members_needs_their_fee(self):
+		with self.assertRaises(frappe.ValidationError):
+			make_session(participants_allowed=TEAMS, non_member_fee=0)
+
+
+def _group_in_own_connection(site: str, session: str, member: str, participants: list[dict]) -> list | str:
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		docs = service.register_group(member, session, participants, myself={}, invoice_reference="R")
+		frappe.db.commit()
+		return [(d.participant_name, d.status, d.waitlist_position) for d in docs]
+	except Exception as e:
+		frappe.db.rollback()
+		return f"error: {e!r}"
+	finally:
+		frappe.destroy()
+
+
+class TestGroupRegistrationRace(FrappeTestCase):
+	def test_two_groups_from_two_organisations_at_once_for_the_last_seats(self):
+		"""Two directors each register themself and three colleagues at the same moment for a session with 5
+		seats: 5 confirmed, 3 waitlisted 1..3, each group's waitlisted members in the group's own order."""
+		use_test_settings()
+		session = make_session(capacity=5, participants_allowed=TEAMS, non_member_fee=7500)
+		members = [make_member().name, make_member().name]
+		groups = [[colleague(f"Kollega{i}{j} Test") for j in range(3)] for i in range(2)]
+		frappe.db.commit()
+		site = frappe.local.site
+		try:
+			with ThreadPoolExecutor(max_workers=2) as pool:
+				results = list(
+					pool.map(
+						lambda w: _group_in_own_connection(site, session.name, *w),
+						zip(members, groups, strict=True),
+					)
+				)
+			frappe.db.rollback()
+			self.assertFalse([r for r in results if isinstance(r, str)], results)
+			rows = frappe.get_all(
+				"Registration", {"session": session.name}, ["status", "waitlist_position", "registered_by"]
+			)
+			self.assertEqual(len(rows), 8)
+			self.assertEqual(sum(r.status == "Bekreftet" for r in rows), 5)
+			self.assertEqual(sorted(r.waitlist_position for r in rows if r.status == "Venteliste"), [1, 2, 3])
+			for result in results:  # within a group, seats first, then the waitlist in the group's order
+				statuses = [s for _n, s, _p in result]
+				self.assertEqual(statuses, sorted(statuses, key=lambda s: s != "Bekreftet"))
+				positions = [p for _n, s, p in result if s == "Venteliste"]
+				self.assertEqual(positions, sorted(positions))
+			self.assertEqual(
+				frappe.db.get_value(
+					"Topplederprogram Session",
+					session.name,
+					["confirmed_count", "waitlist_count", "free_seats"],
+				),
+				(5, 3, 0),
+			)
+		finally:
+			frappe.db.rollback()
+			for name in frappe.get_all("Registration", {"session": session.name}, pluck="name"):
+				contact = frappe.db.get_value("Registration", name, "contact")
+				frappe.delete_doc("Registration", name, force=True, ignore_permissions=True)
+				if contact:
+					frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
+			frappe.delete_doc("Topplederprogram Session", session.name, force=True, ignore_permissions=True)
+			for m in members:
+				contact = frappe.db.get_value("Member", m, "contact")
+				frappe.delete_doc("Member", m, force=True, ignore_permissions=True)
+				if contact:
+					frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
+			frappe.db.commit()
