@@ -49,6 +49,8 @@ REGISTRATION_FIELDS = [
 	"total",
 	"late_charge",
 	"sales_invoice",
+	"topic",
+	"evaluation_answered",
 ]
 
 
@@ -169,6 +171,23 @@ def my_data() -> dict:
 	newsletter = frappe.db.get_value(
 		"Email Group Member", {"email_group": GROUP, "email": record.email}, "unsubscribed"
 	)
+	consent = frappe.db.get_value("Member", member, CONSENT_FIELDS, as_dict=True)
+	# named evaluation answers only: an anonymous answer holds nothing that says whose it is
+	evaluations = frappe.get_all(
+		"Session Evaluation",
+		filters={"member": member, "anonymous": 0},
+		fields=["name", "session", "session_title", "overall_score", "comments", "takeaway", "creation"],
+		order_by="creation asc",
+		ignore_permissions=True,  # the member's own answers; members have no desk permission on them
+	)
+	for ev in evaluations:
+		ev.scores = frappe.get_all(
+			"Session Evaluation Score",
+			filters={"parent": ev.pop("name"), "parenttype": "Session Evaluation"},
+			fields=["agenda_item", "score"],
+			order_by="idx asc",
+			ignore_permissions=True,
+		)
 	return _json_safe(
 		{
 			"exported_on": now_datetime(),
@@ -179,7 +198,12 @@ def my_data() -> dict:
 			"cases": [{"type": c.case_type, "status": c.status} for c in cases],
 			"membership_applications": applications,
 			"change_requests": change_requests,
+			"evaluations": evaluations,
 			"consents": {
+				"member_directory": bool(consent.directory_consent),
+				"member_directory_changed_on": consent.directory_consent_on,
+				"newsletter": bool(consent.newsletter_consent),
+				"newsletter_changed_on": consent.newsletter_consent_on,
 				"newsletter_group": GROUP,
 				"receives_newsletter": newsletter is not None and not cint(newsletter),
 			},

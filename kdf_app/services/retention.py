@@ -8,14 +8,19 @@ the organisation's, and the participant named on its lines stays there as the Bo
 import frappe
 from frappe.utils import cint, getdate, now_datetime, today
 
+from kdf_app.core.membership import REJECTED
 from kdf_app.core.newsletter import GROUP
 from kdf_app.core.retention import (
 	ANONYMOUS,
+	APPLICATION_CLEARED,
+	CHANGE_REQUEST_CLEARED,
+	EVALUATION_CLEARED,
 	FORMER_STATUSES,
 	REGISTRATION_BOOKS,
 	REGISTRATION_CLEARED,
 	books_need,
 	decide,
+	due,
 	placeholder,
 )
 
@@ -102,6 +107,87 @@ def _delete_history(doctype: str, names: list[str]) -> None:
 		frappe.delete_doc("File", f, ignore_permissions=True, force=True)
 
 
+def _scrub_applications(names: list[str]) -> None:
+	"""Membership applications: the applicant's name, address, mobile and the rejection's wording go; the
+	organisation, title, dates and decision stay (name-free)."""
+	for name in names:
+		frappe.db.set_value(
+			"Membership Application",
+			name,
+			{
+				"first_name": ANONYMOUS,
+				"last_name": "",
+				"applicant_name": ANONYMOUS,
+				**dict.fromkeys(APPLICATION_CLEARED),
+			},
+			update_modified=False,
+		)
+	_delete_history("Membership Application", names)
+
+
+def _scrub_member_records(member: str, email: str) -> None:
+	"""What else names the member: applications (by member or address), reported changes, named evaluation
+	answers (their free text; the scores stay in the results)."""
+	filters = {"member": member}
+	applications = set(frappe.get_all("Membership Application", filters=filters, pluck="name"))
+	if email:
+		applications |= set(frappe.get_all("Membership Application", filters={"email": email}, pluck="name"))
+	_scrub_applications(sorted(applications))
+	requests = frappe.get_all("Member Change Request", filters=filters, pluck="name")
+	for name in requests:
+		frappe.db.set_value(
+			"Member Change Request",
+			name,
+			{"member_name": ANONYMOUS, **dict.fromkeys(CHANGE_REQUEST_CLEARED)},
+			update_modified=False,
+		)
+	_delete_history("Member Change Request", requests)
+	evaluations = frappe.get_all(
+		"Session Evaluation", filters={"member": member, "anonymous": 0}, pluck="name"
+	)
+	for name in evaluations:
+		frappe.db.set_value(
+			"Session Evaluation",
+			name,
+			{"member_name": ANONYMOUS, **dict.fromkeys(EVALUATION_CLEARED)},
+			update_modified=False,
+		)
+	_delete_history("Session Evaluation", evaluations)
+
+
+def _drop_mail(email: str) -> None:
+	"""E-mails to the address in Frappe's queue (a queued e-mail to several people only loses this recipient)
+	and its unsubscribe rows."""
+	if not email:
+		return
+	for row in frappe.get_all(
+		"Email Queue Recipient", filters={"recipient": email}, fields=["name", "parent"]
+	):
+		others = frappe.db.count("Email Queue Recipient", {"parent": row.parent, "name": ("!=", row.name)})
+		frappe.db.delete("Email Queue Recipient", {"name": row.name})
+		if not others and row.parent:
+			frappe.db.delete("Email Queue", {"name": row.parent})
+	frappe.db.delete("Email Unsubscribe", {"email": email})
+
+
+def release_rejected_applications(on, years: int) -> int:
+	"""Rejected applications of people who never became members: anonymised ``years`` after the decision
+	(the same period as former members'). Returns how many."""
+	names = [
+		a.name
+		for a in frappe.get_all(
+			"Membership Application",
+			filters={"status": REJECTED, "member": ("is", "not set"), "applicant_name": ("!=", ANONYMOUS)},
+			fields=["name", "decided_on", "creation", "email"],
+		)
+		if due(getdate(a.decided_on or a.creation), on, years)
+	]
+	for name in names:
+		_drop_mail((frappe.db.get_value("Membership Application", name, "email") or "").strip().lower())
+	_scrub_applications(names)
+	return len(names)
+
+
 def _drop_contact(contact: str, member: str) -> None:
 	"""Delete the member's Contact; if something links to it, scrub it and give it a name without the person's."""
 	if not contact or not frappe.db.exists("Contact", contact):
@@ -174,6 +260,8 @@ def anonymise_member(member: str, on=None, accounting_years: int = 0) -> None:
 		frappe.db.set_value("Registration", reg, dict.fromkeys(REGISTRATION_CLEARED), update_modified=False)
 	_release_registrations(member, on, accounting_years)
 	_delete_history("Registration", registrations)
+	_scrub_member_records(member, email)
+	_drop_mail(email)
 	frappe.db.set_value(
 		"Member",
 		member,
@@ -212,7 +300,14 @@ def run(on=None) -> dict:
 	on = getdate(on or today())
 	years, accounting_years = settings()
 	run_id = f"{now_datetime():%Y-%m-%d %H:%M:%S}-{frappe.generate_hash(length=4)}"
-	counts = {"anonymised": [], "not yet": 0, "no leaving date": 0, "failed": 0, "released": 0}
+	counts = {
+		"anonymised": [],
+		"not yet": 0,
+		"no leaving date": 0,
+		"failed": 0,
+		"released": 0,
+		"applications": 0,
+	}
 	if years > 0:
 		ends = position_ends()
 		for m in frappe.get_all(
@@ -249,6 +344,8 @@ def run(on=None) -> dict:
 				decision.left_on,
 				f"left {decision.left_on}, {years} years",
 			)
+	if years > 0:
+		counts["applications"] = release_rejected_applications(on, years)
 	# registrations of members anonymised earlier, whose invoices have left the accounting period since
 	for member in frappe.get_all(
 		"Registration",
@@ -268,7 +365,8 @@ def run(on=None) -> dict:
 			f"retention {years} years (0 = off), accounting {accounting_years or 5} years; "
 			f"anonymised {len(counts['anonymised'])}, not yet due {counts['not yet']}, "
 			f"no leaving date {counts['no leaving date']}, failed {counts['failed']}, "
-			f"registrations released {counts['released']}"
+			f"registrations released {counts['released']}, "
+			f"rejected applications anonymised {counts['applications']}"
 		),
 	)
 	return counts

@@ -90,6 +90,53 @@ class TestPrivacy(InvoicingCase):
 		for secret in (SECRET, NOTES, self.mentor_name, self.ola.email, self.ola.name):
 			self.assertNotIn(secret, text)
 
+	def test_export_holds_consents_topics_and_named_evaluation_answers(self):
+		from kdf_app.api.privacy import set_consent
+
+		frappe.db.set_value("Registration", self.reg.name, "topic", "personvern-innmeldt-tema")
+		frappe.set_user(self.kari_user)
+		set_consent(directory=1, newsletter=0)
+		frappe.set_user("Administrator")
+		ola_reg = frappe.db.get_value("Registration", {"member": self.ola.name}, "name")
+		for member, reg, anonymous, comment in (
+			(self.kari, self.reg.name, 0, "personvern-kari-svar"),
+			(None, None, 1, "personvern-anonymt-svar"),
+			(self.ola, ola_reg, 0, "personvern-ola-svar"),
+		):
+			frappe.get_doc(
+				{
+					"doctype": "Session Evaluation",
+					"session": self.session.name,
+					"anonymous": anonymous,
+					"registration": reg,
+					"member": member and member.name,
+					"member_name": member and member.member_name,
+					"overall_score": 5,
+					"comments": comment,
+					"scores": [{"agenda_item": "Personvern", "score": 3}],
+				}
+			).insert(ignore_permissions=True)
+
+		data = self.export_as(self.kari_user)
+
+		(reg,) = data["registrations"]
+		self.assertEqual(reg["topic"], "personvern-innmeldt-tema")
+		consents = data["consents"]
+		self.assertEqual((consents["member_directory"], consents["newsletter"]), (True, False))
+		self.assertTrue(consents["member_directory_changed_on"] and consents["newsletter_changed_on"])
+		(answer,) = data["evaluations"]
+		self.assertEqual((answer["comments"], answer["overall_score"]), ("personvern-kari-svar", 5))
+		self.assertEqual(answer["scores"], [{"agenda_item": "Personvern", "score": 3}])
+		text = json.dumps(data, ensure_ascii=False)
+		self.assertNotIn("personvern-anonymt-svar", text)
+		self.assertNotIn("personvern-ola-svar", text)
+		# the readable page shows the same
+		status, html = page("mine-data", self.kari_user)
+		self.assertEqual(status, 200)
+		for shown in ("personvern-innmeldt-tema", "personvern-kari-svar"):
+			self.assertIn(shown, html)
+		self.assertNotIn("personvern-anonymt-svar", html)
+
 	def test_only_ever_ones_own_data(self):
 		self.assertEqual(list(inspect.signature(api.my_data).parameters), [])
 		self.assertEqual(list(inspect.signature(api.download_my_data).parameters), [])

@@ -177,6 +177,145 @@ class TestRetention(InvoicingCase):
 			lines_before,
 		)
 
+	def test_applications_change_requests_topics_evaluations_and_mail_go_too(self):
+		member = make_member(make_org())
+		email = member.email
+		org = make_org()
+
+		def application(**values):
+			return (
+				frappe.get_doc(
+					{
+						"doctype": "Membership Application",
+						"first_name": "Søker",
+						"last_name": frappe.generate_hash(length=6),
+						"title": "Kommunedirektør",
+						"organisation": org,
+						"start_date": today(),
+						"status": "Ny",
+						**values,
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
+
+		joined = application(email=email, mobile="+4790000001", status="Godkjent", member=member.name)
+		change = (
+			frappe.get_doc(
+				{
+					"doctype": "Member Change Request",
+					"member": member.name,
+					"kind": "Slutter",
+					"start_date": today(),
+					"reason": "Annet",
+					"note": "oppbevaring-endringsnotat",
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+		reg = register(self.session, member)
+		frappe.db.set_value("Registration", reg.name, "topic", "oppbevaring-tema")
+
+		def evaluation(anonymous: bool, comment: str) -> str:
+			return (
+				frappe.get_doc(
+					{
+						"doctype": "Session Evaluation",
+						"session": self.session.name,
+						"anonymous": int(anonymous),
+						"registration": None if anonymous else reg.name,
+						"member": None if anonymous else member.name,
+						"member_name": None if anonymous else member.member_name,
+						"overall_score": 4,
+						"comments": comment,
+						"takeaway": comment,
+						"scores": [{"agenda_item": "Oppbevaring", "score": 5}],
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
+
+		named = evaluation(False, "oppbevaring-navngitt")
+		anonymous = evaluation(True, "oppbevaring-anonym")
+
+		def queued(*recipients: str) -> str:
+			return (
+				frappe.get_doc(
+					{
+						"doctype": "Email Queue",
+						"message": "oppbevaring",
+						"status": "Sent",
+						"recipients": [{"recipient": r, "status": "Sent"} for r in recipients],
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
+
+		alone, shared = queued(email), queued(email, "en-annen@example.no")
+		frappe.get_doc(
+			{
+				"doctype": "Email Unsubscribe",
+				"email": email,
+				"reference_doctype": "Email Group",
+				"reference_name": GROUP,
+			}
+		).insert(ignore_permissions=True)
+		# rejected applications of people who never became members: gone after the same years from the decision
+		old_reject = application(email=f"avvist-{frappe.generate_hash(length=6)}@example.no", status="Avvist")
+		new_reject = application(email=f"avvist-{frappe.generate_hash(length=6)}@example.no", status="Avvist")
+		frappe.db.set_value("Membership Application", old_reject, "decided_on", add_years(today(), -6))
+		frappe.db.set_value("Membership Application", new_reject, "decided_on", add_years(today(), -1))
+		leave(member, years_ago=8)
+
+		counts = retention.run()
+
+		self.assertIn(member.name, counts["anonymised"])
+		self.assertGreaterEqual(counts["applications"], 1)
+		for name in (joined, old_reject):
+			a = frappe.db.get_value(
+				"Membership Application",
+				name,
+				["applicant_name", "first_name", "last_name", "email", "mobile", "organisation", "status"],
+				as_dict=True,
+			)
+			self.assertEqual(
+				(a.applicant_name, a.first_name, a.last_name, a.email, a.mobile),
+				(ANONYMOUS, ANONYMOUS, "", None, None),
+			)
+			self.assertEqual(a.organisation, org)  # name-free statistics stay
+		self.assertNotEqual(
+			frappe.db.get_value("Membership Application", new_reject, "applicant_name"), ANONYMOUS
+		)
+		c = frappe.db.get_value(
+			"Member Change Request", change, ["member_name", "note", "kind"], as_dict=True
+		)
+		self.assertEqual((c.member_name, c.note, c.kind), (ANONYMOUS, None, "Slutter"))
+		self.assertIsNone(frappe.db.get_value("Registration", reg.name, "topic"))
+		e = frappe.db.get_value(
+			"Session Evaluation",
+			named,
+			["member_name", "comments", "takeaway", "overall_score"],
+			as_dict=True,
+		)
+		self.assertEqual((e.member_name, e.comments, e.takeaway, e.overall_score), (ANONYMOUS, None, None, 4))
+		self.assertEqual(frappe.db.get_value("Session Evaluation Score", {"parent": named}, "score"), 5)
+		# an anonymous answer names nobody: it is left as it is
+		self.assertEqual(
+			frappe.db.get_value("Session Evaluation", anonymous, "comments"), "oppbevaring-anonym"
+		)
+		self.assertFalse(frappe.db.exists("Email Queue", alone))
+		self.assertTrue(frappe.db.exists("Email Queue", shared))
+		self.assertEqual(
+			frappe.get_all("Email Queue Recipient", {"parent": shared}, pluck="recipient"),
+			["en-annen@example.no"],
+		)
+		self.assertFalse(frappe.db.exists("Email Queue Recipient", {"recipient": email}))
+		self.assertFalse(frappe.db.exists("Email Unsubscribe", {"email": email}))
+
 	def test_switched_off_and_unknown_leaving_date(self):
 		use_test_settings(member_retention_years=0)
 		member = leave(make_member(make_org()), years_ago=30)
