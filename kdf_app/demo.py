@@ -5,7 +5,7 @@ import json
 
 import frappe
 
-from kdf_app.core.demo import fictitious_members
+from kdf_app.core.demo import fictitious_members, upcoming_session_dates
 from kdf_app.core.members import ACTIVE
 from kdf_app.core.organisations import parse_rows
 from kdf_app.core.sessions import HELD, OPEN
@@ -41,6 +41,7 @@ def load() -> dict:
 		"invoice_references_added": references,
 		"members_created": members,
 		"session_2023": load_session_2023(),
+		"upcoming_session": load_upcoming_session(),
 		"site_language": _norwegian_site(),
 	}
 	frappe.db.commit()
@@ -289,4 +290,62 @@ def load_session_2023() -> str:
 	from kdf_app.services.registration import update_counts
 
 	update_counts(session.name)
+	return session.name
+
+
+def load_upcoming_session() -> str:
+	"""A Topplederprogram a few months ahead, open for registration, with twelve demo members registered
+	(``fixtures/demo/upcoming-session.json``): the portal has a session to register for, and the workspace's
+	charts a next session. Made once: a session with its title is never made again."""
+	from datetime import timedelta
+
+	from frappe.utils import getdate, nowdate
+
+	data = json.loads((fixtures_dir() / "demo" / "upcoming-session.json").read_text(encoding="utf-8"))
+	values = dict(data["session"])
+	existing = frappe.db.get_value("Topplederprogram Session", {"session_title": values["session_title"]})
+	if existing:
+		return existing
+	starts, ends, deadline = upcoming_session_dates(
+		getdate(nowdate()), data["start_after_days"], data["deadline_days_before"], data["duration_hours"]
+	)
+	values["agenda"] = [
+		{**item, "day": (starts + timedelta(days=item["day"])).date()} for item in values["agenda"]
+	]
+	session = frappe.get_doc(
+		{
+			"doctype": "Topplederprogram Session",
+			**values,
+			"status": OPEN,
+			"starts_on": starts,
+			"ends_on": ends,
+			"registration_deadline": deadline,
+		}
+	).insert(ignore_permissions=True)
+	emails = [
+		m["email"]
+		for m in json.loads((fixtures_dir() / "demo" / "members.json").read_text("utf-8"))["members"]
+	]
+	members = frappe.get_all(
+		"Member",
+		filters={"email": ("in", emails), "membership_status": ACTIVE},
+		fields=["name", "organisation"],
+		order_by="email asc",
+		limit=data["registrations"],
+	)
+	packages = [p["stay_package"] for p in values["stay_packages"]]
+	for i, m in enumerate(members):
+		reference = frappe.db.get_value("Customer", m.organisation, "kdf_invoice_reference") or "DEMO"
+		reg = frappe.get_doc(
+			{
+				"doctype": "Registration",
+				"session": session.name,
+				"member": m.name,
+				"stay_package": packages[i % len(packages)],
+				"extra_night": int(i % 4 == 0),
+				"invoice_reference": reference,
+			}
+		)
+		reg.flags.kdf_no_email = True
+		reg.insert(ignore_permissions=True)
 	return session.name

@@ -1,5 +1,7 @@
 """The made-up demo members (kdf_app.core.demo)."""
 
+import pytest
+
 from kdf_app.core.demo import TITLES, fictitious_members
 
 ORGS = [("Kommune", f"{n:04d}") for n in range(3001, 3301)] + [
@@ -29,3 +31,18 @@ def test_the_same_input_gives_the_same_members_and_nothing_when_covered():
 		"type": "Kommune",
 		"number": "3001",
 	}
+
+
+def test_the_upcoming_session_is_a_wednesday_after_its_deadline():
+	from datetime import date, datetime
+
+	from kdf_app.core.demo import upcoming_session_dates
+
+	starts, ends, deadline = upcoming_session_dates(date(2026, 11, 24), 75, 21, 26)
+	assert starts == datetime(2027, 2, 10, 10, 0) and starts.weekday() == 2
+	assert ends == datetime(2027, 2, 11, 12, 0)
+	assert deadline == datetime(2027, 1, 20, 23, 59)
+	# loaded on a Wednesday: that Wednesday, 75 days ahead, is kept
+	assert upcoming_session_dates(date(2026, 11, 25), 70, 21, 26)[0] == datetime(2027, 2, 3, 10, 0)
+	with pytest.raises(ValueError):
+		upcoming_session_dates(date(2026, 11, 24), 10, 21, 26)

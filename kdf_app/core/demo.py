@@ -3,6 +3,7 @@ are members). Names are drawn from common Norwegian first names and surnames; no
 
 import random
 import unicodedata
+from datetime import date, datetime, time, timedelta
 
 FIRST_NAMES = (
 	"Anne", "Inger", "Kari", "Marit", "Ingrid", "Liv", "Eva", "Berit", "Astrid", "Bjørg", "Hilde", "Anna",
@@ -60,3 +61,18 @@ def fictitious_members(
 			}
 		)
 	return members
+
+
+def upcoming_session_dates(
+	today: date, start_after_days: int, deadline_days_before: int, duration_hours: int
+) -> tuple[datetime, datetime, datetime]:
+	"""The demo's next session, placed from the day the demo is loaded: it starts at 10:00 on the first Wednesday
+	at least ``start_after_days`` ahead, ends ``duration_hours`` later, and registration closes at 23:59
+	``deadline_days_before`` the start. Returns (starts_on, ends_on, registration_deadline)."""
+	if start_after_days <= deadline_days_before:
+		raise ValueError("the session must start after its registration deadline has passed today")
+	day = today + timedelta(days=start_after_days)
+	day += timedelta(days=(2 - day.weekday()) % 7)  # Wednesday
+	starts = datetime.combine(day, time(10, 0))
+	deadline = datetime.combine(day - timedelta(days=deadline_days_before), time(23, 59))
+	return starts, starts + timedelta(hours=duration_hours), deadline

@@ -47,10 +47,25 @@ class TestDemo(FrappeTestCase):
 			frappe.get_all("Member", {"membership_status": "Aktiv"}, pluck="organisation", distinct=True)
 		)
 		self.assertGreaterEqual(len(official & with_member), round(0.94 * len(official)))
+		# the next session: open, published, on a Wednesday ahead, twelve demo members with a seat
+		upcoming = frappe.get_doc("Topplederprogram Session", first["upcoming_session"])
+		self.assertEqual((upcoming.status, upcoming.published), ("Åpen for påmelding", 1))
+		self.assertGreater(upcoming.registration_deadline, frappe.utils.now_datetime())
+		self.assertLess(upcoming.registration_deadline, upcoming.starts_on)
+		self.assertEqual(upcoming.starts_on.weekday(), 2)
+		self.assertEqual(
+			frappe.db.count("Registration", {"session": upcoming.name, "status": "Bekreftet"}), 12
+		)
+		self.assertEqual((upcoming.confirmed_count, upcoming.free_seats), (12, upcoming.capacity - 12))
 		again = load()
 		self.assertEqual(
-			(again["organisations_created"], again["members_created"], again["session_2023"]),
-			(0, 0, session.name),
+			(
+				again["organisations_created"],
+				again["members_created"],
+				again["session_2023"],
+				again["upcoming_session"],
+			),
+			(0, 0, session.name, upcoming.name),
 		)
 		# KDF invoices in NOK whatever company the site had (ERPNext's test setup makes one in USD)
 		company = frappe.db.get_single_value("KDF Settings", "company")
