@@ -77,7 +77,18 @@ MATRIX = (
 		"secretariat",
 		note="on the registration and the participant list",
 	),
-	_row("Participant list (print format Deltakerliste, report Session Participants)", "secretariat"),
+	_row(
+		"Participant list (print formats Deltakerliste and Navneskilt, report Session Participants, participants by "
+		"organisation on the session)",
+		"secretariat",
+		note="members and non-members alike",
+	),
+	_row(
+		"A non-member participant (a Contact of the organisation: name, title, e-mail, mobile, dietary needs)",
+		"secretariat",
+		note="the member who registered them sees only name and status (Mine påmeldinger); no portal login for "
+		"them; the accountant sees the name on invoice lines",
+	),
 	_row(
 		"Membership application (applicant's name, e-mail, mobile, organisation)",
 		"secretariat",
