@@ -102,3 +102,14 @@ def test_a_group_larger_than_the_free_seats_fills_them_and_waitlists_the_rest_in
 		seats = seats_after(seats, status)
 	assert decisions == [(CONFIRMED, None), (CONFIRMED, None), (WAITLISTED, 2), (WAITLISTED, 3)]
 	assert group_outcome(s for s, _p in decisions) == (2, 2)
+
+
+def test_ou_refund_covers_the_leadership_team_but_only_the_fee():
+	from kdf_app.core.invoicing import ou_refundable
+
+	assert ou_refundable(True, "Kommunedirektør", "fee", False)
+	assert not ou_refundable(True, "Kommunalsjef", "fee", False)  # a title alone does not make a manager
+	assert ou_refundable(True, "Kommunalsjef", "fee", False, leadership_team=True)
+	assert not ou_refundable(True, "Kommunalsjef", "accommodation", False, leadership_team=True)
+	assert not ou_refundable(True, "Kommunalsjef", "fee", True, leadership_team=True)  # credited
+	assert not ou_refundable(False, "Kommunalsjef", "fee", False, leadership_team=True)

@@ -12,3 +12,12 @@ def default_session() -> str | None:
 
 	require_roles()
 	return pick()
+
+
+@frappe.whitelist()
+def participants_by_organisation(session: str) -> list[dict]:
+	"""The session form's participants overview, grouped by organisation (secretariat only)."""
+	from kdf_app.services.participants import participants_by_organisation as grouped
+
+	require_roles()
+	return grouped(session)

@@ -109,9 +109,18 @@ def ou_eligible_amount(lines: list[InvoiceLine]) -> Decimal:
 OU_MANAGER_TITLES = frozenset(TITLES)
 
 
-def ou_refundable(session_ou_approved: bool, title: str | None, line_kind: str, credited: bool) -> bool:
-	"""KS refunds the participant fee of managers on OU-approved courses, unless the invoice was credited."""
-	return bool(session_ou_approved) and title in OU_MANAGER_TITLES and line_kind == "fee" and not credited
+def ou_refundable(
+	session_ou_approved: bool,
+	title: str | None,
+	line_kind: str,
+	credited: bool,
+	leadership_team: bool = False,
+) -> bool:
+	"""KS refunds the participant fee of managers on OU-approved courses, unless it was credited. A member's
+	title says they are a top manager; a non-member registered by their director as part of the leadership
+	team (``leadership_team``) is a manager by that registration, whatever their title."""
+	manager = title in OU_MANAGER_TITLES or bool(leadership_team)
+	return bool(session_ou_approved) and manager and line_kind == "fee" and not credited
 
 
 def vat_of_line(stored_category: str | None, registered: bool, rates: list[Decimal]) -> tuple[str, Decimal]:

@@ -1,4 +1,5 @@
-"""Invoices after a session: one Sales Invoice per due registration, to the paying organisation."""
+"""Invoices after a session: one Sales Invoice per paying organisation (and invoice reference) per session,
+each participant by name on their own lines."""
 
 import frappe
 from frappe import _
@@ -98,23 +99,29 @@ def create_session_invoices(session_name: str, submit: bool | None = None, repor
 	require(settings, "company", "participant_fee_item", "stay_package_item", "extra_night_item")
 	session = frappe.get_doc("Topplederprogram Session", session_name)
 	submit = cint(settings.submit_session_invoices) if submit is None else submit
-	names = due_registrations(session_name, settings)
+	groups = invoice_groups(due_registrations(session_name, settings))
 	created, held = [], 0
-	for i, name in enumerate(names, start=1):
-		# under the registration's lock: another run may have invoiced it meanwhile
-		if frappe.db.sql("select sales_invoice from `tabRegistration` where name = %s for update", name)[0][
-			0
-		]:
+	for i, names in enumerate(groups, start=1):
+		# under the registrations' locks: another run may have invoiced some meanwhile
+		names = [
+			n
+			for n in names
+			if not frappe.db.sql("select sales_invoice from `tabRegistration` where name = %s for update", n)[
+				0
+			][0]
+		]
+		if not names:
 			continue
-		reg = frappe.get_doc("Registration", name)
-		si = make_invoice(reg, session, settings)
+		regs = [frappe.get_doc("Registration", n) for n in names]
+		si = make_invoice(regs, session, settings)
 		if submit:
 			held += not submit_or_hold(si)
-		reg.db_set("sales_invoice", si.name)
+		for reg in regs:
+			reg.db_set("sales_invoice", si.name)
 		created.append(si.name)
 		step_done()
 		if report:
-			report(i, len(names))
+			report(i, len(groups))
 	tell_held(held)
 	return created
 
@@ -145,6 +152,25 @@ def due_registrations(session_name: str, settings=None) -> list[str]:
 	return [r.name for r in sorted(due + late, key=lambda r: (r.registered_on, r.name))]
 
 
+def invoice_groups(names: list[str]) -> list[list[str]]:
+	"""The due registrations per invoice: one per paying organisation and invoice reference (the EHF's buyer
+	reference is per invoice), each group in arrival order."""
+	if not names:
+		return []
+	keys = {
+		r.name: (r.paying_organisation, r.invoice_reference or "")
+		for r in frappe.get_all(
+			"Registration",
+			{"name": ("in", names)},
+			["name", "paying_organisation", "invoice_reference"],
+		)
+	}
+	groups: dict = {}
+	for name in names:
+		groups.setdefault(keys[name], []).append(name)
+	return list(groups.values())
+
+
 def tell_held(held: int) -> None:
 	if held:
 		frappe.msgprint(
@@ -155,14 +181,15 @@ def tell_held(held: int) -> None:
 		)
 
 
-def make_invoice(reg, session, settings):
-	vat = vat_setup(settings)
+def participation_of(reg, session, settings) -> Participation:
 	package = frappe.get_cached_doc("Stay Package", reg.stay_package) if reg.stay_package else None
 	lines_by_code = {l.code: l.amount for l in reg.price_lines}
-	member = frappe.db.get_value("Member", reg.member, ["member_name", "title"], as_dict=True)
-	participation = Participation(
-		participant=member.member_name,
-		title=member.title,
+	name, title = reg.participant_name, reg.participant_title
+	if reg.member and not name:  # a registration from before participants were copied onto it
+		name, title = frappe.db.get_value("Member", reg.member, ["member_name", "title"])
+	return Participation(
+		participant=name,
+		title=title or "",
 		session=session.session_title,
 		dates=session_dates(session),
 		fee=lines_by_code.get("fee", 0),
@@ -175,6 +202,14 @@ def make_invoice(reg, session, settings):
 		extra_night_price=lines_by_code.get("extra_night", 0),
 		extra_night_item=settings.extra_night_item,
 	)
+
+
+def make_invoice(regs, session, settings):
+	"""One invoice to the registrations' paying organisation: each participant's lines, the fee naming them
+	(the OU refund needs names; only the fee is refundable, so the package and night are lines of their own)."""
+	regs = regs if isinstance(regs, list | tuple) else [regs]
+	reg = regs[0]
+	vat = vat_setup(settings)
 	cost_center = session_cost_center(session)
 	si = new_invoice(settings)
 	si.customer = reg.paying_organisation
@@ -189,7 +224,18 @@ def make_invoice(reg, session, settings):
 		si.due_date = add_days(today(), 30)
 	if session.ou_approved:
 		si.terms = OU_TEXT
-	lines = invoice_lines(participation, vat)
+	for reg in regs:
+		add_lines(si, reg, invoice_lines(participation_of(reg, session, settings), vat), vat, settings)
+	if vat.registered:
+		si.taxes_and_charges = sales_taxes_template(settings.company)
+		si.set_taxes()
+	si.flags.ignore_permissions = True
+	si.insert()
+	return si
+
+
+def add_lines(si, reg, lines, vat, settings) -> None:
+	cost_center = si.cost_center
 	if reg.status == CANCELLED_REG:  # cancelled late: only what is still charged
 		kinds = charged_kinds(reg.late_charge)
 		lines = [line for line in lines if line.kind in kinds]
@@ -221,12 +267,6 @@ def make_invoice(reg, session, settings):
 				settings.company, RATE_OF[(line.vat_category, int(line.vat_percent))]
 			)
 		si.append("items", row)
-	if vat.registered:
-		si.taxes_and_charges = sales_taxes_template(settings.company)
-		si.set_taxes()
-	si.flags.ignore_permissions = True
-	si.insert()
-	return si
 
 
 def credit_registration(reg, keep: frozenset[str] = frozenset()) -> str | None:
@@ -242,17 +282,30 @@ def credit_registration(reg, keep: frozenset[str] = frozenset()) -> str | None:
 		frappe.db.set_value("Registration", reg.name, "sales_invoice", in_force)
 	if not reg.sales_invoice or frappe.db.get_value("Sales Invoice", reg.sales_invoice, "docstatus") != 1:
 		return None
-	existing = frappe.db.get_value("Sales Invoice", {"return_against": reg.sales_invoice, "docstatus": 1})
+	existing = frappe.db.sql(
+		"""select si.name from `tabSales Invoice` si join `tabSales Invoice Item` i on i.parent = si.name
+		where si.return_against = %s and si.docstatus = 1 and i.kdf_registration = %s limit 1""",
+		(reg.sales_invoice, reg.name),
+	)
 	if existing:
-		return existing
+		return existing[0][0]
 	credit = make_sales_return(reg.sales_invoice)
 	# settle against the invoice it credits (ERPNext turns this back on by itself, with a message, when that
 	# invoice's outstanding is smaller than the credit, e.g. after a payment)
 	credit.update_outstanding_for_self = 0
-	credit.set("items", [i for i in credit.items if i.kdf_line_kind not in keep])
+	# only this participant's lines (an organisation's invoice lists its other participants too)
+	all_items = len(credit.items)
+	credit.set(
+		"items",
+		[
+			i
+			for i in credit.items
+			if i.kdf_line_kind not in keep and i.kdf_registration in (reg.name, None, "")
+		],
+	)
 	if not credit.items:
 		return None  # charged in full: nothing to credit
-	if keep:
+	if keep or len(credit.items) != all_items:
 		credit.run_method("calculate_taxes_and_totals")
 	credit.posting_date = today()
 	credit.set_posting_time = 1

@@ -5,7 +5,7 @@ returns nothing to anyone else, whatever record permissions the print view was o
 
 import frappe
 
-from kdf_app.core.sessions import ATTENDED, CONFIRMED, NO_SHOW
+from kdf_app.core.sessions import ATTENDED, CONFIRMED, NO_SHOW, WAITLISTED
 from kdf_app.permissions import sees_participant_list
 
 
@@ -16,8 +16,11 @@ def participant_list(session: str) -> list[dict]:
 		"Registration",
 		filters={"session": session, "status": ["in", [CONFIRMED, ATTENDED, NO_SHOW]]},
 		fields=[
+			"participant_name",
+			"participant_type",
 			"member_name",
 			"member_title",
+			"participant_title",
 			"paying_organisation",
 			"stay_package",
 			"extra_night",
@@ -25,7 +28,7 @@ def participant_list(session: str) -> list[dict]:
 			"dietary_needs",
 			"status",
 		],
-		order_by="member_name asc",
+		order_by="participant_name asc",
 	)
 	names = dict(
 		frappe.get_all(
@@ -37,4 +40,47 @@ def participant_list(session: str) -> list[dict]:
 	)
 	for r in rows:
 		r.organisation_name = names.get(r.paying_organisation, "")
+		# members and non-members alike (a registration from before participants were copied: the member's)
+		r.member_name = r.participant_name or r.member_name
+		r.member_title = r.participant_title or r.member_title
 	return rows
+
+
+def participants_by_organisation(session: str) -> list[dict]:
+	"""The session's participants (seats and waitlist) grouped by paying organisation, for the session form:
+	organisation, then each participant's name, title, member or not, status and who registered them.
+	Secretariat only (empty for anyone else); no dietary needs."""
+	if not sees_participant_list():
+		return []
+	rows = frappe.get_all(
+		"Registration",
+		filters={"session": session, "status": ["in", [CONFIRMED, ATTENDED, NO_SHOW, WAITLISTED]]},
+		fields=[
+			"name",
+			"participant_name",
+			"participant_title",
+			"participant_type",
+			"member_name",
+			"paying_organisation",
+			"status",
+			"waitlist_position",
+			"registered_by",
+		],
+		order_by="registered_on asc, name asc",
+	)
+	names = dict(
+		frappe.get_all(
+			"Customer",
+			filters={"name": ["in", list({r.paying_organisation for r in rows if r.paying_organisation})]},
+			fields=["name", "customer_name"],
+			as_list=True,
+		)
+	)
+	groups: dict = {}
+	for r in rows:
+		r.participant_name = r.participant_name or r.member_name
+		groups.setdefault(r.paying_organisation or "", []).append(r)
+	return [
+		{"organisation": org, "organisation_name": names.get(org, org), "participants": regs}
+		for org, regs in sorted(groups.items(), key=lambda g: names.get(g[0], g[0]) or "")
+	]

@@ -35,6 +35,8 @@ CASE_SECRET = "matrise-hemmelig-foresporsel"
 MEETING_SECRET = "matrise-hemmelig-motenotat"
 COMMENT_SECRET = "matrise-hemmelig-kommentar"
 DIET_SECRET = "matrise-notteallergi"
+COLLEAGUE_EMAIL = "matrise-kollega@example.no"
+COLLEAGUE_DIET = "matrise-kollega-glutenfri"
 FILE_NAME = "matrise-vedlegg.txt"
 FILE_SECRET = "matrise-hemmelig-vedlegg"
 TOPIC_SECRET = "matrise-innmeldt-tema"
@@ -183,6 +185,18 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		cls.created.append(("Topplederprogram Session", cls.session.name))
 		cls.registration = register(cls.session, cls.member, dietary_needs=DIET_SECRET, topic=TOPIC_SECRET)
 		cls.created.append(("Registration", cls.registration.name))
+		# a non-member colleague the member registered (group registration): their data is the secretariat's
+		from kdf_app.services.registration import register_group
+
+		cls.team_session = make_session(participants_allowed="Medlemmer og ledergrupper", non_member_fee=7000)
+		cls.created.append(("Topplederprogram Session", cls.team_session.name))
+		(cls.colleague_reg,) = register_group(
+			cls.member.name,
+			cls.team_session.name,
+			[{"name": "Matrise Kollega", "email": COLLEAGUE_EMAIL, "dietary_needs": COLLEAGUE_DIET}],
+			invoice_reference="R-1",
+		)
+		cls.created += [("Registration", cls.colleague_reg.name), ("Contact", cls.colleague_reg.contact)]
 		# evaluations (kdf_app.services.evaluation): a named answer, and an anonymous one with no identity stored
 		cls.evaluations = {}
 		for kind, secret in (("named", EVAL_SECRET), ("anonymous", ANON_EVAL_SECRET)):
@@ -384,6 +398,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		REG = "Registration and"
 		DIET = "Dietary needs"
 		PLIST = "Participant list"
+		NONMEMBER = "A non-member participant"
 		DRAFT = "Draft session"
 		PUBLIC = "Published session"
 		OWN = "Status and type"
@@ -922,6 +937,49 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					},
 				),
 				has(DIET_SECRET),
+			),
+			p(
+				"REST get of a colleague's registration (non-member)",
+				NONMEMBER,
+				lambda a: self.get(a, f"/api/resource/Registration/{self.colleague_reg.name}"),
+				has(COLLEAGUE_EMAIL),
+			),
+			p(
+				"reportview.get of a colleague's dietary needs (non-member)",
+				NONMEMBER,
+				lambda a: self.call(
+					a,
+					"frappe.desk.reportview.get",
+					{
+						"doctype": "Registration",
+						"fields": '["`tabRegistration`.`dietary_needs`"]',
+						"filters": json.dumps([["name", "=", self.colleague_reg.name]]),
+					},
+					"POST",
+				),
+				has(COLLEAGUE_DIET),
+			),
+			p(
+				"print format Navneskilt (name badges, members and non-members)",
+				PLIST,
+				lambda a: self.get(
+					a,
+					"/printview",
+					{
+						"doctype": "Topplederprogram Session",
+						"name": self.session.name,
+						"format": "Navneskilt",
+					},
+				),
+				has(f'<div class="n">{self.member.member_name}</div>'),
+			),
+			p(
+				"session participants by organisation",
+				PLIST,
+				lambda a: self.call(
+					a, "kdf_app.api.sessions.participants_by_organisation", {"session": self.session.name}
+				),
+				has(self.member.member_name),
 			),
 			p(
 				"query report Session Participants",

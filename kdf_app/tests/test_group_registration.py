@@ -6,8 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import flt
 
 from kdf_app.services import registration as service
+from kdf_app.services.invoicing import create_session_invoices
+from kdf_app.tests.test_invoicing import InvoicingCase, attached_xml, official_fatal
 from kdf_app.tests.test_portal import member_user
 from kdf_app.tests.utils import (
 	make_member,
@@ -297,3 +300,54 @@ class TestGroupRegistrationRace(FrappeTestCase):
 				if contact:
 					frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
 			frappe.db.commit()
+
+
+class TestGroupInvoices(InvoicingCase):
+	"""One invoice per paying organisation per session, each participant by name on their own lines, a valid
+	EHF (official rules), a credit note for one participant only, and the OU Refund Pack lists everyone."""
+
+	def test_one_invoice_per_organisation_with_each_participant_on_their_own_lines(self):
+		from kdf_app.kdf_app.report.ou_refund_pack.ou_refund_pack import rows as ou_rows
+
+		make_test_email_account()
+		session = team_session()
+		director = make_member(self.org)
+		team = [colleague("Kari Nordmann"), colleague("Per Hansen", stay_package="Test med overnatting")]
+		docs = service.register_group(
+			director.name,
+			session.name,
+			team,
+			myself={"stay_package": "Test med overnatting"},
+			invoice_reference="3400123",
+		)
+		other = make_member(make_org())
+		service.register_now({"session": session.name, "member": other.name, "invoice_reference": "R-2"})
+		created = create_session_invoices(session.name)
+		self.assertEqual(len(created), 2)
+		self.assertEqual(create_session_invoices(session.name), [])
+		(name,) = {frappe.db.get_value("Registration", d.name, "sales_invoice") for d in docs}
+		si = frappe.get_doc("Sales Invoice", name)
+		self.assertEqual((si.customer, si.po_no, si.docstatus), (self.org, "3400123", 1))
+		fees = [(i.description, flt(i.amount)) for i in si.items if i.kdf_line_kind == "fee"]
+		names = [director.member_name, "Kari Nordmann", "Per Hansen"]
+		self.assertEqual([f[1] for f in fees], [6000, 7500, 7500])
+		for (description, _amount), who in zip(fees, names, strict=True):
+			self.assertTrue(description.startswith(f"Deltakeravgift: {who}"), description)
+		self.assertEqual(
+			{i.kdf_line_kind for i in si.items if i.kdf_registration == docs[2].name},
+			{"fee", "accommodation", "food"},
+		)
+		xml = attached_xml(name)
+		self.assertEqual(official_fatal(xml), [])
+		for who in names:
+			self.assertIn(who.encode(), xml)
+		refund = [r for r in ou_rows(self.org, 0) if r["invoice"] == name]
+		self.assertEqual(sorted(r["participant"] for r in refund), sorted(names))
+		# one colleague cancels: a credit note for their lines only, with its own valid EHF
+		frappe.get_doc("Registration", docs[1].name).cancel_registration()
+		credit = frappe.get_doc("Sales Invoice", {"return_against": name, "docstatus": 1})
+		self.assertEqual({i.kdf_registration for i in credit.items}, {docs[1].name})
+		self.assertEqual(flt(credit.grand_total), -7500)
+		self.assertEqual(official_fatal(attached_xml(credit.name)), [])
+		refund = [r for r in ou_rows(self.org, 0) if r["invoice"] == name]
+		self.assertEqual(sorted(r["participant"] for r in refund), sorted([names[0], names[2]]))

@@ -47,6 +47,10 @@ frappe.ui.form.on("Topplederprogram Session", {
 					}, 10))
 			);
 		}
+		frm.add_custom_button(__("Name Badges"), () =>
+			window.open(`/printview?doctype=${encodeURIComponent(frm.doc.doctype)}&name=${encodeURIComponent(frm.doc.name)}&format=Navneskilt&no_letterhead=1`)
+		, __("View"));
+		render_participants_overview(frm);
 		frm.dashboard.add_indicator(__("Confirmed: {0}", [frm.doc.confirmed_count || 0]), "green");
 		frm.dashboard.add_indicator(__("Waitlisted: {0}", [frm.doc.waitlist_count || 0]), "orange");
 		frm.dashboard.add_indicator(__("Free seats: {0}", [frm.doc.free_seats ?? frm.doc.capacity]), "blue");
@@ -63,3 +67,29 @@ frappe.ui.form.on("Session Stay Package", {
 		}
 	},
 });
+
+// Participants by organisation (members and non-members), under the session's "Participants by Organisation"
+function render_participants_overview(frm) {
+	const field = frm.get_field("participants_overview");
+	if (!field) return;
+	frappe.call({ method: "kdf_app.api.sessions.participants_by_organisation", args: { session: frm.doc.name } })
+		.then((r) => {
+			const esc = frappe.utils.escape_html;
+			const groups = r.message || [];
+			if (!groups.length) {
+				field.$wrapper.html(`<p class="text-muted">${esc(__("No participants yet."))}</p>`);
+				return;
+			}
+			const html = groups.map((g) => `
+				<h5 style="margin-top:12px">${esc(g.organisation_name || "")} (${g.participants.length})</h5>
+				<table class="table table-bordered table-condensed"><tbody>
+				${g.participants.map((p) => `<tr>
+					<td><a href="/app/registration/${encodeURIComponent(p.name)}">${esc(p.participant_name || "")}</a></td>
+					<td>${esc(p.participant_title || "")}</td>
+					<td>${esc(p.participant_type === "Kontakt" ? __("Non-member") : __("Member"))}</td>
+					<td>${esc(p.status)}${p.status === "Venteliste" ? " " + esc(String(p.waitlist_position || "")) : ""}</td>
+				</tr>`).join("")}
+				</tbody></table>`).join("");
+			field.$wrapper.html(html);
+		});
+}

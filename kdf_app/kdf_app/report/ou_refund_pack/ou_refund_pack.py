@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import cint, flt
 
 from kdf_app.core.invoicing import ou_refundable
+from kdf_app.core.sessions import CONTACT_PARTICIPANT
 from kdf_app.kdf_app.report import column
 
 
@@ -42,23 +43,37 @@ def rows(organisation: str | None, year: int) -> list[dict]:
 	}
 	if not invoices:
 		return []
-	credited = set(
-		frappe.get_all(
-			"Sales Invoice",
-			{"docstatus": 1, "is_return": 1, "return_against": ("in", list(invoices))},
-			pluck="return_against",
+	# credited per participant: an organisation's invoice lists several, a credit note may be for one of them
+	credited = {
+		(r.return_against, r.kdf_registration)
+		for r in frappe.db.sql(
+			"""select si.return_against, i.kdf_registration from `tabSales Invoice` si
+			join `tabSales Invoice Item` i on i.parent = si.name
+			where si.docstatus = 1 and si.is_return = 1 and si.return_against in %s""",
+			[tuple(invoices)],
+			as_dict=True,
 		)
-	)
+	}
+	credited_whole = {inv for inv, reg in credited if not reg}
 	items = frappe.get_all(
 		"Sales Invoice Item",
 		{"parent": ("in", list(invoices)), "kdf_line_kind": "fee"},
-		["parent", "kdf_member", "kdf_line_kind", "net_amount"],
+		["parent", "kdf_member", "kdf_registration", "kdf_line_kind", "net_amount"],
+		order_by="parent asc, idx asc",
 	)
+	registrations = {
+		r.name: r
+		for r in frappe.get_all(
+			"Registration",
+			{"name": ("in", [i.kdf_registration for i in items if i.kdf_registration] or [""])},
+			["name", "participant_name", "participant_title", "participant_type", "registered_by"],
+		)
+	}
 	members = {
 		m.name: m
 		for m in frappe.get_all(
 			"Member",
-			{"name": ("in", [i.kdf_member for i in items] or [""])},
+			{"name": ("in", [i.kdf_member for i in items if i.kdf_member] or [""])},
 			["name", "member_name", "title"],
 		)
 	}
@@ -66,9 +81,18 @@ def rows(organisation: str | None, year: int) -> list[dict]:
 	for item in items:
 		inv = invoices[item.parent]
 		session = frappe.get_cached_doc("Topplederprogram Session", inv.kdf_session)
+		reg = registrations.get(item.kdf_registration)
 		member = members.get(item.kdf_member)
-		if not member or not ou_refundable(
-			session.ou_approved, member.title, item.kdf_line_kind, inv.name in credited
+		if member:  # a member: named and titled as in the register
+			name, title, team = member.member_name, member.title, False
+		elif reg and reg.participant_name:  # a non-member participant, as on the registration
+			name, title = reg.participant_name, reg.participant_title
+			team = reg.participant_type == CONTACT_PARTICIPANT and bool(reg.registered_by)
+		else:
+			continue
+		was_credited = inv.name in credited_whole or (inv.name, item.kdf_registration) in credited
+		if not ou_refundable(
+			session.ou_approved, title, item.kdf_line_kind, was_credited, leadership_team=team
 		):
 			continue
 		out.append(
@@ -78,8 +102,8 @@ def rows(organisation: str | None, year: int) -> list[dict]:
 				"posting_date": inv.posting_date,
 				"session_title": session.session_title,
 				"session_dates": session_dates(session),
-				"participant": member.member_name,
-				"title": member.title,
+				"participant": name,
+				"title": title,
 				"fee": flt(item.net_amount),
 			}
 		)
