@@ -56,6 +56,7 @@ doc_events = {
 	},
 	# a member's portal login never gets ERPNext's Customer role (kdf_app.custom.user)
 	"User": {
+		"before_validate": "kdf_app.custom.user.before_validate",  # the secretariat's Module Profile
 		"validate": "kdf_app.custom.user.validate",
 		"on_update": "kdf_app.custom.user.on_update",
 	},

@@ -193,6 +193,12 @@ SECRETARIAT_PROFILE = "KDF Sekretariat"
 # Marketing Campaign); Frappe renders a newsletter as Jinja, so kdf_app.custom.newsletter refuses template code
 # from anyone but a System Manager.
 SECRETARIAT_PROFILE_ROLES = ("KDF Sekretariat", "Sales User", "Newsletter Manager")
+# The secretariat's desk sidebar: the KDF workspace, not ERPNext's and Frappe's twenty others (Accounting, Stock,
+# CRM, Build…). A Module Profile only hides workspaces and desk icons; permissions stay the roles' (Sales Invoice,
+# Customer, Contact and Newsletter open from the KDF workspace as before). Created once with every other module
+# blocked; a System Manager may unblock modules. A user given the Role Profile gets it (kdf_app.custom.user).
+SECRETARIAT_MODULE_PROFILE = "KDF Sekretariat"
+KDF_MODULE = "KDF App"
 # Invoices: one permission row of our own role added to ERPNext's Sales Invoice (a standard DocPerm row, not
 # a Custom DocPerm, so ERPNext's own rows keep coming from ERPNext). A migrate that re-imports ERPNext's
 # Sales Invoice drops it; after_migrate adds it back. No cancel, amend or delete.
@@ -221,6 +227,7 @@ def after_install():
 	create_custom_fields(CUSTOM_FIELDS, update=True)
 	setup_languages()
 	setup_role_profile()
+	setup_module_profile()
 	setup_secretariat_permissions()
 	create_missing_templates()  # on existing sites: the patch create_email_templates
 	choose_missing_templates()
@@ -342,6 +349,20 @@ def setup_role_profile():
 	).insert(ignore_permissions=True)
 
 
+def setup_module_profile() -> None:
+	"""The Module Profile for the secretariat's users (created once: every module but KDF's blocked)."""
+	if frappe.db.exists("Module Profile", SECRETARIAT_MODULE_PROFILE):
+		return
+	blocked = sorted(m for m in frappe.get_all("Module Def", pluck="name") if m != KDF_MODULE)
+	frappe.get_doc(
+		{
+			"doctype": "Module Profile",
+			"module_profile_name": SECRETARIAT_MODULE_PROFILE,
+			"block_modules": [{"module": m} for m in blocked],
+		}
+	).insert(ignore_permissions=True)
+
+
 def ensure_price_list() -> str:
 	"""KDF's own NOK selling price list, named in KDF Settings: invoices never take the site's default
 	(which may be in another currency and make ERPNext look up an exchange rate)."""
@@ -434,6 +455,13 @@ def before_uninstall():
 	remove_secretariat_permissions()
 	if frappe.db.exists("Role Profile", SECRETARIAT_PROFILE):
 		frappe.delete_doc("Role Profile", SECRETARIAT_PROFILE, ignore_permissions=True, force=True)
+	if frappe.db.exists("Module Profile", SECRETARIAT_MODULE_PROFILE):
+		# its users see every module again: the blocks Frappe copied onto each user go too
+		for user in frappe.get_all("User", {"module_profile": SECRETARIAT_MODULE_PROFILE}, pluck="name"):
+			frappe.db.delete("Block Module", {"parent": user, "parenttype": "User"})
+			frappe.db.set_value("User", user, "module_profile", None, update_modified=False)
+			frappe.clear_cache(user=user)
+		frappe.delete_doc("Module Profile", SECRETARIAT_MODULE_PROFILE, ignore_permissions=True, force=True)
 	for t in shipped_templates():
 		if frappe.db.exists("Email Template", t["name"]):
 			frappe.delete_doc("Email Template", t["name"], ignore_permissions=True, force=True)

@@ -21,6 +21,20 @@ def is_member_user(doc) -> bool:
 	)
 
 
+def before_validate(doc, method=None):
+	"""A desk user given the secretariat's Role Profile gets its Module Profile too (the KDF workspace only in
+	the sidebar; kdf_app.install.SECRETARIAT_MODULE_PROFILE), unless a Module Profile is chosen already. Frappe
+	copies the profile's blocked modules onto the user in its own validate, which runs next."""
+	from kdf_app.install import SECRETARIAT_MODULE_PROFILE, SECRETARIAT_PROFILE
+
+	if (
+		doc.role_profile_name == SECRETARIAT_PROFILE
+		and not doc.module_profile
+		and frappe.db.exists("Module Profile", SECRETARIAT_MODULE_PROFILE)
+	):
+		doc.module_profile = SECRETARIAT_MODULE_PROFILE
+
+
 def validate(doc, method=None):
 	if is_member_user(doc):
 		doc.flags.kdf_member_user = True

@@ -241,6 +241,42 @@ class TestSecretariatAccess(FrappeTestCase):
 			sorted(SECRETARIAT_PROFILE_ROLES),
 		)
 
+	def test_the_secretariats_desk_sidebar_is_kdfs_workspace(self):
+		from frappe.desk.desktop import get_workspace_sidebar_items
+
+		from kdf_app.install import SECRETARIAT_MODULE_PROFILE
+
+		user = make_user(profile=SECRETARIAT_PROFILE)
+		self.assertEqual(frappe.db.get_value("User", user, "module_profile"), SECRETARIAT_MODULE_PROFILE)
+		frappe.set_user(user)
+		try:
+			titles = {p["title"] for p in get_workspace_sidebar_items()["pages"]}
+			# the blocks hide workspaces only: the documents the secretariat works with stay open to it
+			self.assertTrue(frappe.has_permission("Sales Invoice", "create"))
+			self.assertTrue(frappe.has_permission("Customer", "write"))
+		finally:
+			frappe.set_user("Administrator")
+		self.assertIn("KDF", titles)
+		self.assertFalse(
+			titles & {"Accounting", "Stock", "Selling", "CRM", "Build", "Users", "Website"}, titles
+		)
+		# a module profile chosen by a System Manager is kept
+		other = frappe.get_doc(
+			{"doctype": "Module Profile", "module_profile_name": f"Egen {frappe.generate_hash(length=6)}"}
+		).insert(ignore_permissions=True)
+		email = f"kdf-setup-{frappe.generate_hash(length=8)}@example.no"
+		own = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": "Sekretær",
+				"send_welcome_email": 0,
+				"role_profile_name": SECRETARIAT_PROFILE,
+				"module_profile": other.name,
+			}
+		).insert(ignore_permissions=True)
+		self.assertEqual(own.module_profile, other.name)
+
 	def test_secretariat_works_with_customers_and_invoices_but_writes_nothing_rendered(self):
 		user = make_user(profile=SECRETARIAT_PROFILE)
 		self.assertIn("KDF Sekretariat", frappe.get_roles(user))
