@@ -310,7 +310,11 @@ def mark_open(registrations: list[dict], now=None) -> list[dict]:
 	"""For Mine påmeldinger: ``evaluation_open`` on each attended registration whose evaluation can be
 	answered now."""
 	now = get_datetime(now) if now else now_datetime()
-	attended = [r for r in registrations if r.get("status") == ATTENDED and not r.get("evaluation_answered")]
+	attended = [  # a registration made for a colleague is theirs to evaluate, not the member's
+		r
+		for r in registrations
+		if r.get("status") == ATTENDED and not r.get("evaluation_answered") and not r.get("for_colleague")
+	]
 	sessions = {
 		s.name: s
 		for s in frappe.get_all(

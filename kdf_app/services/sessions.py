@@ -9,7 +9,9 @@ from kdf_app.core.sessions import (
 	DRAFT,
 	FULL,
 	LIVE,
+	MEMBERS_AND_TEAMS,
 	OPEN,
+	OPEN_TO_ALL,
 	agenda_by_day,
 	check_capacity,
 	check_schedule,
@@ -126,6 +128,12 @@ def web_context(session, context) -> None:
 		and session.status in (OPEN, FULL)
 		and not deadline_passed
 		and not context.my_registration
+	)
+	# members and their leadership teams (or open): the member may also register colleagues, even when already
+	# registered themself
+	context.teams = session.participants_allowed in (MEMBERS_AND_TEAMS, OPEN_TO_ALL)
+	context.can_register_team = (
+		bool(member) and context.teams and session.status in (OPEN, FULL) and not deadline_passed
 	)
 	if member:
 		org = frappe.db.get_value("Member", member, "organisation")
