@@ -67,6 +67,9 @@ doc_events = {
 	},
 	# the secretariat writes newsletters, never template code (Frappe renders them as Jinja)
 	"Newsletter": {"validate": "kdf_app.custom.newsletter.validate"},
+	# Jinja-rendered text an Accounts User may write: no template code (kdf_app.core.newsletter)
+	"Terms and Conditions": {"validate": "kdf_app.custom.newsletter.validate"},
+	"Process Statement Of Accounts": {"validate": "kdf_app.custom.newsletter.validate"},
 	"File": {
 		"before_validate": "kdf_app.permissions.file_before_validate",
 		"after_insert": "kdf_app.permissions.file_after_insert",

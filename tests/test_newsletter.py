@@ -73,3 +73,29 @@ def test_template_code_in_a_newsletter_is_found():
 		"message_html",
 	]
 	assert template_code_in({"message_md": None}) == []
+
+
+def test_template_code_escaped_for_markdown_is_found():
+	from kdf_app.core.newsletter import has_template_code, template_code_in
+
+	# Markdown turns \{\{ into {{ before Frappe renders the newsletter
+	assert has_template_code(r"Hei \{\{ frappe.get_all('Mentoring Case') \}\}")
+	assert has_template_code(r"\{% if 1 %\}")
+	assert template_code_in({"message_md": r"\{\{ 7*7 \}\}"}) == ["message_md"]
+	assert not has_template_code(r"Pris { 100 } kr \ per deltaker")
+
+
+def test_other_rendered_texts_are_guarded():
+	from kdf_app.core.newsletter import TEMPLATE_TEXT_FIELDS, template_code_in
+
+	assert template_code_in(
+		{"terms": "{{ frappe.db.sql('x') }}"}, TEMPLATE_TEXT_FIELDS["Terms and Conditions"]
+	) == ["terms"]
+	assert (
+		template_code_in({"terms": "Betaling innen 14 dager"}, TEMPLATE_TEXT_FIELDS["Terms and Conditions"])
+		== []
+	)
+	assert template_code_in(
+		{"body": "{% for x in y %}", "subject": "Kontoutskrift"},
+		TEMPLATE_TEXT_FIELDS["Process Statement Of Accounts"],
+	) == ["body"]

@@ -68,8 +68,23 @@ def plan(
 # template code into one.
 TEMPLATE_MARKERS = ("{{", "{%", "{#")
 NEWSLETTER_TEXT_FIELDS = ("subject", "message", "message_md", "message_html")
+# Other documents whose text Frappe/ERPNext render with the same sandbox and that a KDF role other than System
+# Manager may write: Terms and Conditions (Accounts User; rendered when chosen on an invoice) and Process
+# Statement Of Accounts (Accounts User; subject, body and PDF name rendered per customer).
+TEMPLATE_TEXT_FIELDS = {
+	"Newsletter": NEWSLETTER_TEXT_FIELDS,
+	"Terms and Conditions": ("terms",),
+	"Process Statement Of Accounts": ("subject", "body", "pdf_name"),
+}
 
 
-def template_code_in(values: dict) -> list[str]:
-	"""The fields of a newsletter whose text holds Jinja template syntax."""
-	return [f for f in NEWSLETTER_TEXT_FIELDS if any(m in str(values.get(f) or "") for m in TEMPLATE_MARKERS)]
+def has_template_code(text) -> bool:
+	"""Whether ``text`` holds Jinja template syntax, also once Markdown's backslash escapes are undone
+	(Markdown turns ``\\{\\{`` into ``{{`` before Frappe renders it)."""
+	text = str(text or "")
+	return any(m in t for t in (text, text.replace("\\", "")) for m in TEMPLATE_MARKERS)
+
+
+def template_code_in(values: dict, fields: tuple[str, ...] = NEWSLETTER_TEXT_FIELDS) -> list[str]:
+	"""The fields (of a newsletter, by default) whose text holds Jinja template syntax."""
+	return [f for f in fields if has_template_code(values.get(f))]

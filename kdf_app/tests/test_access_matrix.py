@@ -27,6 +27,7 @@ from frappe.utils.password import update_password
 from pypdf import PdfReader
 
 from kdf_app.core.access import ACTORS, row
+from kdf_app.services.newsletter import ensure_group
 from kdf_app.tests.test_invoicing import _Assets
 from kdf_app.tests.utils import make_member, make_org, make_session, register, use_test_settings
 
@@ -1065,7 +1066,9 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 			p(
 				"REST list",
 				"Retention Log",
-				lambda a: self.get(a, "/api/resource/Retention Log", {"fields": '["name","member","action"]'}),
+				lambda a: self.get(
+					a, "/api/resource/Retention Log", {"fields": '["name","member","action"]'}
+				),
 				lambda r: r.status_code == 200 and "data" in r.json(),
 			),
 			p(
@@ -1328,6 +1331,38 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 				f"{self.url}/api/resource/Email Template/{existing}", json={"response": "{{ 7*7 }}"}
 			)
 			self.assertIn(r.status_code, (403, 417), r.text[:300])
+		# text Frappe/ERPNext render with the Jinja sandbox (whose frappe.get_all ignores permissions): the
+		# accountant's Terms and Conditions, and the secretariat's newsletter (as Newsletter Manager, their Role
+		# Profile) also when the template code is hidden behind Markdown's backslash escapes
+		terms = f"matrise-vilkar-{self.uid}"
+		r = self.sessions["accountant"].post(
+			f"{self.url}/api/resource/Terms and Conditions",
+			json={"title": terms, "terms": "{{ frappe.get_all('Mentoring Case', fields=['request']) }}"},
+		)
+		self.assertEqual(r.status_code, 417, r.text[:300])
+		self.assertIn("template code", r.text)
+		frappe.db.rollback()
+		self.assertFalse(frappe.db.exists("Terms and Conditions", terms))
+		secretariat = frappe.get_doc("User", self.users["secretariat"])
+		secretariat.add_roles("Newsletter Manager")
+		self.addCleanup(lambda: (secretariat.remove_roles("Newsletter Manager"), frappe.db.commit()))
+		group = ensure_group()
+		frappe.db.commit()
+		subject = f"matrise-nyhetsbrev-{self.uid}"
+		r = self.sessions["secretariat"].post(
+			f"{self.url}/api/resource/Newsletter",
+			json={
+				"subject": subject,
+				"sender_email": "sekretariat@example.no",
+				"content_type": "Markdown",
+				"message_md": r"Hei \{\{ frappe.get_all('Mentoring Case', fields=['request']) \}\}",
+				"email_group": [{"email_group": group}],
+			},
+		)
+		self.assertEqual(r.status_code, 417, r.text[:300])
+		self.assertIn("template code", r.text)
+		frappe.db.rollback()
+		self.assertFalse(frappe.db.exists("Newsletter", {"subject": subject}))
 		# server settings are the System Manager's: the secretariat neither reads nor changes them
 		previous = frappe.db.get_single_value("KDF Settings", "ehf_outbox")
 		self.addCleanup(
