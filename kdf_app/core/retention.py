@@ -28,7 +28,13 @@ DEFAULT_ACCOUNTING_YEARS = 5  # Bokføringsloven § 13 (1)
 # are the name-free statistics of the turnover and coverage reports).
 MEMBER_CLEARED = ("email", "mobile", "user", "leaving_reason")
 # What goes from every registration at once (not needed by the books: health data, free text).
-REGISTRATION_CLEARED = ("dietary_needs", "deadline_override_reason", "topic")
+REGISTRATION_CLEARED = (
+	"dietary_needs",
+	"deadline_override_reason",
+	"topic",
+	"participant_email",
+	"participant_mobile",
+)
 # What goes from the member's membership applications and change requests (the rest — organisation, title,
 # dates, status — is name-free once the person is gone).
 APPLICATION_CLEARED = ("email", "mobile", "reject_reason")
@@ -37,7 +43,7 @@ CHANGE_REQUEST_CLEARED = ("user", "note", "reject_reason")
 # scores stay in the session's results.
 EVALUATION_CLEARED = ("comments", "takeaway")
 # What goes from a registration once no invoice inside the accounting period rests on it.
-REGISTRATION_BOOKS = ("member_name", "member_title", "invoice_reference")
+REGISTRATION_BOOKS = ("member_name", "member_title", "invoice_reference", "participant_title")
 
 
 def add_years(day: date, years: int) -> date:

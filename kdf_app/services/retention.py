@@ -87,7 +87,11 @@ def _release_registrations(member: str, on, accounting_years: int) -> int:
 		frappe.db.set_value(
 			"Registration",
 			reg.name,
-			{"member_name": ANONYMOUS, **dict.fromkeys(REGISTRATION_BOOKS[1:])},
+			{
+				"member_name": ANONYMOUS,
+				"participant_name": ANONYMOUS,
+				**dict.fromkeys(REGISTRATION_BOOKS[1:]),
+			},
 			update_modified=False,
 		)
 		released += 1

@@ -85,8 +85,16 @@ class TestRetention(InvoicingCase):
 		# the position history stays for the name-free statistics
 		self.assertTrue(frappe.db.exists("Member Position", {"parent": long_gone.name}))
 		# no invoice: the registration loses the name and the health data
-		r = frappe.db.get_value("Registration", reg.name, ["member_name", "dietary_needs"], as_dict=True)
-		self.assertEqual((r.member_name, r.dietary_needs), (ANONYMOUS, None))
+		r = frappe.db.get_value(
+			"Registration",
+			reg.name,
+			["member_name", "participant_name", "participant_email", "participant_mobile", "dietary_needs"],
+			as_dict=True,
+		)
+		self.assertEqual(
+			(r.member_name, r.participant_name, r.participant_email, r.participant_mobile, r.dietary_needs),
+			(ANONYMOUS, ANONYMOUS, None, None, None),
+		)
 		self.assertEqual(log_of(long_gone.name), ["Anonymised"])
 		# the others are untouched
 		for other in (recent, active):
@@ -166,6 +174,10 @@ class TestRetention(InvoicingCase):
 			"Registration", self.reg.name, ["member_name", "member_title", "invoice_reference"], as_dict=True
 		)
 		self.assertEqual((reg.member_name, reg.member_title, reg.invoice_reference), (ANONYMOUS, None, None))
+		self.assertEqual(
+			frappe.db.get_value("Registration", self.reg.name, ["participant_name", "participant_title"]),
+			(ANONYMOUS, None),
+		)
 		self.assertIn("Registrations Released", log_of(self.kari.name))
 		self.assertEqual(
 			frappe.get_all(
