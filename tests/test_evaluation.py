@@ -109,3 +109,12 @@ def test_anonymous_results_hidden_below_the_minimum():
 def test_agenda_items_in_order_once_without_empty_titles():
 	rows = [("Oppstart", "08:30"), ("", "09:00"), ("Middag", "19:30"), ("Oppstart", "08:30"), (None, None)]
 	assert agenda_items(rows) == ["Oppstart", "Middag"]
+
+
+def test_anonymous_results_wait_until_the_evaluation_has_closed():
+	# while open, results before and after one more answer would single that answer out
+	enough = [(4, {ITEMS[0]: 4})] * MIN_ANONYMOUS_ANSWERS
+	assert not results(ITEMS, enough, invited=10, anonymous=True, closed=False).shown
+	assert results(ITEMS, enough, invited=10, anonymous=True, closed=True).overall.average == 4.0
+	# a named evaluation shows its results at once
+	assert results(ITEMS, enough[:1], invited=10, anonymous=False, closed=False).shown

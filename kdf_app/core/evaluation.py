@@ -5,7 +5,8 @@ stored, ``key_hash``) once the session is over, and one reminder after the numbe
 while they have not answered and the evaluation is open. An answer is accepted once. When the session's
 evaluation is anonymous the answer is stored without any link to the registration or the member, and results
 are shown only from ``MIN_ANONYMOUS_ANSWERS`` answers on, so a single answer cannot be tied to the one
-participant marked as having answered.
+participant marked as having answered, and only once the evaluation has closed: while it is open, comparing the
+results before and after one more participant is marked as having answered would give away that answer.
 """
 
 from __future__ import annotations
@@ -131,11 +132,22 @@ def _avg(values: list[int]) -> float | None:
 	return round(mean(values), 2) if values else None
 
 
+def anonymous_results_shown(answers: int, closed: bool) -> bool:
+	"""Whether an anonymous evaluation's results (and comments) may be shown: enough answers, and no more to
+	come (``closed``), so no later answer can be singled out by comparing the results before and after it."""
+	return closed and answers >= MIN_ANONYMOUS_ANSWERS
+
+
 def results(
-	items: list[str], answers: list[tuple[int, dict[str, int]]], invited: int, anonymous: bool
+	items: list[str],
+	answers: list[tuple[int, dict[str, int]]],
+	invited: int,
+	anonymous: bool,
+	closed: bool = True,
 ) -> Results:
-	"""Averages per agenda item (in agenda order) and overall; ``answers`` as (overall, {item: score})."""
-	shown = not anonymous or len(answers) >= MIN_ANONYMOUS_ANSWERS
+	"""Averages per agenda item (in agenda order) and overall; ``answers`` as (overall, {item: score}).
+	``closed``: no more answers can come (see ``anonymous_results_shown``)."""
+	shown = not anonymous or anonymous_results_shown(len(answers), closed)
 	overall = [a[0] for a in answers if a[0]]
 	per_item = []
 	for item in items:

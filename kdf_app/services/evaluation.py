@@ -279,22 +279,30 @@ def session_results(session: str):
 	# items answered under an earlier agenda stay in the results, after today's agenda
 	for answer in answers:
 		items += [i for i in answer[1] if i not in items]
-	return results(items, answers, invited, bool(doc.anonymous_evaluation))
+	return results(items, answers, invited, bool(doc.anonymous_evaluation), closed=is_closed(doc))
+
+
+def is_closed(session) -> bool:
+	"""No more answers can come: the session is cancelled, not evaluated, or its evaluation window is over."""
+	if session.status == CANCELLED or not session.ends_on or cint(session.evaluation_days) <= 0:
+		return True
+	return now_datetime() > closes_on(get_datetime(session.ends_on), cint(session.evaluation_days))
 
 
 def session_comments(session: str) -> list[dict]:
 	"""The free-text answers of one session; for an anonymous one without names, in a fixed order that says
 	nothing about who answered when, and only once enough have answered."""
-	from kdf_app.core.evaluation import MIN_ANONYMOUS_ANSWERS
+	from kdf_app.core.evaluation import anonymous_results_shown
 
-	anonymous = frappe.db.get_value(SESSION, session, "anonymous_evaluation")
+	doc = frappe.get_doc(SESSION, session)
+	anonymous = doc.anonymous_evaluation
 	rows = frappe.get_all(
 		EVALUATION,
 		{"session": session},
 		["member_name", "comments", "takeaway", "overall_score", "anonymous"],
 	)
 	if anonymous or any(r.anonymous for r in rows):
-		if len(rows) < MIN_ANONYMOUS_ANSWERS:
+		if not anonymous_results_shown(len(rows), is_closed(doc)):
 			return []
 		rows = [{"member_name": None, "comments": r.comments, "takeaway": r.takeaway} for r in rows]
 		return sorted(

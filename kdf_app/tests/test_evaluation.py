@@ -7,7 +7,7 @@ from email.header import decode_header, make_header
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, get_datetime, now_datetime
+from frappe.utils import add_days, cint, get_datetime, now_datetime
 
 from kdf_app.api import evaluation as api
 from kdf_app.core.calendar import unfold
@@ -296,7 +296,18 @@ class TestAnonymousEvaluation(EvaluationCase):
 			),
 			[],
 		)
-		# the results and the comments, without names
+		# while the evaluation is open nothing shows (comparing the results before and after one more
+		# participant is marked as having answered would give that answer away)
+		_c, rows, message, _x, _summary = frappe.get_attr(REPORT + ".execute")({"session": session.name})
+		self.assertTrue(all(row["average"] is None for row in rows))
+		self.assertIn("closed", message)
+		_c, comments, *_ = frappe.get_attr(REPORT + ".execute")({"session": session.name, "view": "comments"})
+		self.assertEqual(comments, [])
+		frappe.set_user("Administrator")
+		closed = add_days(now_datetime(), -(cint(session.evaluation_days) + 1))
+		frappe.db.set_value("Topplederprogram Session", session.name, "ends_on", closed)
+		frappe.set_user(self.secretariat)
+		# once it has closed: the results and the comments, without names
 		_c, rows, _message, _x, _summary = frappe.get_attr(REPORT + ".execute")({"session": session.name})
 		self.assertEqual({row["item"]: row["average"] for row in rows}[AGENDA[1]], 4.0)
 		columns, comments, *_ = frappe.get_attr(REPORT + ".execute")(

@@ -1,6 +1,7 @@
 """Evaluation results: for one session the average per agenda item and overall, the answer rate and the
-comments; without a session, one row per evaluated session. Anonymous sessions show results only from
-kdf_app.core.evaluation.MIN_ANONYMOUS_ANSWERS answers on, and comments without names."""
+comments; without a session, one row per evaluated session. Anonymous sessions show results only once the
+evaluation has closed and from kdf_app.core.evaluation.MIN_ANONYMOUS_ANSWERS answers on, and comments without
+names."""
 
 import frappe
 from frappe import _
@@ -53,7 +54,9 @@ def per_item(session: str):
 	)
 	message = None
 	if not r.shown:
-		message = _("Anonymous evaluation: results show from {0} answers on.").format(MIN_ANONYMOUS_ANSWERS)
+		message = _(
+			"Anonymous evaluation: results show once the evaluation has closed, from {0} answers on."
+		).format(MIN_ANONYMOUS_ANSWERS)
 	return columns, rows, message, None, _summary(r)
 
 
