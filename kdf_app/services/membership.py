@@ -1,8 +1,9 @@
 """Joining KDF (the public application on /bli-medlem and the secretariat's decision) and a member's own changes
 on the portal (profile, a new position or leaving). The rules are in kdf_app.core.membership.
 
-- An application is made only here (the guest endpoint kdf_app.api.membership.apply): checked, tidied, refused
-  when it duplicates a member, a user or an open application; nothing is saved when it is refused.
+- An application is made only here (the guest endpoint kdf_app.api.membership.apply): checked and tidied; one
+  from an address that is already a member's, a user's or an open application's is answered like any other
+  (the page tells a guest nobody's membership), not saved, and the address gets an e-mail saying what to do.
 - Approving makes the Member (its position history row, its Contact) and the portal login, and e-mails the
   welcome with the set-password link (the invitation's own path, kdf_app.services.invitations.invite); the
   whole approval is one transaction, so a failure leaves the application as it was. Rejecting e-mails the reason.
@@ -92,18 +93,40 @@ def _duplicate(app: rules.Application, ignore_application: str | None = None) ->
 	return error
 
 
-def submit_application(values: dict) -> str:
+def known_address(email: str) -> str | None:
+	"""Whose the address already is: "member", "user" or "application" (an open one); None when nobody's."""
+	if frappe.get_all("Member", filters={"email": email}, limit=1):
+		return "member"
+	if frappe.db.exists("User", email) or frappe.get_all("User", filters={"email": email}, limit=1):
+		return "user"
+	if frappe.get_all(APPLICATION, filters={"email": email, "status": rules.NEW}, limit=1):
+		return "application"
+	return None
+
+
+def submit_application(values: dict) -> str | None:
 	"""Check and save an application from /bli-medlem; returns its name. Refused with a clear message (and
-	nothing saved) when it is not valid or duplicates someone."""
+	nothing saved) when it is not valid.
+
+	The page must not tell a guest whose an address is (a member's, a user's, someone's open application):
+	an application from a known address is answered like any other, nothing is saved, and the address itself
+	gets an e-mail saying what to do (template *membership_duplicate*); returns None then. The same name at the
+	same organisation under another address, or a mobile number already in use, is saved: approving it is
+	refused with the reason (``_duplicate``), for the secretariat to sort out."""
 	try:
 		app = rules.clean_application(values, _official_names(), getdate(today()), parse_date=getdate)
 	except DomainError as e:
 		throw(e, title=_("The application was not sent"))
 	# one application at a time per e-mail: two identical requests at once must not both pass the check
 	frappe.db.sql("select name from `tabMembership Application` where email=%s for update", app.email)
-	error = _duplicate(app)
-	if error:
-		throw(error, title=_("The application was not sent"))
+	known = known_address(app.email)
+	if known:
+		send_template(
+			"membership_duplicate",
+			[app.email],
+			{"email": app.email, "reason": known, "login_url": frappe.utils.get_url("/login")},
+		)
+		return None
 	doc = frappe.get_doc(
 		{
 			"doctype": APPLICATION,

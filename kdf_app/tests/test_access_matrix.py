@@ -1363,6 +1363,29 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		self.assertIn("template code", r.text)
 		frappe.db.rollback()
 		self.assertFalse(frappe.db.exists("Newsletter", {"subject": subject}))
+		# the public application never tells a guest whose an address is (a member's, here): the ordinary
+		# receipt, nothing saved, and the e-mail goes to that address only
+		applications = frappe.db.count("Membership Application")
+		r = self.call(
+			"guest",
+			"kdf_app.api.membership.apply",
+			{
+				"first_name": "Matrise",
+				"last_name": f"Gjetter {self.uid}",
+				"email": self.member.email,
+				"title": "Kommunedirektør",
+				"organisation": self.member.organisation,
+				"start_date": today(),
+				"consent": 1,
+			},
+			"POST",
+		)
+		self.assertEqual(r.status_code, 200, r.text[:300])
+		self.assertEqual(set(r.json()["message"]), {"ok", "message"})
+		for telltale in ("already", "allerede", self.member.member_name, self.member.name):
+			self.assertNotIn(telltale, r.text)
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.count("Membership Application"), applications)
 		# server settings are the System Manager's: the secretariat neither reads nor changes them
 		previous = frappe.db.get_single_value("KDF Settings", "ehf_outbox")
 		self.addCleanup(
