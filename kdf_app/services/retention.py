@@ -108,7 +108,7 @@ def _delete_history(doctype: str, names: list[str]) -> None:
 	for f in frappe.get_all(
 		"File", filters={"attached_to_doctype": doctype, "attached_to_name": ("in", names)}, pluck="name"
 	):
-		frappe.delete_doc("File", f, ignore_permissions=True, force=True)
+		frappe.delete_doc("File", f, ignore_permissions=True, force=True, delete_permanently=True)
 
 
 def _scrub_applications(names: list[str]) -> None:
@@ -159,6 +159,35 @@ def _scrub_member_records(member: str, email: str) -> None:
 	_delete_history("Session Evaluation", evaluations)
 
 
+def _drop_traces(names: dict[str, list[str]], user: str | None) -> None:
+	"""What Frappe itself keeps about deleted or scrubbed records and a deleted login: copies in Deleted
+	Document (Frappe's User deletion removes its Notification Settings without ``delete_permanently``), the
+	"deleted" feed comments naming them, and the login's activity, access and route logs and notifications.
+	``names``: doctype → the names that identified the person (a Contact's name is the person's name, a
+	User's their e-mail)."""
+	for doctype, docnames in names.items():
+		for name in filter(None, docnames):
+			frappe.db.delete("Deleted Document", {"deleted_doctype": doctype, "deleted_name": name})
+			frappe.db.delete(
+				"Comment",
+				{"comment_type": "Deleted", "reference_doctype": doctype, "subject": ("like", f"% {name}")},
+			)
+			frappe.db.delete("Activity Log", {"reference_doctype": doctype, "reference_name": name})
+	if user:
+		frappe.db.delete(
+			"Deleted Document", {"deleted_doctype": "Notification Settings", "deleted_name": user}
+		)
+		# Frappe's "deleted" feed of the login's Notification Settings (named by the e-mail)
+		frappe.db.delete("Comment", {"comment_type": "Deleted", "subject": ("like", f"% {user}")})
+		for doctype, field in (
+			("Activity Log", "user"),
+			("Access Log", "user"),
+			("Route History", "user"),
+			("Notification Log", "for_user"),
+		):
+			frappe.db.delete(doctype, {field: user})
+
+
 def _drop_mail(email: str) -> None:
 	"""E-mails to the address in Frappe's queue (a queued e-mail to several people only loses this recipient)
 	and its unsubscribe rows."""
@@ -172,6 +201,14 @@ def _drop_mail(email: str) -> None:
 		if not others and row.parent:
 			frappe.db.delete("Email Queue", {"name": row.parent})
 	frappe.db.delete("Email Unsubscribe", {"email": email})
+	# copies Frappe kept of rows with the address deleted earlier (the newsletter sync removes a leaver's row)
+	frappe.db.delete(
+		"Deleted Document",
+		{
+			"deleted_doctype": ("in", ("Email Group Member", "Email Unsubscribe", "Contact", "User")),
+			"data": ("like", f"%{email}%"),
+		},
+	)
 
 
 def release_rejected_applications(on, years: int) -> int:
@@ -198,7 +235,7 @@ def _drop_contact(contact: str, member: str) -> None:
 		return
 	frappe.db.savepoint("kdf_retention_contact")
 	try:
-		frappe.delete_doc("Contact", contact, ignore_permissions=True, force=False)
+		frappe.delete_doc("Contact", contact, ignore_permissions=True, force=False, delete_permanently=True)
 		_delete_history("Contact", [contact])
 		return
 	except frappe.LinkExistsError:
@@ -231,7 +268,7 @@ def _drop_user(user: str, member: str) -> None:
 		return
 	frappe.db.savepoint("kdf_retention_user")
 	try:
-		frappe.delete_doc("User", user, ignore_permissions=True, force=False)
+		frappe.delete_doc("User", user, ignore_permissions=True, force=False, delete_permanently=True)
 		return
 	except frappe.LinkExistsError:
 		frappe.db.rollback(save_point="kdf_retention_user")
@@ -256,7 +293,9 @@ def anonymise_member(member: str, on=None, accounting_years: int = 0) -> None:
 	# newsletter: the row goes, whether subscribed or not (the address itself is personal data)
 	if email:
 		for row in frappe.get_all("Email Group Member", {"email_group": GROUP, "email": email}, pluck="name"):
-			frappe.delete_doc("Email Group Member", row, ignore_permissions=True, force=True)
+			frappe.delete_doc(
+				"Email Group Member", row, ignore_permissions=True, force=True, delete_permanently=True
+			)
 		if frappe.db.exists("Email Group", GROUP):
 			frappe.get_doc("Email Group", GROUP).update_total_subscribers()
 	registrations = frappe.get_all("Registration", {"member": member}, pluck="name")
@@ -297,6 +336,7 @@ def anonymise_member(member: str, on=None, accounting_years: int = 0) -> None:
 		_drop_contact(contact, member)
 	_drop_user(m.user, member)
 	_delete_history("Member", [member])
+	_drop_traces({"Contact": sorted(contacts), "User": [m.user], "Member": [member]}, m.user)
 
 
 def run(on=None) -> dict:

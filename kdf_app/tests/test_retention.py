@@ -192,6 +192,12 @@ class TestRetention(InvoicingCase):
 	def test_applications_change_requests_topics_evaluations_and_mail_go_too(self):
 		member = make_member(make_org())
 		email = member.email
+		user = portal_user(member)
+		member.reload()
+		contact = member.contact
+		frappe.get_doc(
+			{"doctype": "Activity Log", "user": user, "operation": "Login", "subject": f"{user} logged in"}
+		).insert(ignore_permissions=True)
 		org = make_org()
 
 		def application(**values):
@@ -327,6 +333,26 @@ class TestRetention(InvoicingCase):
 		)
 		self.assertFalse(frappe.db.exists("Email Queue Recipient", {"recipient": email}))
 		self.assertFalse(frappe.db.exists("Email Unsubscribe", {"email": email}))
+		# nor does Frappe keep copies or traces of what was deleted: Deleted Document, the "deleted" feed, the
+		# login's activity
+		self.assertFalse(frappe.db.exists("User", user))
+		self.assertFalse(frappe.db.exists("Contact", contact))
+		self.assertEqual(
+			frappe.get_all(
+				"Deleted Document",
+				{"data": ("like", f"%{email}%")},
+				pluck="deleted_doctype",
+			),
+			[],
+		)
+		self.assertFalse(frappe.db.exists("Deleted Document", {"deleted_name": ("in", [user, contact])}))
+		self.assertEqual(
+			frappe.get_all(
+				"Comment", {"subject": ("like", f"%{user}%")}, ["comment_type", "subject", "creation"]
+			),
+			[],
+		)
+		self.assertFalse(frappe.db.exists("Activity Log", {"user": user}))
 
 	def test_switched_off_and_unknown_leaving_date(self):
 		use_test_settings(member_retention_years=0)
