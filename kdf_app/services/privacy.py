@@ -134,7 +134,8 @@ def my_data() -> dict:
 	# joining and reported changes (kdf_app.services.membership): what they gave, and their consent
 	applications = frappe.get_all(
 		"Membership Application",
-		or_filters={"member": member, "email": record.email},
+		# by address only when there is one: an empty filter would match anonymised applications (no e-mail)
+		or_filters={"member": member, **({"email": record.email} if record.email else {})},
 		fields=[
 			"name",
 			"applicant_name",

@@ -137,6 +137,28 @@ class TestPrivacy(InvoicingCase):
 			self.assertIn(shown, html)
 		self.assertNotIn("personvern-anonymt-svar", html)
 
+	def test_a_member_without_an_address_gets_no_anonymised_application(self):
+		# an application as retention leaves it: no name, no address
+		scrubbed = frappe.get_doc(
+			{
+				"doctype": "Membership Application",
+				"first_name": "Søker",
+				"last_name": "Anonym",
+				"email": f"anonym-{frappe.generate_hash(length=6)}@example.no",
+				"title": "Kommunedirektør",
+				"organisation": self.org,
+				"start_date": today(),
+				"status": "Avvist",
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.set_value(
+			"Membership Application",
+			scrubbed.name,
+			{"first_name": "Anonymisert", "last_name": "", "applicant_name": "Anonymisert", "email": None},
+		)
+		frappe.db.set_value("Member", self.kari.name, "email", None)
+		self.assertEqual(self.export_as(self.kari_user)["membership_applications"], [])
+
 	def test_only_ever_ones_own_data(self):
 		self.assertEqual(list(inspect.signature(api.my_data).parameters), [])
 		self.assertEqual(list(inspect.signature(api.download_my_data).parameters), [])
