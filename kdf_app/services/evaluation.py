@@ -65,7 +65,10 @@ def _mail(registration: str, purpose: str, session) -> None:
 	from kdf_app.services.mail import send_template
 
 	reg = frappe.get_doc("Registration", registration)
-	member = frappe.db.get_value("Member", reg.member, ["email", "member_name"], as_dict=True)
+	if reg.member:
+		member = frappe.db.get_value("Member", reg.member, ["email", "member_name"], as_dict=True)
+	else:  # a non-member participant: to their own address
+		member = frappe._dict(email=reg.participant_email, member_name=reg.participant_name)
 	if not member or not member.email:
 		return
 	send_template(
@@ -233,7 +236,7 @@ def _store(session, reg, answer: Answer) -> str:
 			"anonymous": int(anonymous),
 			"registration": None if anonymous else reg.name,
 			"member": None if anonymous else reg.member,
-			"member_name": None if anonymous else reg.member_name,
+			"member_name": None if anonymous else (reg.participant_name or reg.member_name),
 			"overall_score": answer.overall,
 			"comments": answer.comments or None,
 			"takeaway": answer.takeaway or None,

@@ -17,8 +17,17 @@ def session_topics(session: str, with_waitlist: bool = False) -> list[dict]:
 	rows = frappe.get_all(
 		"Registration",
 		filters={"session": session, "status": ("in", statuses), "topic": ("is", "set")},
-		fields=["name", "member_name", "member_title", "paying_organisation", "status", "topic"],
-		order_by="member_name asc",
+		fields=[
+			"name",
+			"participant_name",
+			"participant_title",
+			"member_name",
+			"member_title",
+			"paying_organisation",
+			"status",
+			"topic",
+		],
+		order_by="participant_name asc",
 	)
 	names = dict(
 		frappe.get_all(
@@ -32,4 +41,6 @@ def session_topics(session: str, with_waitlist: bool = False) -> list[dict]:
 	)
 	for r in rows:
 		r.organisation_name = names.get(r.paying_organisation, r.paying_organisation or "")
+		r.member_name = r.participant_name or r.member_name  # members and non-members alike
+		r.member_title = r.participant_title or r.member_title
 	return [r for r in rows if (r.topic or "").strip()]

@@ -227,6 +227,34 @@ class TestGroupRegistration(FrappeTestCase):
 			)
 		self.assertIn("members only", str(e.exception))
 
+	def test_the_desk_lists_include_non_members_grouped_by_organisation(self):
+		from kdf_app.kdf_app.report.session_participants.session_participants import execute
+		from kdf_app.services.participants import participant_list, participants_by_organisation
+		from kdf_app.tests.utils import register
+
+		session = team_session()
+		member, _user = member_user()
+		service.register_group(
+			member.name, session.name, [colleague("Kari Nordmann")], myself={}, invoice_reference="R-1"
+		)
+		other = register(session, make_member())
+		self.assertEqual(
+			sorted(r.member_name for r in participant_list(session.name)),
+			sorted([member.member_name, "Kari Nordmann", other.participant_name]),
+		)
+		groups = participants_by_organisation(session.name)
+		self.assertEqual(sorted(len(g["participants"]) for g in groups), [1, 2])
+		(team,) = [g for g in groups if g["organisation"] == member.organisation]
+		self.assertEqual(
+			[(p.participant_name, p.participant_type) for p in team["participants"]],
+			[(member.member_name, "Medlem"), ("Kari Nordmann", "Kontakt")],
+		)
+		_columns, rows, *_rest = execute({"session": session.name})
+		self.assertIn(("Kari Nordmann", "Kommunalsjef"), [(r.member_name, r.member_title) for r in rows])
+		badges = frappe.get_print("Topplederprogram Session", session.name, "Navneskilt")
+		for text in ("Kari Nordmann", "Kommunalsjef", session.session_title, other.participant_name):
+			self.assertIn(text, badges)
+
 	def test_a_session_open_to_non_members_needs_their_fee(self):
 		with self.assertRaises(frappe.ValidationError):
 			make_session(participants_allowed=TEAMS, non_member_fee=0)

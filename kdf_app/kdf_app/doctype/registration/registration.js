@@ -1,4 +1,16 @@
 frappe.ui.form.on("Registration", {
+	setup(frm) {
+		// a non-member is a Contact of the paying organisation, registered by a member of that organisation
+		frm.set_query("contact", () => frm.doc.paying_organisation
+			? {
+				query: "frappe.contacts.doctype.contact.contact.contact_query",
+				filters: { link_doctype: "Customer", link_name: frm.doc.paying_organisation },
+			}
+			: {});
+		frm.set_query("registered_by", () => frm.doc.paying_organisation
+			? { filters: { organisation: frm.doc.paying_organisation } }
+			: {});
+	},
 	refresh(frm) {
 		if (frm.is_new()) return;
 		const call = (method, args) => frm.call(method, args).then(() => frm.reload_doc());

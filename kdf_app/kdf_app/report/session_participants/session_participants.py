@@ -24,6 +24,9 @@ def execute(filters=None):
 			"member",
 			"member_name",
 			"member_title",
+			"participant_name",
+			"participant_title",
+			"participant_type",
 			"paying_organisation",
 			"status",
 			"waitlist_position",
@@ -33,7 +36,7 @@ def execute(filters=None):
 			"dietary_needs",
 			"total",
 		],
-		order_by="waitlist_position asc, member_name asc",
+		order_by="waitlist_position asc, participant_name asc",
 	)
 	if filters.get("view") == "dietary":
 		registrations = [r for r in registrations if r.dietary_needs]
@@ -47,6 +50,8 @@ def execute(filters=None):
 	}
 	for r in registrations:
 		r.organisation_name = orgs.get(r.paying_organisation)
+		r.member_name = r.participant_name or r.member_name  # members and non-members alike
+		r.member_title = r.participant_title or r.member_title
 	columns = [
 		column("member_name", _("Participant"), "Data", 180),
 		column("member_title", _("Title"), "Data", 170),
