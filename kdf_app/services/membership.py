@@ -435,7 +435,10 @@ PRINT_FORMAT = "KDF Faktura"
 
 
 def _own_registrations(member: str) -> set[str]:
-	return set(frappe.get_all("Registration", filters={"member": member}, pluck="name"))
+	"""The member's own registrations and those they made for colleagues (a group registration)."""
+	return set(
+		frappe.get_all("Registration", or_filters={"member": member, "registered_by": member}, pluck="name")
+	)
 
 
 def _own_invoice_names(member: str) -> list[str]:
@@ -490,7 +493,11 @@ def my_invoices() -> list[dict]:
 	)
 	sessions = {
 		r.name: r.session_title
-		for r in frappe.get_all("Registration", filters={"member": member}, fields=["name", "session_title"])
+		for r in frappe.get_all(
+			"Registration",
+			or_filters={"member": member, "registered_by": member},
+			fields=["name", "session_title"],
+		)
 	}
 	out = []
 	for r in rows:

@@ -379,3 +379,11 @@ class TestGroupInvoices(InvoicingCase):
 		self.assertEqual(official_fatal(attached_xml(credit.name)), [])
 		refund = [r for r in ou_rows(self.org, 0) if r["invoice"] == name]
 		self.assertEqual(sorted(r["participant"] for r in refund), sorted([names[0], names[2]]))
+		# the director finds the organisation's invoice for the group (and its credit note) on /mine-fakturaer
+		from kdf_app.services.membership import my_invoices
+
+		frappe.set_user(director.create_portal_user())
+		try:
+			self.assertEqual(sorted(r["invoice"] for r in my_invoices()), sorted([name, credit.name]))
+		finally:
+			frappe.set_user("Administrator")
