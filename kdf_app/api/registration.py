@@ -87,6 +87,36 @@ def register_group(
 		else None
 	)
 	docs = service.register_group(member, session, rows, myself=myself, invoice_reference=invoice_reference)
+	return _group_answer(docs)
+
+
+@frappe.whitelist(methods=["POST"])
+def register_group_for(
+	session: str,
+	member: str,
+	participants: list | str | None = None,
+	include_member: int = 0,
+	invoice_reference: str | None = None,
+) -> dict:
+	"""The secretariat registers a group from the desk (the session's *Register a Group*): ``member`` registers
+	(and, with ``include_member``, attends) with colleagues of their organisation, under the same rules."""
+	from kdf_app.permissions import require_roles
+
+	require_roles()
+	rows = frappe.parse_json(participants) if isinstance(participants, str) else (participants or [])
+	if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+		frappe.throw(_("The participants must be a list."))
+	docs = service.register_group(
+		member,
+		session,
+		rows,
+		myself={} if frappe.utils.cint(include_member) else None,
+		invoice_reference=invoice_reference,
+	)
+	return _group_answer(docs)
+
+
+def _group_answer(docs) -> dict:
 	return {
 		"participants": [
 			{

@@ -255,6 +255,25 @@ class TestGroupRegistration(FrappeTestCase):
 		for text in ("Kari Nordmann", "Kommunalsjef", session.session_title, other.participant_name):
 			self.assertIn(text, badges)
 
+	def test_the_secretariat_registers_a_group_from_the_desk_and_a_member_cannot(self):
+		from kdf_app.api.registration import register_group_for
+
+		session = team_session()
+		member, user = member_user()
+		answer = register_group_for(
+			session.name, member.name, [colleague("Kari Nordmann")], include_member=1, invoice_reference="R-1"
+		)
+		self.assertEqual([p["status"] for p in answer["participants"]], ["Bekreftet", "Bekreftet"])
+		frappe.set_user(user)
+		try:
+			with self.assertRaises(frappe.PermissionError):
+				register_group_for(
+					session.name, member.name, [colleague("Per Hansen")], invoice_reference="R-1"
+				)
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.count("Registration", {"session": session.name}), 2)
+
 	def test_a_session_open_to_non_members_needs_their_fee(self):
 		with self.assertRaises(frappe.ValidationError):
 			make_session(participants_allowed=TEAMS, non_member_fee=0)

@@ -50,6 +50,9 @@ frappe.ui.form.on("Topplederprogram Session", {
 		frm.add_custom_button(__("Name Badges"), () =>
 			window.open(`/printview?doctype=${encodeURIComponent(frm.doc.doctype)}&name=${encodeURIComponent(frm.doc.name)}&format=Navneskilt&no_letterhead=1`)
 		, __("View"));
+		if (["Åpen for påmelding", "Full", "Påmelding stengt"].includes(frm.doc.status)) {
+			frm.add_custom_button(__("Register a Group"), () => register_group_dialog(frm));
+		}
 		render_participants_overview(frm);
 		frm.dashboard.add_indicator(__("Confirmed: {0}", [frm.doc.confirmed_count || 0]), "green");
 		frm.dashboard.add_indicator(__("Waitlisted: {0}", [frm.doc.waitlist_count || 0]), "orange");
@@ -92,4 +95,53 @@ function render_participants_overview(frm) {
 				</tbody></table>`).join("");
 			field.$wrapper.html(html);
 		});
+}
+
+// The secretariat registers a member's group (the member and/or colleagues of their organisation)
+function register_group_dialog(frm) {
+	const d = new frappe.ui.Dialog({
+		title: __("Register a Group"),
+		fields: [
+			{ fieldname: "member", fieldtype: "Link", options: "Member", label: __("Registered By"), reqd: 1 },
+			{ fieldname: "include_member", fieldtype: "Check", label: __("The member attends too") },
+			{ fieldname: "invoice_reference", fieldtype: "Data", label: __("Invoice Reference") },
+			{
+				fieldname: "participants", fieldtype: "Table", label: __("Colleagues"), in_place_edit: true,
+				fields: [
+					{ fieldname: "name", fieldtype: "Data", label: __("Name"), in_list_view: 1, reqd: 1 },
+					{ fieldname: "title", fieldtype: "Data", label: __("Title"), in_list_view: 1 },
+					{ fieldname: "email", fieldtype: "Data", options: "Email", label: __("E-mail"), in_list_view: 1, reqd: 1 },
+					{ fieldname: "mobile", fieldtype: "Data", label: __("Mobile"), in_list_view: 1 },
+					{ fieldname: "dietary_needs", fieldtype: "Small Text", label: __("Dietary Needs / Allergies") },
+				],
+			},
+		],
+		primary_action_label: __("Register"),
+		primary_action(values) {
+			const participants = (values.participants || []).map((r) => ({
+				name: r.name, title: r.title, email: r.email, mobile: r.mobile, dietary_needs: r.dietary_needs,
+			}));
+			frappe.call({
+				method: "kdf_app.api.registration.register_group_for",
+				type: "POST",
+				args: {
+					session: frm.doc.name, member: values.member, include_member: values.include_member ? 1 : 0,
+					invoice_reference: values.invoice_reference, participants: JSON.stringify(participants),
+				},
+				freeze: true,
+			}).then((r) => {
+				d.hide();
+				const esc = frappe.utils.escape_html;
+				const m = r.message;
+				frappe.msgprint({
+					title: __("Group registered"),
+					indicator: m.waitlisted ? "orange" : "green",
+					message: `<p>${esc(m.message)}</p><ul>${m.participants.map((p) =>
+						`<li>${esc(p.name)}: ${esc(p.status)}${p.waitlist_position ? " " + esc(String(p.waitlist_position)) : ""}</li>`).join("")}</ul>`,
+				});
+				frm.reload_doc();
+			});
+		},
+	});
+	d.show();
 }
