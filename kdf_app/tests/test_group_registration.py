@@ -117,6 +117,21 @@ class TestGroupRegistration(FrappeTestCase):
 			sorted(r.participant_name for r in mine if r.for_colleague), sorted(c["name"] for c in team)
 		)
 		self.assertTrue(all("dietary_needs" not in r for r in mine))
+		# the member may cancel a registration they made for a colleague; another member may not
+		from kdf_app.api.registration import cancel
+
+		colleague_reg = next(r.name for r in mine if r.for_colleague)
+		_stranger, stranger_user = member_user()
+		frappe.set_user(stranger_user)
+		try:
+			self.assertRaises(frappe.DoesNotExistError, cancel, colleague_reg)
+		finally:
+			frappe.set_user("Administrator")
+		frappe.set_user(user)
+		try:
+			self.assertEqual(cancel(colleague_reg)["status"], "Avmeldt")
+		finally:
+			frappe.set_user("Administrator")
 
 	def test_a_group_larger_than_the_free_seats_is_waitlisted_in_order_and_told(self):
 		session = team_session(capacity=2)
@@ -406,3 +421,9 @@ class TestGroupInvoices(InvoicingCase):
 			self.assertEqual(sorted(r["invoice"] for r in my_invoices()), sorted([name, credit.name]))
 		finally:
 			frappe.set_user("Administrator")
+
+
+class TestGroupInvoicesVatRegistered(TestGroupInvoices):
+	"""The same with KDF VAT registered (fee exempt, accommodation 12 %, food 25 %): the EHF is still valid."""
+
+	VAT = "VAT registered"
