@@ -79,6 +79,7 @@ clear_cache = "kdf_app.services.registration.clear_price_labels"
 jinja = {
 	"methods": [
 		"kdf_app.services.ehf.kid",
+		"kdf_app.core.sessions.format_nok",  # KDF's prices on the portal: kr 6 000,00, whatever the site's currency
 		"kdf_app.services.settings.get_settings",
 		"kdf_app.services.participants.participant_list",
 		"kdf_app.services.privacy.kdf_consent",

@@ -14,11 +14,12 @@ TEMPLATES = sorted(
 )
 EXPRESSION = re.compile(r"{{(.*?)}}", re.S)
 
-# Safe by construction: translations of our own strings, Frappe's formatters (numbers and dates), JSON for
+# Safe by construction: translations of our own strings, Frappe's formatters (numbers and dates) and our own
+# format_nok (digits, comma and no-break spaces), JSON for
 # scripts, and Text Editor fields, which Frappe sanitises on save (bleach) — listed by name, nothing else.
 SAFE = (
 	re.compile(r"^_\((\"[^\"]*\"|'[^']*')\)(\.format\((.*)\))?$", re.S),
-	re.compile(r"^frappe\.(format|utils\.format_datetime|utils\.formatdate|utils\.fmt_money)\("),
+	re.compile(r"^(frappe\.(format|utils\.format_datetime|utils\.formatdate|utils\.fmt_money)|format_nok)\("),
 	re.compile(r"\|\s*tojson$"),
 	re.compile(r"\|\s*e$"),
 )
