@@ -104,3 +104,17 @@ def test_membership_ended_on_follows_the_status():
 	assert membership_ended_on("Utmeldt", "Aktiv", date(2025, 12, 31), today) is None
 	assert membership_ended_on("Utmeldt", "Avsluttet", None, today) is None  # unknown stays unknown
 	assert membership_ended_on("Aktiv", "Aktiv", None, today) is None
+
+
+def test_dietary_needs_are_kept_for_the_session_only():
+	from kdf_app.core.retention import DEFAULT_DIETARY_DAYS, dietary_due
+
+	ended = date(2026, 9, 7)
+	assert not dietary_due(ended, date(2026, 10, 7), 30)
+	assert dietary_due(ended, date(2026, 10, 8), 30)
+	assert not dietary_due(ended, date(2030, 1, 1), 0)  # switched off
+	assert not dietary_due(None, date(2030, 1, 1), 30)
+	# a site that never saved the setting gets the default
+	assert DEFAULT_DIETARY_DAYS == 30
+	assert not dietary_due(ended, date(2026, 10, 7), None)
+	assert dietary_due(ended, date(2026, 10, 8), None)

@@ -17,7 +17,7 @@ Definitions (the daily job in kdf_app.services.retention applies them):
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 ACTIVE = "Aktiv"
 FORMER_STATUSES = frozenset({"Utmeldt", "Avsluttet"})
@@ -75,6 +75,26 @@ def due(left_on: date | None, today: date, years: int | None) -> bool:
 	if not left_on or not years or years <= 0:
 		return False
 	return today >= add_years(left_on, years)
+
+
+DEFAULT_DIETARY_DAYS = 30
+
+
+def dietary_due(session_ended_on: date | None, today: date, days: int | None) -> bool:
+	"""Dietary needs and allergies are health data, needed for the session only: cleared from every
+	registration (member or not) once ``days`` have passed since the session ended. ``None`` (a site that never
+	saved the setting) is the default; 0 switches it off."""
+	days = DEFAULT_DIETARY_DAYS if days is None else days
+	if not session_ended_on or days <= 0:
+		return False
+	return today > session_ended_on + timedelta(days=days)
+
+
+# What goes from a non-member participant's registration once the retention period has passed since the
+# session (the same years as former members'); their name, title and the invoice reference stay as long as an
+# invoice inside the accounting period rests on it. The organisation's Contact is the customer's business data
+# (ERPNext's CRM) and is left to the secretariat.
+CONTACT_REGISTRATION_BOOKS = ("participant_name", "participant_title", "invoice_reference")
 
 
 def books_kept_until(posting_date: date, accounting_years: int | None) -> date:

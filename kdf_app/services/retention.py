@@ -14,12 +14,14 @@ from kdf_app.core.retention import (
 	ANONYMOUS,
 	APPLICATION_CLEARED,
 	CHANGE_REQUEST_CLEARED,
+	CONTACT_REGISTRATION_BOOKS,
 	EVALUATION_CLEARED,
 	FORMER_STATUSES,
 	REGISTRATION_BOOKS,
 	REGISTRATION_CLEARED,
 	books_need,
 	decide,
+	dietary_due,
 	due,
 	placeholder,
 )
@@ -32,6 +34,78 @@ def settings() -> tuple[int, int]:
 		"KDF Settings", "KDF Settings", ["member_retention_years", "accounting_retention_years"], as_dict=True
 	)
 	return cint(values.member_retention_years), cint(values.accounting_retention_years)
+
+
+def dietary_days() -> int | None:
+	"""KDF Settings → Clear Dietary Needs After (Days); None when the site never saved it (the default)."""
+	value = frappe.db.get_single_value("KDF Settings", "dietary_needs_days")
+	return None if value in (None, "") else cint(value)
+
+
+def clear_dietary_needs(on, days: int | None) -> int:
+	"""Every registration's dietary needs, ``days`` after its session ended (kdf_app.core.retention.dietary_due),
+	with the versions that recorded them. Returns how many registrations were cleared."""
+	rows = frappe.db.sql(
+		"""select r.name, s.ends_on from `tabRegistration` r
+		join `tabTopplederprogram Session` s on s.name = r.session
+		where ifnull(r.dietary_needs, '') != ''""",
+		as_dict=True,
+	)
+	names = [r.name for r in rows if dietary_due(getdate(r.ends_on) if r.ends_on else None, on, days)]
+	for name in names:
+		frappe.db.set_value("Registration", name, "dietary_needs", None, update_modified=False)
+	if names:
+		frappe.db.delete(
+			"Version",
+			{"ref_doctype": "Registration", "docname": ("in", names), "data": ("like", "%dietary_needs%")},
+		)
+	return len(names)
+
+
+def release_non_member_participants(on, years: int, accounting_years: int) -> int:
+	"""Registrations of participants who are not members (a Contact of the paying organisation): ``years``
+	after the session (the same period as former members'), their e-mail, mobile, dietary needs and free text
+	go with the registration's history, and their name, title and invoice reference too once no invoice inside
+	the accounting period rests on it. Returns how many registrations were changed."""
+	rows = frappe.db.sql(
+		"""select r.name, r.sales_invoice, r.contact, r.participant_name, r.participant_email,
+		r.participant_mobile, r.dietary_needs, r.topic, s.ends_on
+		from `tabRegistration` r join `tabTopplederprogram Session` s on s.name = r.session
+		where r.participant_type = 'Kontakt' and ifnull(r.participant_name, '') != %s""",
+		ANONYMOUS,
+		as_dict=True,
+	)
+	changed = 0
+	for r in rows:
+		if not due(getdate(r.ends_on) if r.ends_on else None, on, years):
+			continue
+		values = {f: None for f in REGISTRATION_CLEARED}
+		released = not books_need(_invoice_dates(r.sales_invoice), on, accounting_years)
+		if released:
+			values.update({f: None for f in CONTACT_REGISTRATION_BOOKS})
+			values.update(participant_name=ANONYMOUS, contact=None)
+		elif not any(r.get(f) for f in ("participant_email", "participant_mobile", "dietary_needs", "topic")):
+			continue  # cleared on an earlier run; the books still need the name
+		frappe.db.set_value("Registration", r.name, values, update_modified=False)
+		_delete_history("Registration", [r.name])
+		if released and r.contact:
+			_drop_unused_contact(r.contact)
+		changed += 1
+	return changed
+
+
+def _drop_unused_contact(contact: str) -> None:
+	"""A non-member's Contact goes with their last registration, unless anything else uses it (another
+	registration, a member, an invoice or a customer naming it): then it is the organisation's business
+	contact and the secretariat keeps it."""
+	if (
+		frappe.db.exists("Registration", {"contact": contact})
+		or frappe.db.exists("Member", {"contact": contact})
+		or frappe.db.exists("Sales Invoice", {"contact_person": contact})
+		or frappe.db.exists("Customer", {"customer_primary_contact": contact})
+	):
+		return
+	frappe.delete_doc("Contact", contact, ignore_permissions=True, force=True, delete_permanently=True)
 
 
 def _log(run: str, action: str, member: str | None = None, left_on=None, detail: str | None = None) -> None:
@@ -351,6 +425,8 @@ def run(on=None) -> dict:
 		"failed": 0,
 		"released": 0,
 		"applications": 0,
+		"non-members": 0,
+		"dietary": 0,
 	}
 	if years > 0:
 		ends = position_ends()
@@ -390,6 +466,8 @@ def run(on=None) -> dict:
 			)
 	if years > 0:
 		counts["applications"] = release_rejected_applications(on, years)
+		counts["non-members"] = release_non_member_participants(on, years, accounting_years)
+	counts["dietary"] = clear_dietary_needs(on, dietary_days())
 	# registrations of members anonymised earlier, whose invoices have left the accounting period since
 	for member in frappe.get_all(
 		"Registration",
@@ -410,7 +488,9 @@ def run(on=None) -> dict:
 			f"anonymised {len(counts['anonymised'])}, not yet due {counts['not yet']}, "
 			f"no leaving date {counts['no leaving date']}, failed {counts['failed']}, "
 			f"registrations released {counts['released']}, "
-			f"rejected applications anonymised {counts['applications']}"
+			f"rejected applications anonymised {counts['applications']}, "
+			f"non-member participants' registrations anonymised {counts['non-members']}, "
+			f"dietary needs cleared after the session {counts['dietary']}"
 		),
 	)
 	return counts

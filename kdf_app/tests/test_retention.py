@@ -1,6 +1,7 @@
 """Retention of former members and the member's consents (kdf_app.services.retention, .privacy)."""
 
 import frappe
+from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_years, getdate, today
 
 from kdf_app.core.newsletter import GROUP
@@ -10,7 +11,7 @@ from kdf_app.services.invitations import portal_user
 from kdf_app.services.invoicing import create_session_invoices
 from kdf_app.services.newsletter import ensure_group
 from kdf_app.tests.test_invoicing import InvoicingCase
-from kdf_app.tests.utils import make_member, make_org, register, use_test_settings
+from kdf_app.tests.utils import make_member, make_org, make_session, register, use_test_settings
 
 
 def leave(member, years_ago: float = 0, status: str = "Utmeldt"):
@@ -425,3 +426,125 @@ class TestConsent(InvoicingCase):
 		self.assertRaises(frappe.PermissionError, set_consent, newsletter=0)
 		frappe.set_user("Administrator")
 		self.assertIsNone(frappe.db.get_value("Member", self.member.name, "newsletter_consent_on"))
+
+
+class TestParticipantRetention(FrappeTestCase):
+	"""Health data kept for the session only; non-member participants anonymised after the retention years."""
+
+	def setUp(self):
+		use_test_settings(member_retention_years=5, accounting_retention_years=5, dietary_needs_days=30)
+
+	def _team_registration(self, **extra):
+		from kdf_app.services.registration import register_group
+
+		org = make_org()
+		director = make_member(org)
+		session = make_session(participants_allowed="Medlemmer og ledergrupper", non_member_fee=7500)
+		uid = frappe.generate_hash(length=6)
+		(reg,) = register_group(
+			director.name,
+			session.name,
+			[
+				{
+					"name": f"Kari Kollega{uid}",
+					"email": f"kari-{uid}@example.no",
+					"title": "Kommunalsjef",
+					"mobile": "+4791234567",
+					"dietary_needs": "Nøtteallergi",
+					"topic": "Budsjett",
+					**extra,
+				}
+			],
+			invoice_reference="R-1",
+		)
+		return session, reg
+
+	def _session_ended(self, session, days_ago: int):
+		ends = add_days(today(), -days_ago)
+		frappe.db.set_value(
+			"Topplederprogram Session",
+			session.name,
+			{"starts_on": f"{add_days(ends, -1)} 10:00:00", "ends_on": f"{ends} 12:00:00"},
+			update_modified=False,
+		)
+
+	def test_dietary_needs_go_a_month_after_the_session_for_everyone(self):
+		session, colleague = self._team_registration()
+		member_reg = register(session, make_member(make_org()), dietary_needs="Glutenfri")
+		later = register(make_session(), make_member(make_org()), dietary_needs="Laktosefri")
+		self._session_ended(session, 20)
+		retention.run()
+		self.assertEqual(frappe.db.get_value("Registration", colleague.name, "dietary_needs"), "Nøtteallergi")
+		self._session_ended(session, 31)
+		counts = retention.run()
+		self.assertGreaterEqual(counts["dietary"], 2)
+		for name in (colleague.name, member_reg.name):
+			self.assertIsNone(frappe.db.get_value("Registration", name, "dietary_needs"))
+		# a session still ahead keeps them, and 0 switches the rule off
+		self.assertEqual(frappe.db.get_value("Registration", later.name, "dietary_needs"), "Laktosefri")
+		use_test_settings(dietary_needs_days=0)
+		frappe.db.set_value("Registration", member_reg.name, "dietary_needs", "Glutenfri")
+		retention.run()
+		self.assertEqual(frappe.db.get_value("Registration", member_reg.name, "dietary_needs"), "Glutenfri")
+
+	def test_a_non_member_participant_is_anonymised_after_the_retention_years(self):
+		session, reg = self._team_registration()
+		contact = reg.contact
+		self.assertTrue(contact and frappe.db.exists("Contact", contact))
+		self._session_ended(session, int(365.25 * 4))
+		retention.run()
+		self.assertEqual(
+			frappe.db.get_value("Registration", reg.name, "participant_email"), reg.participant_email
+		)
+
+		self._session_ended(session, int(365.25 * 6))
+		counts = retention.run()
+		self.assertEqual(counts["non-members"], 1)
+		after = frappe.db.get_value(
+			"Registration",
+			reg.name,
+			[
+				"participant_name",
+				"participant_title",
+				"participant_email",
+				"participant_mobile",
+				"topic",
+				"dietary_needs",
+				"contact",
+				"invoice_reference",
+			],
+			as_dict=True,
+		)
+		self.assertEqual(tuple(after.values()), (ANONYMOUS, None, None, None, None, None, None, None), after)
+		# the Contact made for the registration goes with it; nothing else used it
+		self.assertFalse(frappe.db.exists("Contact", contact))
+		self.assertFalse(frappe.db.exists("Version", {"ref_doctype": "Registration", "docname": reg.name}))
+		self.assertEqual(retention.run()["non-members"], 0)
+
+	def test_an_invoiced_non_member_keeps_the_name_the_books_need_and_a_used_contact_stays(self):
+		session, reg = self._team_registration()
+		frappe.db.set_value("Customer", reg.paying_organisation, "customer_primary_contact", reg.contact)
+		invoice = frappe.get_doc(
+			{
+				"doctype": "Sales Invoice",
+				"customer": reg.paying_organisation,
+				"company": frappe.db.get_single_value("KDF Settings", "company"),
+				"posting_date": today(),
+				"due_date": today(),
+				"items": [{"item_code": "KDF-DELTAKERAVGIFT", "qty": 1, "rate": 100}],
+			}
+		)
+		invoice.set_missing_values()
+		invoice.insert(ignore_permissions=True)
+		frappe.db.set_value("Registration", reg.name, "sales_invoice", invoice.name, update_modified=False)
+		self._session_ended(session, int(365.25 * 6))
+		retention.run()
+		kept = frappe.db.get_value(
+			"Registration", reg.name, ["participant_name", "participant_email", "contact"], as_dict=True
+		)
+		self.assertEqual((kept.participant_name, kept.participant_email), (reg.participant_name, None))
+		end_of_period = getdate(f"{getdate(today()).year + 5}-12-31")
+		retention.run(on=add_days(end_of_period, 1))
+		self.assertEqual(frappe.db.get_value("Registration", reg.name, "participant_name"), ANONYMOUS)
+		# the organisation's primary contact is its business contact: kept
+		self.assertTrue(frappe.db.exists("Contact", reg.contact))
