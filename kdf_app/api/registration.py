@@ -41,7 +41,8 @@ def register(
 			"invoice_reference": invoice_reference,
 			"dietary_needs": dietary_needs,
 			"topic": topic,
-		}
+		},
+		links_checked=True,  # the published session (above), the caller's member, a package the session offers
 	)
 	return {
 		"name": doc.name,

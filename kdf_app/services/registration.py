@@ -53,7 +53,7 @@ SESSION = "Topplederprogram Session"
 def lock_session(name: str) -> dict:
 	"""Take the session's row lock for the rest of the transaction and read its current values."""
 	row = frappe.db.sql(
-		"""select name, status, capacity, registration_deadline, starts_on, participants_allowed
+		"""select name, session_title, status, capacity, registration_deadline, starts_on, participants_allowed
 		from `tabTopplederprogram Session` where name = %s for update""",
 		name,
 		as_dict=True,
@@ -194,6 +194,7 @@ def set_participant(doc) -> None:
 		if not member:
 			frappe.throw(_("Member {0} does not exist.").format(doc.member))
 		doc.contact = None
+		doc.member_name, doc.member_title = member.member_name, member.title  # as their fetch_from would
 		doc.paying_organisation = doc.paying_organisation or member.organisation
 		doc.participant_name, doc.participant_title = member.member_name, member.title
 		doc.participant_email, doc.participant_mobile = member.email, member.mobile
@@ -244,6 +245,7 @@ def set_participant(doc) -> None:
 def allocate(doc) -> None:
 	"""Give a new registration a seat or a waitlist place, under the session's lock."""
 	session = lock_session(doc.session)
+	doc.session_title = session.session_title  # as its fetch_from would (register_now may skip link checks)
 	try:
 		check_open_for_registration(
 			session.status,
@@ -299,17 +301,24 @@ def after_insert(doc) -> None:
 		notify(doc, purpose)
 
 
-def register_now(values: dict, attempts: int = 3):
+def register_now(values: dict, attempts: int = 3, links_checked: bool = False):
 	"""Insert a registration as one short unit of work: only the seat decision runs while the session's row
 	lock (and the naming series') is held; the transaction is committed right after, and the e-mail is
 	rendered and queued once the locks are released. A deadlock rolls back the whole transaction, so the
-	whole unit is tried again (nothing of it was kept)."""
+	whole unit is tried again (nothing of it was kept).
+
+	``links_checked``: the caller (the portal endpoint) passes only links this module checks itself: the
+	session (published, and locked in allocate), the caller's own member (read in set_participant, with the
+	paying organisation from it) and the stay package (one the session offers, else price_registration
+	refuses it). Frappe's generic link check, which loads every linked doctype's metadata on each request,
+	is then skipped; the fetched titles are set where they are read."""
 	import random
 	import time
 
 	for attempt in range(attempts):
 		doc = frappe.get_doc({"doctype": "Registration", **values})
 		doc.flags.ignore_permissions = True
+		doc.flags.ignore_links = links_checked
 		doc.flags.kdf_defer_email = True
 		in_request = bool(getattr(frappe.local, "request", None))
 		try:

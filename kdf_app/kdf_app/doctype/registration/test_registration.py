@@ -270,7 +270,36 @@ class TestPortalApi(FrappeTestCase):
 		self.assertEqual(out["total_display"], "kr\u00a012\u00a0200,00")
 		self.assertIn("12", out["total_display"])
 		self.assertEqual([r.name for r in my_registrations()], [out["name"]])
+		# the endpoint skips Frappe's generic link check: the titles it would fetch are there all the same
+		frappe.set_user("Administrator")
+		self.assertEqual(
+			frappe.db.get_value(
+				"Registration", out["name"], ["session_title", "member_name", "member_title"], as_dict=True
+			),
+			{
+				"session_title": self.session.session_title,
+				"member_name": self.me.member_name,
+				"member_title": self.me.title,
+			},
+		)
+		frappe.set_user(self.my_user)
 		self.assertEqual(cancel(out["name"])["status"], "Avmeldt")
+
+	def test_the_endpoint_refuses_links_it_was_not_offered(self):
+		from kdf_app.api.registration import register as api_register
+
+		other_session = make_session()
+		frappe.db.set_value("Topplederprogram Session", other_session.name, "published", 0)
+		frappe.set_user(self.my_user)
+		for kwargs, message in (
+			({"stay_package": "Finnes ikke"}, "Unknown stay package"),
+			({"session": other_session.name}, "does not exist"),
+			({"session": "TLP-0000-999"}, "does not exist"),
+		):
+			with self.assertRaises(frappe.ValidationError, msg=str(kwargs)) as caught:
+				api_register(**{"session": self.session.name, "invoice_reference": "R", **kwargs})
+			self.assertIn(message, str(caught.exception))
+		self.assertFalse(frappe.db.exists("Registration", {"member": self.me.name}))
 
 	def test_a_member_only_ever_sees_their_own_registrations(self):
 		from kdf_app.api.registration import cancel
