@@ -108,7 +108,8 @@ function register_group_dialog(frm) {
 			{
 				fieldname: "participants", fieldtype: "Table", label: __("Colleagues"), in_place_edit: true,
 				fields: [
-					{ fieldname: "name", fieldtype: "Data", label: __("Name"), in_list_view: 1, reqd: 1 },
+					// not "name": a dialog table's rows have their own name ("row 1"), which the field would show
+					{ fieldname: "participant_name", fieldtype: "Data", label: __("Name"), in_list_view: 1, reqd: 1 },
 					{ fieldname: "title", fieldtype: "Data", label: __("Title"), in_list_view: 1 },
 					{ fieldname: "email", fieldtype: "Data", options: "Email", label: __("E-mail"), in_list_view: 1, reqd: 1 },
 					{ fieldname: "mobile", fieldtype: "Data", label: __("Mobile"), in_list_view: 1 },
@@ -116,10 +117,10 @@ function register_group_dialog(frm) {
 				],
 			},
 		],
-		primary_action_label: __("Register"),
+		primary_action_label: __("Register the Group"),
 		primary_action(values) {
 			const participants = (values.participants || []).map((r) => ({
-				name: r.name, title: r.title, email: r.email, mobile: r.mobile, dietary_needs: r.dietary_needs,
+				name: r.participant_name, title: r.title, email: r.email, mobile: r.mobile, dietary_needs: r.dietary_needs,
 			}));
 			frappe.call({
 				method: "kdf_app.api.registration.register_group_for",
