@@ -2,6 +2,7 @@
 
 import frappe
 from frappe import _
+from frappe.rate_limiter import rate_limit
 
 from kdf_app.core.sessions import format_nok, group_outcome
 from kdf_app.services import registration as service
@@ -148,3 +149,43 @@ def cancel(registration: str) -> dict:
 @frappe.whitelist()
 def my_registrations() -> list[dict]:
 	return service.registrations_of(_current_member())
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=10, seconds=60 * 60, methods=["POST"])  # per address, as Bli medlem
+def register_guest(
+	session: str,
+	name: str,
+	email: str,
+	organisation: str,
+	consent: int | str = 0,
+	title: str | None = None,
+	mobile: str | None = None,
+	stay_package: str | None = None,
+	extra_night: int = 0,
+	invoice_reference: str | None = None,
+	dietary_needs: str | None = None,
+	topic: str | None = None,
+) -> dict:
+	"""Registration without a login for a session open to everyone (Åpen). Returns the status and total only."""
+	doc = service.register_open(
+		session,
+		{
+			"name": name,
+			"email": email,
+			"organisation": organisation,
+			"consent": consent,
+			"title": title,
+			"mobile": mobile,
+			"stay_package": stay_package,
+			"extra_night": extra_night,
+			"invoice_reference": invoice_reference,
+			"dietary_needs": dietary_needs,
+			"topic": topic,
+		},
+	)
+	return {
+		"status": doc.status,
+		"waitlist_position": doc.waitlist_position or None,
+		"total_display": format_nok(doc.total),
+	}

@@ -816,3 +816,68 @@ def send_group_summary(member: str, registrations: list[str]) -> None:
 		{"member": me, "session": session, "registrations": docs, "message": group_message(docs)},
 		reference=(SESSION, session.name),
 	)
+
+
+def register_open(session: str, values: dict):
+	"""Someone without a login registers for a session open to everyone (Åpen), from its public page: a
+	non-member participant of an organisation on the official list, invoiced to that organisation. Their Contact
+	is found or made under the organisation, then the same seat decision as every registration (waitlist in
+	arrival order). Refused with a message: a session that is not open, an organisation not on the list, no
+	name or e-mail, no consent to the privacy notice, an address that is a member's (members log in), or the
+	same person twice. Nothing is saved when refused (the request's transaction is rolled back)."""
+	from frappe.utils import validate_email_address
+
+	from kdf_app.core.sessions import OPEN_TO_ALL, normalise_email
+	from kdf_app.services.membership import _official_names
+
+	row = frappe.db.get_value(
+		SESSION, {"name": session, "published": 1}, ["name", "participants_allowed"], as_dict=True
+	)
+	if not row:
+		frappe.throw(_("Session {0} does not exist.").format(session), frappe.DoesNotExistError)
+	if row.participants_allowed != OPEN_TO_ALL:
+		frappe.throw(
+			_("This session takes registrations from members only: log in to register."),
+			frappe.PermissionError,
+			title=_("Registration not possible"),
+		)
+	name = clean_text(values.get("name"), limit=140)
+	email = normalise_email(values.get("email"))
+	if not name or not email or not validate_email_address(email):
+		frappe.throw(_("Give your name and a valid e-mail address."), title=_("Missing participant"))
+	if not cint(values.get("consent")):
+		frappe.throw(_("Please confirm that you have read the privacy notice."), title=_("Privacy notice"))
+	organisation = values.get("organisation")
+	if organisation not in _official_names():
+		frappe.throw(_("Choose your organisation from the list."), title=_("Organisation"))
+	if frappe.db.exists("Member", {"email": email}):
+		frappe.throw(_("This address belongs to a member: log in to register."), title=_("Log in"))
+	contact = contact_of(
+		organisation, name, email, clean_text(values.get("title"), limit=140) or None, values.get("mobile")
+	)
+	try:
+		return _register_contact_now(session, contact, organisation, values)
+	except frappe.DuplicateEntryError:
+		# said without the registration's name: the caller is not logged in (the message that names it goes)
+		frappe.clear_messages()
+		frappe.throw(
+			_("{0} is already registered for this session.").format(name),
+			frappe.DuplicateEntryError,
+			title=_("Already registered"),
+		)
+
+
+def _register_contact_now(session: str, contact: str, organisation: str, values: dict):
+	return register_now(
+		{
+			"session": session,
+			"participant_type": CONTACT_PARTICIPANT,
+			"contact": contact,
+			"paying_organisation": organisation,
+			"stay_package": values.get("stay_package") or None,
+			"extra_night": cint(values.get("extra_night")),
+			"invoice_reference": values.get("invoice_reference"),
+			"dietary_needs": values.get("dietary_needs"),
+			"topic": values.get("topic"),
+		}
+	)

@@ -135,6 +135,18 @@ def web_context(session, context) -> None:
 	context.can_register_team = (
 		bool(member) and context.teams and session.status in (OPEN, FULL) and not deadline_passed
 	)
+	# open to everyone (Åpen): a guest registers from the page, for an organisation on the official list
+	context.guest_open = (
+		frappe.session.user == "Guest"
+		and session.participants_allowed == OPEN_TO_ALL
+		and session.status in (OPEN, FULL)
+		and not deadline_passed
+		and is_public(session)
+	)
+	if context.guest_open:
+		from kdf_app.services.membership import official_organisations
+
+		context.organisations = official_organisations()  # names and org numbers: public information
 	if member:
 		org = frappe.db.get_value("Member", member, "organisation")
 		context.default_reference = (

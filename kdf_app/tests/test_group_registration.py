@@ -427,3 +427,91 @@ class TestGroupInvoicesVatRegistered(TestGroupInvoices):
 	"""The same with KDF VAT registered (fee exempt, accommodation 12 %, food 25 %): the EHF is still valid."""
 
 	VAT = "VAT registered"
+
+
+class TestOpenSessionWithoutLogin(FrappeTestCase):
+	"""A session open to everyone (Åpen) takes registrations from its public page without a login."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		use_test_settings()
+		make_test_email_account()
+
+	def setUp(self):
+		self.org = make_org(kdf_invoice_reference="RES-ÅPEN")
+		self.session = make_session(participants_allowed="Åpen", non_member_fee=7500)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def as_guest(self, **kwargs):
+		from kdf_app.api.registration import register_guest
+
+		uid = frappe.generate_hash(length=6)
+		values = {
+			"session": self.session.name,
+			"name": f"Åse Åpen{uid}",
+			"email": f"ase-{uid}@example.no",
+			"organisation": self.org,
+			"consent": 1,
+			"title": "Rådgiver",
+			"mobile": "+4791234567",
+			"invoice_reference": "RES-ÅPEN",
+			"dietary_needs": "Vegetar",
+			**kwargs,
+		}
+		frappe.set_user("Guest")
+		try:
+			return register_guest(**values), values
+		finally:
+			frappe.set_user("Administrator")
+
+	def test_a_guest_registers_as_a_non_member_of_their_organisation(self):
+		out, values = self.as_guest()
+		self.assertEqual(out["status"], "Bekreftet")
+		self.assertNotIn(
+			"name", out
+		)  # a guest learns nothing of the register, not even the registration's name
+		reg = frappe.get_doc(
+			"Registration", {"session": self.session.name, "participant_email": values["email"]}
+		)
+		self.assertEqual(
+			(reg.participant_type, reg.member, reg.paying_organisation, reg.participant_name),
+			("Kontakt", None, self.org, values["name"]),
+		)
+		self.assertEqual(reg.total, 7500)  # the non-member fee
+		links = frappe.get_all(
+			"Dynamic Link", {"parent": reg.contact, "parenttype": "Contact"}, pluck="link_name"
+		)
+		self.assertEqual(links, [self.org])
+		self.assertTrue(frappe.db.exists("Email Queue Recipient", {"recipient": values["email"]}))
+
+	def test_refused_with_a_message_and_nothing_saved(self):
+		member = make_member(self.org)
+		teams = make_session(participants_allowed=TEAMS, non_member_fee=7500)
+		_first, values = self.as_guest()
+		contacts, registrations = frappe.db.count("Contact"), frappe.db.count("Registration")
+		for kwargs, error, text in (
+			({"session": teams.name}, frappe.PermissionError, "members only"),
+			({"organisation": "Finnes ikke AS"}, frappe.ValidationError, "from the list"),
+			({"consent": 0}, frappe.ValidationError, "privacy notice"),
+			({"email": "ikke-en-adresse"}, frappe.ValidationError, "valid e-mail"),
+			({"email": member.email}, frappe.ValidationError, "belongs to a member"),
+			(
+				{"email": values["email"], "name": values["name"]},
+				frappe.DuplicateEntryError,
+				"already registered",
+			),
+		):
+			frappe.db.savepoint("guest_try")
+			with self.assertRaises(error, msg=str(kwargs)) as caught:
+				self.as_guest(**kwargs)
+			frappe.db.rollback(save_point="guest_try")
+			self.assertIn(text, str(caught.exception), kwargs)
+			# no registration's name to someone not logged in, neither in the error nor in the messages sent along
+			self.assertNotIn("PAM-", str(caught.exception))
+			self.assertNotIn("PAM-", str(frappe.local.message_log))
+		self.assertEqual(
+			(frappe.db.count("Contact"), frappe.db.count("Registration")), (contacts, registrations)
+		)
