@@ -312,36 +312,53 @@ def register_now(values: dict, attempts: int = 3, links_checked: bool = False):
 	paying organisation from it) and the stay package (one the session offers, else price_registration
 	refuses it). Frappe's generic link check, which loads every linked doctype's metadata on each request,
 	is then skipped; the fetched titles are set where they are read."""
-	import random
-	import time
 
-	for attempt in range(attempts):
+	def insert():
 		doc = frappe.get_doc({"doctype": "Registration", **values})
 		doc.flags.ignore_permissions = True
 		doc.flags.ignore_links = links_checked
 		doc.flags.kdf_defer_email = True
-		in_request = bool(getattr(frappe.local, "request", None))
+		return doc.insert()
+
+	doc = as_one_unit(insert, attempts)
+	send_deferred_email(doc)
+	return doc
+
+
+def as_one_unit(work, attempts: int = 3):
+	"""Run ``work`` (inserts under the session's lock) as one unit: in a web request it is committed at once, so
+	the locks go; a deadlock rolls the whole transaction back, so the whole unit is tried again."""
+	import random
+	import time
+
+	in_request = bool(getattr(frappe.local, "request", None))
+	for attempt in range(attempts):
 		try:
-			doc.insert()
-			if in_request:  # a web request: release the locks now
+			result = work()
+			if in_request:
 				frappe.db.commit()
+			return result
 		except frappe.QueryDeadlockError:
 			frappe.db.rollback()
 			if attempt == attempts - 1:
 				raise
 			time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
-			continue
-		if doc.flags.kdf_deferred_email:
-			if in_request:  # the member does not wait for the e-mail to be rendered
-				frappe.enqueue(
-					"kdf_app.services.registration.send_notice",
-					queue="short",
-					registration=doc.name,
-					purpose=doc.flags.kdf_deferred_email,
-				)
-			else:
-				notify(doc, doc.flags.kdf_deferred_email)
-		return doc
+
+
+def send_deferred_email(doc) -> None:
+	"""The e-mail an insert kept back (``flags.kdf_defer_email``): in a web request by a background job, so
+	nobody waits for it to be rendered; otherwise at once."""
+	if not doc.flags.kdf_deferred_email:
+		return
+	if getattr(frappe.local, "request", None):
+		frappe.enqueue(
+			"kdf_app.services.registration.send_notice",
+			queue="short",
+			registration=doc.name,
+			purpose=doc.flags.kdf_deferred_email,
+		)
+	else:
+		notify(doc, doc.flags.kdf_deferred_email)
 
 
 def send_notice(registration: str, purpose: str) -> None:
@@ -723,59 +740,41 @@ def register_group(
 	someone else a moment ago) leaves no contact and no registration of the first four. The transaction is
 	short (a handful of inserts) and committed at once in a web request; a deadlock retries the whole group.
 	Each participant then gets their e-mail and the registering member a summary."""
-	import random
-	import time
-
 	organisation = frappe.db.get_value("Member", member, "organisation")
 	planned = plan_group(member, session, participants, myself)
 	in_request = bool(getattr(frappe.local, "request", None))
-	for attempt in range(attempts):
+
+	def insert_all():
 		docs = []
-		try:
-			for values in planned:
-				values = dict(values)
-				title, mobile = values.pop("_title", None), values.pop("_mobile", None)
-				if values["participant_type"] == CONTACT_PARTICIPANT:
-					values["contact"] = contact_of(
-						organisation, values["participant_name"], values["participant_email"], title, mobile
-					)
-				doc = frappe.get_doc(
-					{
-						"doctype": "Registration",
-						"session": session,
-						"registered_by": member,
-						"paying_organisation": organisation,
-						"invoice_reference": invoice_reference,
-						**values,
-						"extra_night": cint(values.get("extra_night")),
-						"with_linked_session": cint(values.get("with_linked_session")),
-						"stay_package": values.get("stay_package") or None,
-					}
+		for values in planned:
+			values = dict(values)
+			title, mobile = values.pop("_title", None), values.pop("_mobile", None)
+			if values["participant_type"] == CONTACT_PARTICIPANT:
+				values["contact"] = contact_of(
+					organisation, values["participant_name"], values["participant_email"], title, mobile
 				)
-				doc.flags.ignore_permissions = True
-				doc.flags.kdf_defer_email = True
-				doc.insert()
-				docs.append(doc)
-			if in_request:
-				frappe.db.commit()
-		except frappe.QueryDeadlockError:
-			frappe.db.rollback()
-			if attempt == attempts - 1:
-				raise
-			time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
-			continue
-		break
+			doc = frappe.get_doc(
+				{
+					"doctype": "Registration",
+					"session": session,
+					"registered_by": member,
+					"paying_organisation": organisation,
+					"invoice_reference": invoice_reference,
+					**values,
+					"extra_night": cint(values.get("extra_night")),
+					"with_linked_session": cint(values.get("with_linked_session")),
+					"stay_package": values.get("stay_package") or None,
+				}
+			)
+			doc.flags.ignore_permissions = True
+			doc.flags.kdf_defer_email = True
+			doc.insert()
+			docs.append(doc)
+		return docs
+
+	docs = as_one_unit(insert_all, attempts)
 	for doc in docs:
-		if doc.flags.kdf_deferred_email:
-			if in_request:
-				frappe.enqueue(
-					"kdf_app.services.registration.send_notice",
-					queue="short",
-					registration=doc.name,
-					purpose=doc.flags.kdf_deferred_email,
-				)
-			else:
-				notify(doc, doc.flags.kdf_deferred_email)
+		send_deferred_email(doc)
 	if any(d.member != member for d in docs):
 		if in_request:
 			frappe.enqueue(
