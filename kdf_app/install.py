@@ -225,6 +225,9 @@ def after_install():
 	from kdf_app.services.mail import choose_missing_templates, create_missing_templates
 
 	create_custom_fields(CUSTOM_FIELDS, update=True)
+	from kdf_app.services.case_vault import ensure_key
+
+	ensure_key()  # the key that seals case content (kdf_app.services.case_vault), beside the site
 	setup_languages()
 	setup_role_profile()
 	setup_module_profile()

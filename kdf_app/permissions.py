@@ -294,10 +294,16 @@ def file_before_validate(doc, method=None) -> None:
 
 
 def file_after_insert(doc, method=None) -> None:
-	"""A confidential record's attachment uploaded as public is moved to the private files at once."""
-	if doc.attached_to_doctype in CONFIDENTIAL and not doc.is_private and not doc.is_folder:
+	"""A confidential record's attachment uploaded as public is moved to the private files at once, and its
+	content is sealed (kdf_app.services.case_vault)."""
+	if doc.attached_to_doctype not in CONFIDENTIAL or doc.is_folder:
+		return
+	if not doc.is_private:
 		doc.is_private = 1
 		doc.save(ignore_permissions=True)
+	from kdf_app.services.case_vault import seal_attachment
+
+	seal_attachment(doc)  # its content is sealed like the case's text
 
 
 # --- the KDF workspace's number cards and charts ----------------------------------------------------------

@@ -52,13 +52,21 @@ def test_resource_paths():
 	assert access.resource_doctype("/app/mentoring-case") is None
 
 
-def test_generic_writes():
-	assert access.is_generic_write("frappe.client.set_value", "/api/method/frappe.client.set_value", "POST")
-	assert access.is_generic_write("", "/api/resource/Member/KDF-M-1", "PUT")
-	assert access.is_generic_write("frappe.desk.form.save.savedocs", "/", "POST")
-	assert not access.is_generic_write("", "/api/resource/Member/KDF-M-1", "GET")
-	assert not access.is_generic_write("kdf_app.api.registration.register", "/api/method/x", "POST")
-
+def test_only_the_apps_own_endpoints_may_set_system_fields():
+	assert access.is_app_endpoint("kdf_app.api.registration.register")
+	overrides = {"frappe.client.get_count": ["kdf_app.api.guarded.get_count"]}
+	assert access.is_app_endpoint("frappe.client.get_count", overrides)
+	# every other door is refused without being named: Frappe's, ERPNext's, a new one, none at all
+	for door in (
+		"frappe.client.set_value",
+		"frappe.desk.form.save.savedocs",
+		"run_doc_method",
+		"frappe.handler.run_doc_method",
+		"erpnext.some.new.door",
+		"",
+	):
+		assert not access.is_app_endpoint(door, overrides), door
+	assert not access.is_app_endpoint("frappe.client.save", {"frappe.client.save": "other_app.save"})
 
 def test_doctypes_named_by_a_request():
 	assert access.doctypes_named("/api/resource/Case Meeting", {"parent": "Mentoring Case"}) == {

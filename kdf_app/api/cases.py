@@ -44,3 +44,14 @@ def my_cases() -> list[dict]:
 		order_by="creation desc",
 		ignore_permissions=True,
 	)
+
+
+@frappe.whitelist(methods=["GET"])
+def attachment(name: str) -> None:
+	"""A file attached to a case, opened for a user with need to know (the read is logged)."""
+	from kdf_app.services.case_vault import read_attachment
+
+	file_name, content = read_attachment(name)
+	frappe.local.response.filename = file_name
+	frappe.local.response.filecontent = content
+	frappe.local.response.type = "download"

@@ -169,6 +169,38 @@ CASE = "Mentoring Case"
 CASE_MEETING = "Case Meeting"
 CASE_LOG = "Case Read Log"
 CONFIDENTIAL = frozenset({CASE, CASE_MEETING})
+# What a member told us, stored sealed (kdf_app.core.sealing); only kdf_app.services.case_vault.read_case opens it.
+SEALED_FIELDS = {CASE: ("request", "closing_summary"), CASE_MEETING: ("notes",)}
+
+# Core doctypes that hold people (their names, addresses, logins, roles, messages and traces). With kdf_app's own
+# doctypes and every doctype that has a Dynamic Link (derived from the site's metadata), Frappe's template
+# sandbox reads them only with the session user's permissions (kdf_app.services.sandbox).
+PERSONAL_CORE_DOCTYPES = (
+	"Contact",
+	"Contact Email",
+	"Contact Phone",
+	"Address",
+	"Dynamic Link",
+	"User",
+	"Has Role",
+	"User Email",
+	"User Social Login",
+	"Communication",
+	"Communication Link",
+	"Comment",
+	"Version",
+	"Deleted Document",
+	"File",
+	"Email Queue",
+	"Email Queue Recipient",
+	"Error Log",
+	"Activity Log",
+	"Access Log",
+	"Route History",
+	"Notification Log",
+	"ToDo",
+	"Sessions",
+)
 
 # Our child doctypes and their parent: a row is readable only where its parent document is.
 CHILD_PARENTS = {
@@ -245,21 +277,6 @@ SYSTEM_FIELDS = {
 # Fields of a case that only a case manager may change (a mentor logs meetings and moves the status).
 CASE_MANAGER_FIELDS = ("member", "mentor", "case_type", "request")
 
-# Whitelisted methods that write any document the caller names.
-GENERIC_WRITES = frozenset(
-	{
-		"frappe.client.set_value",
-		"frappe.client.save",
-		"frappe.client.insert",
-		"frappe.client.insert_many",
-		"frappe.client.bulk_update",
-		"frappe.client.submit",
-		"frappe.desk.form.save.savedocs",
-		"frappe.desk.doctype.bulk_update.bulk_update.submit_cancel_or_update_docs",
-	}
-)
-
-
 def method_of(path: str | None, cmd: str | None = None) -> str:
 	"""``/api/method/frappe.client.get_count`` (or ``/api/v1/method/…``, or the legacy ``cmd``) → the method."""
 	if cmd:
@@ -288,10 +305,18 @@ def resource_name(path: str | None) -> str | None:
 	return parts[4] if len(parts) > 4 and parts[4] else None
 
 
-def is_generic_write(method: str, path: str | None, http_method: str | None) -> bool:
-	if method in GENERIC_WRITES:
-		return True
-	return bool(resource_doctype(path)) and (http_method or "GET").upper() in ("POST", "PUT", "PATCH")
+def is_app_endpoint(method: str, overrides: Mapping[str, object] | None = None) -> bool:
+	"""Whether a request entered through one of the app's own endpoints (``kdf_app.…``, also where the app
+	replaces a Frappe method). Only there, and in code the app runs outside a request, may the fields in
+	``SYSTEM_FIELDS`` be set: every other door (``/api/resource``, ``frappe.client.*``, savedocs,
+	``run_doc_method`` with a client-built document, Data Import, and whatever a Frappe upgrade adds) is
+	refused by default, without being named."""
+	if not method:
+		return False
+	target = (overrides or {}).get(method, method)
+	if isinstance(target, list | tuple):
+		target = target[-1] if target else method
+	return isinstance(target, str) and target.startswith("kdf_app.")
 
 
 DOCTYPE_KEYS = ("doctype", "parent", "parenttype", "parent_doctype", "reference_doctype", "ref_doctype", "dt")

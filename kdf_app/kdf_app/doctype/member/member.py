@@ -7,7 +7,7 @@ from kdf_app.core.i18n import DomainError
 from kdf_app.core.members import Position, current_position, reconcile
 from kdf_app.core.retention import membership_ended_on
 from kdf_app.services.errors import throw
-from kdf_app.services.guard import protect
+from kdf_app.services.guard import app_write, protect
 
 
 class Member(Document):
@@ -105,11 +105,13 @@ class Member(Document):
 		from kdf_app.services.members import create_portal_user
 
 		self.check_permission("write")
-		return create_portal_user(self)
+		with app_write():  # on the stored member, never on a document the client sent
+			return create_portal_user(frappe.get_doc("Member", self.name))
 
 	@frappe.whitelist()
 	def send_invitation(self) -> dict:
 		"""E-mail the member the portal invitation (again): a fresh set-password link (secretariat only)."""
 		from kdf_app.services.invitations import invite
 
-		return invite(self.name)
+		with app_write():
+			return invite(self.name)

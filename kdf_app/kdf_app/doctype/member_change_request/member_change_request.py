@@ -1,7 +1,7 @@
 import frappe
 from frappe.model.document import Document
 
-from kdf_app.services.guard import protect
+from kdf_app.services.guard import app_write, protect
 
 
 class MemberChangeRequest(Document):
@@ -16,10 +16,12 @@ class MemberChangeRequest(Document):
 	def confirm(self) -> None:
 		from kdf_app.services.membership import confirm_change
 
-		confirm_change(self.name)
+		with app_write():  # the service loads the document itself
+			confirm_change(self.name)
 
 	@frappe.whitelist()
 	def reject(self, reason: str) -> None:
 		from kdf_app.services.membership import reject_change
 
-		reject_change(self.name, reason)
+		with app_write():  # the service loads the document itself
+			reject_change(self.name, reason)

@@ -1,7 +1,7 @@
 import frappe
 from frappe.model.document import Document
 
-from kdf_app.services.guard import protect
+from kdf_app.services.guard import app_write, protect
 
 
 class MembershipApplication(Document):
@@ -16,10 +16,12 @@ class MembershipApplication(Document):
 	def approve(self) -> dict:
 		from kdf_app.services.membership import approve
 
-		return approve(self.name)
+		with app_write():  # the service loads the document itself
+			return approve(self.name)
 
 	@frappe.whitelist()
 	def reject(self, reason: str) -> None:
 		from kdf_app.services.membership import reject
 
-		reject(self.name, reason)
+		with app_write():  # the service loads the document itself
+			reject(self.name, reason)

@@ -3,10 +3,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, today
 
-from kdf_app.core.access import CASE_MANAGER_FIELDS
+from kdf_app.core.access import CASE_MANAGER_FIELDS, SEALED_FIELDS
 from kdf_app.core.cases import LOAD_STATUSES, check_transition, status_dates
 from kdf_app.core.i18n import DomainError
 from kdf_app.permissions import is_case_manager
+from kdf_app.services import case_vault
 from kdf_app.services import cases as service
 from kdf_app.services.errors import throw
 from kdf_app.services.guard import protect
@@ -22,7 +23,11 @@ class MentoringCase(Document):
 			throw(e)
 		if before and not is_case_manager():
 			for field in CASE_MANAGER_FIELDS:
-				if self.get(field) != before.get(field):
+				if field in SEALED_FIELDS[self.doctype]:
+					changed = not case_vault.same_text(before.get(field), self.get(field))
+				else:
+					changed = self.get(field) != before.get(field)
+				if changed:
 					frappe.throw(
 						_("Only a case manager can change {0}.").format(_(self.meta.get_label(field))),
 						frappe.PermissionError,
@@ -37,6 +42,17 @@ class MentoringCase(Document):
 		)
 		self.start_date, self.end_date = start, end
 		self.year = getdate(self.start_date or self.creation or today()).year
+		case_vault.seal_document(self)  # last: what is stored is sealed
+
+	def onload(self):
+		"""The desk form (getdoc, and the form after a save) shows the text through the one read path."""
+		if self.is_new():
+			return
+		try:
+			self.set_onload("kdf_case_text", case_vault.read_case(self.name))
+		except frappe.ValidationError as e:  # content that does not open: said, never shown
+			self.set_onload("kdf_case_text", {"error": str(e)})
+			frappe.clear_last_message()
 
 	def on_update(self):
 		before = self.get_doc_before_save()

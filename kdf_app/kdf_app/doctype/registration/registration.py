@@ -2,7 +2,7 @@ import frappe
 from frappe.model.document import Document
 
 from kdf_app.services import registration as service
-from kdf_app.services.guard import protect
+from kdf_app.services.guard import app_write, protect
 
 
 class Registration(Document):
@@ -42,9 +42,11 @@ class Registration(Document):
 	@frappe.whitelist()
 	def cancel_registration(self):
 		self.check_permission("write")
-		return service.cancel(self.name)
+		with app_write():  # the service loads the registration itself
+			return service.cancel(self.name)
 
 	@frappe.whitelist()
 	def mark_attendance(self, attended: int):
 		self.check_permission("write")
-		service.set_attendance(self.name, bool(int(attended)))
+		with app_write():
+			service.set_attendance(self.name, bool(int(attended)))
