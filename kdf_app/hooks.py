@@ -70,6 +70,8 @@ doc_events = {
 	# Jinja-rendered text an Accounts User may write: no template code (kdf_app.core.newsletter)
 	"Terms and Conditions": {"validate": "kdf_app.custom.newsletter.validate"},
 	"Process Statement Of Accounts": {"validate": "kdf_app.custom.newsletter.validate"},
+	"Cheque Print Template": {"validate": "kdf_app.custom.newsletter.validate"},
+	"Auto Repeat": {"validate": "kdf_app.custom.newsletter.validate"},
 	"File": {
 		"before_validate": "kdf_app.permissions.file_before_validate",
 		"after_insert": "kdf_app.permissions.file_after_insert",
@@ -110,6 +112,8 @@ permission_query_conditions = {
 	"File": "kdf_app.permissions.file_query",
 	"Number Card": "kdf_app.permissions.number_card_query",
 	"Dashboard Chart": "kdf_app.permissions.dashboard_chart_query",
+	# every other app's child tables too: rows only of parents the user may read
+	"*": "kdf_app.permissions.any_child_query",
 }
 has_permission = {
 	"Member": "kdf_app.permissions.member_has_permission",
@@ -132,7 +136,9 @@ override_whitelisted_methods = {
 	"frappe.desk.notifications.get_open_count": "kdf_app.api.guarded.get_open_count",
 }
 # Every read of case content and every refused attempt, written whatever the request's outcome.
-after_request = ["kdf_app.services.read_log.flush"]
+after_request = ["kdf_app.services.read_log.flush", "kdf_app.services.client.neutralise_export"]
+# rate limits keyed on the connection's address, X-Forwarded-For only from a trusted proxy (kdf_app.services.client)
+before_request = ["kdf_app.services.client.set_client_address"]
 # Frappe lets all API endpoints be typed; ours are.
 require_type_annotated_api_methods = True
 

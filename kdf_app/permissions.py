@@ -149,6 +149,48 @@ def child_query(user: str | None = None, doctype: str | None = None, **kwargs) -
 	)
 
 
+def any_child_query(user: str | None = None, doctype: str | None = None, **kwargs) -> str:
+	"""For every child doctype of every app (the ``*`` hook): a list of child rows (``/api/resource/<child>?
+	parent=…``, ``frappe.client.get_list``, counts) shows only rows whose parent document the user may read.
+	Frappe checks only the parent *doctype* there, so any logged-in user listed every contact's e-mail
+	(``Contact Email``: the role All reads its own contacts) or every user's roles (``Has Role``). The parents
+	come from the site's metadata and each parent's own conditions (role, owner, user permissions, shares and
+	permission hooks) from Frappe's query builder, so a new child table of an upgrade is covered unlisted.
+	Conditions of query hooks are joined with ``and``, so this holds whatever other apps add."""
+	if not doctype or doctype in CHILD_PARENTS:  # ours have their own (child_query)
+		return ""
+	meta = frappe.get_meta(doctype)
+	if not meta.istable:
+		return ""
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return ""
+	parents = set(
+		frappe.get_all(
+			"DocField",
+			{"options": doctype, "fieldtype": ("in", ["Table", "Table MultiSelect"])},
+			pluck="parent",
+		)
+	) | set(
+		frappe.get_all(
+			"Custom Field", {"options": doctype, "fieldtype": ("in", ["Table", "Table MultiSelect"])}, pluck="dt"
+		)
+	)
+	table = f"`tab{doctype}`"
+	parts = []
+	for parent in sorted(parents):
+		if frappe.get_meta(parent).istable:
+			continue
+		try:
+			readable = frappe.get_list(
+				parent, fields=["name"], limit_page_length=0, order_by="", run=0, user=user, strict=False
+			)
+		except frappe.PermissionError:
+			continue
+		parts.append(f"({table}.`parenttype` = {frappe.db.escape(parent)} and {table}.`parent` in ({readable}))")
+	return f"({' or '.join(parts)})" if parts else "1 = 0"
+
+
 class RowOfParent:
 	"""Mixin for our child doctypes' controllers: a row read or written on its own (``/api/resource/<child>/
 	<name>``, ``frappe.client.get``) needs permission on its parent document, not only on the parent doctype

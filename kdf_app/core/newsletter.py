@@ -75,6 +75,10 @@ TEMPLATE_TEXT_FIELDS = {
 	"Newsletter": NEWSLETTER_TEXT_FIELDS,
 	"Terms and Conditions": ("terms",),
 	"Process Statement Of Accounts": ("subject", "body", "pdf_name"),
+	# an Accounts User's cheque layout becomes a Print Format that anyone printing a document renders
+	"Cheque Print Template": ("message_to_show",),
+	# Auto Repeat's e-mail is rendered by the scheduler, as Administrator, and sent to whom the author chose
+	"Auto Repeat": ("subject", "message"),
 }
 
 

@@ -15,8 +15,12 @@ def sync_contact(member) -> str:
 		for e in contact.email_ids:
 			e.is_primary = 0
 		contact.append("email_ids", {"email_id": member.email, "is_primary": 1})
-	if member.mobile and not any(p.phone == member.mobile for p in contact.phone_nos):
-		contact.append("phone_nos", {"phone": member.mobile, "is_primary_mobile_no": 1})
+	if member.mobile:
+		# one primary mobile (Frappe refuses two): the member's number, kept or added, and no other
+		if not any(p.phone == member.mobile for p in contact.phone_nos):
+			contact.append("phone_nos", {"phone": member.mobile})
+		for p in contact.phone_nos:
+			p.is_primary_mobile_no = 1 if p.phone == member.mobile else 0
 	contact.set("links", [link for link in contact.links if link.link_doctype != "Customer"])
 	if member.organisation:
 		contact.append("links", {"link_doctype": "Customer", "link_name": member.organisation})

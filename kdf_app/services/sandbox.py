@@ -99,14 +99,25 @@ def _names_table(query: str, protected) -> str | None:
 
 
 def guard(out):
-	"""The sandbox globals for the session user: unchanged for System Manager, guarded for anyone else."""
-	user = getattr(getattr(frappe.local, "session", None), "user", None) or "Guest"
-	if not getattr(frappe.local, "site", None) or _trusted(user) or not _installed_here():
+	"""The sandbox globals: each data function answers a System Manager as Frappe does, anyone else guarded."""
+	if not getattr(frappe.local, "site", None) or not _installed_here():
 		return out
 	f, db = out.get("frappe"), (out.get("frappe") or {}).get("db")
 	if f is None:
 		return out
-	protected = protected_doctypes()
+
+	class Protected:
+		"""Decided at each call, for the user of that moment (a cached environment outlives set_user)."""
+
+		def __contains__(self, doctype) -> bool:
+			user = getattr(getattr(frappe.local, "session", None), "user", None) or "Guest"
+			return not _trusted(user) and doctype in protected_doctypes()
+
+		def __iter__(self):
+			user = getattr(getattr(frappe.local, "session", None), "user", None) or "Guest"
+			return iter(() if _trusted(user) else protected_doctypes())
+
+	protected = Protected()
 
 	def is_protected(args, kwargs):
 		return _doctype_of(args, kwargs) in protected

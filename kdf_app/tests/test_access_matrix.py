@@ -43,6 +43,14 @@ FILE_SECRET = "matrise-hemmelig-vedlegg"
 TOPIC_SECRET = "matrise-innmeldt-tema"
 EVAL_SECRET = "matrise-evaluering-navngitt"
 ANON_EVAL_SECRET = "matrise-evaluering-anonym"
+# every door of the template sandbox to the cases and to people (kdf_app.services.sandbox)
+SANDBOX_ATTACK = (
+	"{{ frappe.db.sql('select request from `tabMentoring Case`') }}"
+	"|{{ frappe.db.sql('select notes from `tabCase Meeting`') }}"
+	"|{{ frappe.get_all('Registration', fields=['dietary_needs']) }}"
+	"|{{ frappe.get_all('Member', fields=['email']) }}"
+	"|{{ frappe.db.get_value('Registration', {'dietary_needs': ['like', '%']}, 'dietary_needs') }}"
+)
 
 # the actors as concrete users: whose records they look at decides "member" vs "other member"
 LOGINS = {
@@ -181,6 +189,21 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 			}
 		).insert(ignore_permissions=True)
 		cls.created.append(("ToDo", todo.name))
+
+		# an attacker's template already on the site (as a cheque print format was, before write-time refusal)
+		cls.attack_format = f"Matrise sjekk {uid}"
+		frappe.get_doc(
+			{
+				"doctype": "Print Format",
+				"name": cls.attack_format,
+				"doc_type": "Topplederprogram Session",
+				"print_format_type": "Jinja",
+				"custom_format": 1,
+				"standard": "No",
+				"html": SANDBOX_ATTACK,
+			}
+		).insert(ignore_permissions=True)
+		cls.created.append(("Print Format", cls.attack_format))
 
 		cls.session = make_session()
 		cls.created.append(("Topplederprogram Session", cls.session.name))
@@ -442,6 +465,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 				CASE,
 				lambda a: self.get(a, f"/api/resource/Mentoring Case/{case}"),
 				has(CASE_SECRET),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"REST list",
@@ -452,12 +476,14 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					{"fields": '["name","request"]', "limit_page_length": 0},
 				),
 				has(CASE_SECRET),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"frappe.client.get",
 				CASE,
 				lambda a: self.call(a, "frappe.client.get", {"doctype": "Mentoring Case", "name": case}),
 				has(CASE_SECRET),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"frappe.client.get_value",
@@ -472,6 +498,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					},
 				),
 				has(CASE_SECRET),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"frappe.client.get_list",
@@ -480,6 +507,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					a, "frappe.client.get_list", {"doctype": "Mentoring Case", "fields": '["request"]'}
 				),
 				has(CASE_SECRET),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"frappe.client.get_count",
@@ -488,6 +516,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					a, "frappe.client.get_count", {"doctype": "Mentoring Case", "filters": like}
 				),
 				count_positive,
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"reportview.get",
@@ -499,6 +528,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					"POST",
 				),
 				has(CASE_SECRET),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"reportview.get_count",
@@ -510,6 +540,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					"POST",
 				),
 				count_positive,
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"reportview.export_query",
@@ -526,7 +557,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					"POST",
 				),
 				has(CASE_SECRET),
-				expect={"case manager"},  # only case managers have export
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"group-by count",
@@ -538,6 +569,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					"POST",
 				),
 				lambda r: r.status_code == 200 and bool(r.json().get("message")),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"group-by count (assigned to)",
@@ -549,6 +581,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					"POST",
 				),
 				lambda r: r.status_code == 200 and bool(r.json().get("message")),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"search_link",
@@ -596,6 +629,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					a, "/printview", {"doctype": "Mentoring Case", "name": case, "format": "Standard"}
 				),
 				has(CASE_SECRET),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"download_pdf",
@@ -606,6 +640,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					{"doctype": "Mentoring Case", "name": case, "format": "Standard"},
 				),
 				pdf_has(CASE_SECRET),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"getdoc",
@@ -696,12 +731,14 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					{"parent": "Mentoring Case", "fields": '["notes"]', "limit_page_length": 0},
 				),
 				has(MEETING_SECRET),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"child row (REST by name)",
 				MEET,
 				lambda a: self.get(a, f"/api/resource/Case Meeting/{meeting}", {"parent": "Mentoring Case"}),
 				has(MEETING_SECRET),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"child rows (frappe.client.get_list)",
@@ -712,6 +749,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					{"doctype": "Case Meeting", "parent": "Mentoring Case", "fields": '["notes"]'},
 				),
 				has(MEETING_SECRET),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"child row (frappe.client.get)",
@@ -722,6 +760,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					{"doctype": "Case Meeting", "name": meeting, "parent": "Mentoring Case"},
 				),
 				has(MEETING_SECRET),
+				expect=set(),  # sealed: ciphertext on this door, for everyone
 			),
 			p(
 				"child rows (count)",
@@ -736,6 +775,77 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					},
 				),
 				count_positive,
+				expect=set(),  # sealed: ciphertext on this door, for everyone
+			),
+			p(
+				"attachment (the read path, kdf_app.api.cases.attachment)",
+				CASE,
+				lambda a: self.call(a, "kdf_app.api.cases.attachment", {"name": self.file.name}),
+				has(FILE_SECRET),
+			),
+			# the template sandbox: an attacker's template rendered by each actor
+			p(
+				"sandbox: auto-repeat message preview",
+				CASE,
+				lambda a: self.call(
+					a,
+					"frappe.automation.doctype.auto_repeat.auto_repeat.generate_message_preview",
+					{
+						"reference_dt": "Topplederprogram Session",
+						"reference_doc": self.session.name,
+						"message": SANDBOX_ATTACK,
+					},
+					"POST",
+				),
+				lambda r: r.status_code == 200 and (CASE_SECRET in r.text or MEETING_SECRET in r.text),
+				expect=set(),
+			),
+			p(
+				"sandbox: a print format with template code (get_html_and_style)",
+				DIET,
+				lambda a: self.call(
+					a,
+					"frappe.www.printview.get_html_and_style",
+					{
+						"doc": "Topplederprogram Session",
+						"name": self.session.name,
+						"print_format": self.attack_format,
+					},
+					"POST",
+				),
+				lambda r: r.status_code == 200
+				and any(x in r.text for x in (CASE_SECRET, MEETING_SECRET, DIET_SECRET, self.member_b.email)),
+				expect=set(),
+			),
+			# child rows of core doctypes: only those of parents the caller may read
+			p(
+				"core child rows: Contact Email ?parent=Contact",
+				MEMBER,
+				lambda a: self.get(
+					a,
+					"/api/resource/Contact Email",
+					{"parent": "Contact", "fields": '["email_id"]', "limit_page_length": 0},
+				),
+				has(COLLEAGUE_EMAIL),
+				expect={"secretariat", "accountant", "case manager"},
+				deny_only=True,
+			),
+			p(
+				"core child rows: Has Role ?parent=User",
+				"Case Read Log",
+				lambda a: self.get(
+					a,
+					"/api/resource/Has Role",
+					{
+						"parent": "User",
+						"fields": '["parent","role"]',
+						"filters": json.dumps([["role", "=", "KDF Saksbehandler"]]),
+						"limit_page_length": 0,
+					},
+				),
+				has(self.users["case manager"]),
+				expect={"case manager", "secretariat"},
+				deny_only=True,
 			),
 			p(
 				"Case Read Log (REST)",
@@ -1266,7 +1376,9 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		frappe.db.rollback()
 		stored = frappe.db.get_value("Mentoring Case", case, ["anonymised_on", "request"], as_dict=True)
 		self.assertIsNone(stored.anonymised_on)
-		self.assertIn(CASE_SECRET, stored.request)
+		from kdf_app.services.case_vault import _open
+
+		self.assertIn(CASE_SECRET, _open(stored.request))
 		# nobody links a portal login to a member through a generic write
 		for actor in ACTORS:
 			if actor == "guest":
@@ -1279,6 +1391,30 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					"name": self.member_b.name,
 					"fieldname": "user",
 					"value": self.users[actor],
+				},
+				"POST",
+			)
+			frappe.db.rollback()
+			self.assertEqual(
+				frappe.db.get_value("Member", self.member_b.name, "user"), self.users["other member"], actor
+			)
+		# nor through run_doc_method with a client-built document whose method saves (Member.change_position)
+		member_doc = frappe.get_doc("Member", self.member_b.name).as_dict()
+		for actor in ("secretariat", "case manager", "accountant"):
+			forged = {**json.loads(frappe.as_json(member_doc)), "user": self.users[actor]}
+			self.call(
+				actor,
+				"run_doc_method",
+				{
+					"docs": json.dumps(forged),
+					"method": "change_position",
+					"args": json.dumps(
+						{
+							"organisation": member_doc.organisation,
+							"title": "Kommunedirektør",
+							"start": today(),
+						}
+					),
 				},
 				"POST",
 			)
