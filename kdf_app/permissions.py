@@ -155,7 +155,8 @@ def any_child_query(user: str | None = None, doctype: str | None = None, **kwarg
 	Frappe checks only the parent *doctype* there, so any logged-in user listed every contact's e-mail
 	(``Contact Email``: the role All reads its own contacts) or every user's roles (``Has Role``). The parents
 	come from the site's metadata and each parent's own conditions (role, owner, user permissions, shares and
-	permission hooks) from Frappe's query builder, so a new child table of an upgrade is covered unlisted.
+	permission hooks) from Frappe's query builder, and the table field's permission level counts as in the form,
+	so a new child table of an upgrade is covered unlisted.
 	Conditions of query hooks are joined with ``and``, so this holds whatever other apps add."""
 	if not doctype or doctype in CHILD_PARENTS:  # ours have their own (child_query)
 		return ""
@@ -173,13 +174,20 @@ def any_child_query(user: str | None = None, doctype: str | None = None, **kwarg
 		)
 	) | set(
 		frappe.get_all(
-			"Custom Field", {"options": doctype, "fieldtype": ("in", ["Table", "Table MultiSelect"])}, pluck="dt"
+			"Custom Field",
+			{"options": doctype, "fieldtype": ("in", ["Table", "Table MultiSelect"])},
+			pluck="dt",
 		)
 	)
 	table = f"`tab{doctype}`"
 	parts = []
 	for parent in sorted(parents):
-		if frappe.get_meta(parent).istable:
+		parent_meta = frappe.get_meta(parent)
+		if parent_meta.istable:
+			continue
+		# a table at a permission level the user cannot read (User's roles and e-mails: level 1) stays hidden
+		levels = {df.permlevel or 0 for df in parent_meta.get_table_fields() if df.options == doctype}
+		if levels and not levels & set(parent_meta.get_permlevel_access("read", user=user)):
 			continue
 		try:
 			readable = frappe.get_list(
@@ -187,7 +195,9 @@ def any_child_query(user: str | None = None, doctype: str | None = None, **kwarg
 			)
 		except frappe.PermissionError:
 			continue
-		parts.append(f"({table}.`parenttype` = {frappe.db.escape(parent)} and {table}.`parent` in ({readable}))")
+		parts.append(
+			f"({table}.`parenttype` = {frappe.db.escape(parent)} and {table}.`parent` in ({readable}))"
+		)
 	return f"({' or '.join(parts)})" if parts else "1 = 0"
 
 

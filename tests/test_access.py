@@ -67,6 +67,14 @@ def test_only_the_apps_own_endpoints_may_set_system_fields():
 	):
 		assert not access.is_app_endpoint(door, overrides), door
 	assert not access.is_app_endpoint("frappe.client.save", {"frappe.client.save": "other_app.save"})
+	# a whole request: API doors that are not the app's own are refused, also v2's document methods
+	assert access.app_may_write("/api/method/kdf_app.api.membership.apply", None)
+	assert not access.app_may_write("/api/method/run_doc_method", None)
+	assert not access.app_may_write("/", "frappe.desk.form.save.savedocs")
+	assert not access.app_may_write("/api/resource/Member/KDF-M-1", None)
+	assert not access.app_may_write("/api/v2/document/Member/KDF-M-1/method/change_position", None)
+	assert access.app_may_write("/pameldinger", None)  # a page render
+
 
 def test_doctypes_named_by_a_request():
 	assert access.doctypes_named("/api/resource/Case Meeting", {"parent": "Mentoring Case"}) == {

@@ -20,7 +20,14 @@ def test_behind_the_proxy_the_address_the_proxy_saw():
 
 
 def test_formula_cells_are_neutralised_numbers_are_not():
-	for cell in ("=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3+cmd|'x'!A0", "\t=1", "\r=1"):
+	for cell in (
+		'=HYPERLINK("http://x")',
+		"+cmd|' /C calc'!A0",
+		"@SUM(A1)",
+		"-2+3+cmd|'x'!A0",
+		"\t=1",
+		"\r=1",
+	):
 		assert neutralise_cell(cell) == "'" + cell
 	for cell in ("-12200", "-15 250,00", "+47 22 00 00 00", "Ålesund", "", None, 42, -3.5):
 		assert neutralise_cell(cell) == cell

@@ -53,6 +53,10 @@ MATRIX = (
 		note="a mentor only the cases assigned to them; every read and refusal is logged",
 	),
 	_row("Meeting notes of a case (child rows)", "mentor", "case manager"),
+	_row(
+		"Case content on any door but the read path (REST, lists, reports, prints, exports, templates, backups)",
+		note="stored sealed; only kdf_app.services.case_vault.read_case opens it, for those above, logged",
+	),
 	_row("Case Read Log", "case manager"),
 	_row("Status and type of one's own case (portal /radgivning)", "member", note="no content, no notes"),
 	_row("Mentor pool entry", "mentor", "case manager", note="a mentor only their own entry"),
@@ -88,6 +92,13 @@ MATRIX = (
 		"secretariat",
 		note="the member who registered them sees only name and status (Mine påmeldinger); no portal login for "
 		"them; the accountant sees the name on invoice lines",
+	),
+	_row(
+		"Contact details (e-mail, mobile) of the people at an organisation, non-member participants included",
+		"secretariat",
+		"accountant",
+		note="ERPNext's Accounts User reads every Contact (role permission) for invoicing; members and website "
+		"users only their own",
 	),
 	_row(
 		"Membership application (applicant's name, e-mail, mobile, organisation)",
@@ -277,6 +288,7 @@ SYSTEM_FIELDS = {
 # Fields of a case that only a case manager may change (a mentor logs meetings and moves the status).
 CASE_MANAGER_FIELDS = ("member", "mentor", "case_type", "request")
 
+
 def method_of(path: str | None, cmd: str | None = None) -> str:
 	"""``/api/method/frappe.client.get_count`` (or ``/api/v1/method/…``, or the legacy ``cmd``) → the method."""
 	if cmd:
@@ -303,6 +315,16 @@ def resource_name(path: str | None) -> str | None:
 		return None
 	parts = unquote(path or "").rstrip("/").split("/")
 	return parts[4] if len(parts) > 4 and parts[4] else None
+
+
+def app_may_write(path: str | None, cmd: str | None, overrides: Mapping[str, object] | None = None) -> bool:
+	"""Whether a web request may set ``SYSTEM_FIELDS``: one that entered through the app's own endpoint, or a
+	page render (its code is the page's own, and it takes no document from the client). Every API door that is
+	not the app's own (``/api/…``, a ``cmd`` post) is refused."""
+	method = method_of(path, cmd)
+	if method:
+		return is_app_endpoint(method, overrides)
+	return not unquote(path or "").startswith("/api/")
 
 
 def is_app_endpoint(method: str, overrides: Mapping[str, object] | None = None) -> bool:

@@ -78,7 +78,9 @@ def reseal(value: str | None, keys: Sequence[str]) -> str | None:
 	try:
 		return PREFIX + _fernet(keys).rotate(value[len(PREFIX) :].encode("ascii")).decode("ascii")
 	except InvalidToken as e:
-		raise SealBroken(_("A sealed value does not open with any key: rotation stopped, nothing changed.")) from e
+		raise SealBroken(
+			_("A sealed value does not open with any key: rotation stopped, nothing changed.")
+		) from e
 
 
 def seal_bytes(content: bytes, keys: Sequence[str]) -> bytes:

@@ -31,4 +31,3 @@ def validate(doc, method=None):
 			"{0} cannot contain template code ({1}); remove it from: {2}. Only a System Manager may use templates."
 		).format(_(doc.doctype), "{{ }}, {% %}, {# #}", labels)
 	frappe.throw(message, title=_("Not valid"))
-

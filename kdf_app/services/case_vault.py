@@ -64,9 +64,7 @@ def _keys() -> list[str]:
 def anything_sealed() -> bool:
 	for doctype, fields in SEALED_FIELDS.items():
 		for field in fields:
-			if frappe.db.sql(
-				f"select 1 from `tab{doctype}` where ifnull(`{field}`, '') != '' limit 1"  # noqa: S608
-			):
+			if frappe.db.sql(f"select 1 from `tab{doctype}` where ifnull(`{field}`, '') != '' limit 1"):
 				return True
 	return bool(frappe.get_all("File", {"attached_to_doctype": ("in", list(CONFIDENTIAL))}, limit=1))
 
@@ -91,7 +89,11 @@ def _seal_keys() -> list[str]:
 		ensure_key()
 		keys = _keys()
 	if not keys:
-		throw(sealing.NoKey(_("The key for confidential case content is missing. Ask the system administrator.")))
+		throw(
+			sealing.NoKey(
+				_("The key for confidential case content is missing. Ask the system administrator.")
+			)
+		)
 	return keys
 
 
@@ -215,7 +217,9 @@ def seal_attachment(file_doc) -> None:
 		file_doc.db_set("file_url", "/private/files/" + unique, update_modified=False)
 	with open(path, "wb") as f:
 		f.write(sealed)
-	file_doc.db_set("content_hash", hashlib.md5(sealed, usedforsecurity=False).hexdigest(), update_modified=False)
+	file_doc.db_set(
+		"content_hash", hashlib.md5(sealed, usedforsecurity=False).hexdigest(), update_modified=False
+	)
 
 
 # --- existing sites and rotation ---------------------------------------------------------------------------------
@@ -223,13 +227,13 @@ def _each_value():
 	for doctype, fields in SEALED_FIELDS.items():
 		for field in fields:
 			for name, value in frappe.db.sql(
-				f"select name, `{field}` from `tab{doctype}` where ifnull(`{field}`, '') != ''"  # noqa: S608
+				f"select name, `{field}` from `tab{doctype}` where ifnull(`{field}`, '') != ''"
 			):
 				yield doctype, field, name, value
 
 
 def _set(doctype, field, name, value) -> None:
-	frappe.db.sql(f"update `tab{doctype}` set `{field}` = %s where name = %s", (value, name))  # noqa: S608
+	frappe.db.sql(f"update `tab{doctype}` set `{field}` = %s where name = %s", (value, name))
 
 
 def _attachments():

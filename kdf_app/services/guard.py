@@ -3,7 +3,8 @@
 The fields in ``kdf_app.core.access.SYSTEM_FIELDS`` (a member's portal login, statuses, invoice links, the read
 log's rows …) keep their stored value on every save, unless the save is the app's own write:
 
-- a request that entered through one of the app's own endpoints (``kdf_app.…``), or
+- a request that entered through one of the app's own endpoints (``kdf_app.…``), or a page render (no API
+  door: the page's own code, no document from the client), or
 - code inside ``app_write()``, which the services open around the writes they make on documents they loaded
   themselves, or
 - code the server runs outside a web request (scheduler, background jobs, the console, install), except Data
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 
 import frappe
 
-from kdf_app.core.access import SYSTEM_FIELDS, is_app_endpoint, method_of
+from kdf_app.core.access import SYSTEM_FIELDS, app_may_write
 
 _FLAG = "kdf_app_write"
 
@@ -56,8 +57,9 @@ def app_write_allowed() -> bool:
 	if request is None:
 		return True  # scheduler, workers, console, install: the server's own code
 	form = getattr(frappe.local, "form_dict", None) or {}
-	method = method_of(request.path, form.get("cmd"))
-	return is_app_endpoint(method, frappe.get_hooks("override_whitelisted_methods") or {})
+	return app_may_write(
+		request.path, form.get("cmd"), frappe.get_hooks("override_whitelisted_methods") or {}
+	)
 
 
 def protect(doc) -> None:

@@ -254,10 +254,17 @@ def update_profile(mobile: str | None, email: str | None, title: str | None) -> 
 	except DomainError as e:
 		throw(e, title=_("Your profile was not changed"))
 	email_changed = new_email != (member.email or "").lower()
+	other_contact = frappe.db.sql(
+		"""select 1 from `tabContact Email` where email_id = %s and parenttype = 'Contact'
+		and ifnull(parent, '') != %s limit 1""",
+		(new_email, member.contact or ""),
+	)
 	if email_changed and (
 		frappe.db.exists("Member", {"email": new_email, "name": ("!=", member.name)})
 		or frappe.db.exists("User", new_email)
 		or frappe.db.exists("User", {"email": new_email})
+		or frappe.db.exists("Membership Application", {"email": new_email, "status": rules.NEW})
+		or other_contact
 	):
 		throw(
 			DomainError(
@@ -270,7 +277,20 @@ def update_profile(mobile: str | None, email: str | None, title: str | None) -> 
 	member.email = new_email
 	member.title = new_title
 	member.flags.ignore_permissions = True
-	member.save()
+	# one unit: the Member, the login's rename (User and password), the Contact's e-mail and mobile; if any part
+	# fails, none of it stays and the member is told why
+	frappe.db.savepoint("kdf_profile")
+	try:
+		member.save()
+	except Exception as e:
+		frappe.db.rollback(save_point="kdf_profile")
+		frappe.local.message_log = []
+		reason = e.args[0] if isinstance(e, frappe.ValidationError) and e.args else ""
+		frappe.log_error(title="KDF: profile change not saved")
+		throw(
+			DomainError(rules._("Your profile could not be changed, and nothing was changed. {0}"), reason),
+			title=_("Your profile was not changed"),
+		)
 	member.reload()
 	return {
 		"email_changed": email_changed,

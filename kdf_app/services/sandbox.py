@@ -181,7 +181,9 @@ def guard(out):
 				return original(doctype, filters, *args, **kwargs)
 			if filters is not None and not isinstance(filters, dict | list):
 				filters = {"name": filters}
-			rows = frappe.get_list(doctype, filters=filters, fields=["name"], limit=None if kind == "count" else 1)
+			rows = frappe.get_list(
+				doctype, filters=filters, fields=["name"], limit=None if kind == "count" else 1
+			)
 			if kind == "count":
 				return len(rows)
 			return rows[0].name if rows else None

@@ -694,7 +694,13 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 				),
 				has(f"{self.uid}-{FILE_NAME}"),
 			),
-			p("files (download)", CASE, lambda a: self.get(a, self.file_url), has(FILE_SECRET)),
+			p(
+				"files (download)",
+				CASE,
+				lambda a: self.get(a, self.file_url),
+				has(FILE_SECRET),
+				expect=set(),  # sealed: the stored file is ciphertext for everyone
+			),
 			p(
 				"connections count on the member (get_open_count)",
 				CASE,
@@ -813,8 +819,12 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					},
 					"POST",
 				),
-				lambda r: r.status_code == 200
-				and any(x in r.text for x in (CASE_SECRET, MEETING_SECRET, DIET_SECRET, self.member_b.email)),
+				lambda r: (
+					r.status_code == 200
+					and any(
+						x in r.text for x in (CASE_SECRET, MEETING_SECRET, DIET_SECRET, self.member_b.email)
+					)
+				),
 				expect=set(),
 			),
 			# child rows of core doctypes: only those of parents the caller may read
@@ -1355,6 +1365,127 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 			)
 			self.assertFalse(any(e.case == self.case and e.allowed for e in entries), f"{actor}: read logged")
 		self.assertTrue(any(not e.allowed for e in by_user.get("Guest", [])), "a guest's attempt is logged")
+
+	# --- the matrix generated from the site ----------------------------------------------------------------
+	# Each planted value and the matrix row (kdf_app.core.access.MATRIX) that says who may read it. The doors
+	# come from the site's metadata, so a doctype, child table or print format that an upgrade adds is swept
+	# without anyone listing it.
+	CANARIES = {
+		CASE_SECRET: "Case content on any door but the read path",
+		MEETING_SECRET: "Case content on any door but the read path",
+		FILE_SECRET: "Case content on any door but the read path",
+		COMMENT_SECRET: "Confidential case",
+		DIET_SECRET: "Dietary needs",
+		COLLEAGUE_DIET: "A non-member participant",
+		COLLEAGUE_EMAIL: "Contact details",
+		TOPIC_SECRET: "Topics in advance",
+		EVAL_SECRET: "Evaluation answers of a named",
+		ANON_EVAL_SECRET: "Who answered what",
+	}
+
+	def generated_doors(self):
+		"""(family, doctype, request) for every doctype of the site: REST list and report view with every
+		field, every child table with each of its parents, every single, and print view per print format."""
+		doors = []
+		parents = {}
+		for table in frappe.get_all(
+			"DocField", {"fieldtype": ("in", ["Table", "Table MultiSelect"])}, ["options", "parent"]
+		) + frappe.get_all(
+			"Custom Field", {"fieldtype": ("in", ["Table", "Table MultiSelect"])}, ["options", "dt as parent"]
+		):
+			parents.setdefault(table.options, set()).add(table.parent)
+		for d in frappe.get_all(
+			"DocType", {"is_virtual": 0}, ["name", "istable", "issingle"], order_by="name"
+		):
+			dt = d.name
+			if d.istable:
+				for parent in sorted(parents.get(dt, ())):
+					doors.append(
+						(
+							f"REST ?parent={parent}",
+							dt,
+							lambda a, dt=dt, parent=parent: self.get(
+								a,
+								f"/api/resource/{dt}",
+								{"parent": parent, "fields": '["*"]', "limit_page_length": 0},
+							),
+						)
+					)
+			elif d.issingle:
+				doors.append(("REST single", dt, lambda a, dt=dt: self.get(a, f"/api/resource/{dt}/{dt}")))
+			else:
+				doors.append(
+					(
+						"REST list",
+						dt,
+						lambda a, dt=dt: self.get(
+							a, f"/api/resource/{dt}", {"fields": '["*"]', "limit_page_length": 0}
+						),
+					)
+				)
+				doors.append(
+					(
+						"reportview.get",
+						dt,
+						lambda a, dt=dt: self.call(
+							a,
+							"frappe.desk.reportview.get",
+							{"doctype": dt, "fields": '["*"]', "page_length": 0},
+							"POST",
+						),
+					)
+				)
+		ours = {
+			"Mentoring Case": self.case,
+			"Registration": self.registration.name,
+			"Topplederprogram Session": self.team_session.name,
+			"Member": self.member.name,
+		}
+		for pf in frappe.get_all("Print Format", {"disabled": 0}, ["name", "doc_type"], order_by="name"):
+			name = ours.get(pf.doc_type) or next(
+				iter(frappe.get_all(pf.doc_type, limit=1, pluck="name")), None
+			)
+			if name:
+				doors.append(
+					(
+						f"printview {pf.name}",
+						pf.doc_type,
+						lambda a, pf=pf, name=name: self.get(
+							a, "/printview", {"doctype": pf.doc_type, "name": name, "format": pf.name}
+						),
+					)
+				)
+		return doors
+
+	def test_every_doctype_and_door_of_the_site_hides_what_the_actor_may_not_see(self):
+		doors = self.generated_doors()
+		allowed = {secret: row(what).allowed for secret, what in self.CANARIES.items()}
+		# the read log keeps what a caller searched for (a filter `request like %…%`): the case managers' to read
+		in_the_log = set(row("Case Read Log").allowed)
+		failures, checks, errors = [], 0, []
+		for family, doctype, request in doors:
+			for actor in ACTORS:
+				r = request(actor)
+				checks += 1
+				if r.status_code >= 500:
+					errors.append(f"{doctype} | {family} | {actor} | HTTP {r.status_code}")
+					self.assertNotIn("Traceback", r.text, f"{doctype} {family} as {actor}")
+				for secret, who in allowed.items():
+					if doctype == "Case Read Log":
+						who = who | in_the_log
+					if actor not in who and secret in r.text:
+						failures.append(f"{doctype:32} | {family:36} | {actor:12} | sees {secret}")
+		kinds = {}
+		for family, _, _ in doors:
+			key = family.split(" ")[0] if not family.startswith("REST") else " ".join(family.split(" ")[:2])
+			kinds[key.split("=")[0]] = kinds.get(key.split("=")[0], 0) + 1
+		doctypes = len({d for _, d, _ in doors})
+		print(
+			f"\ngenerated matrix: {doctypes} doctypes, {len(doors)} doors ({kinds}) x {len(ACTORS)} actors = "
+			f"{checks} checks, {len(self.CANARIES)} planted values; {len(errors)} answers were server errors"
+			+ "".join(f"\n  {e}" for e in errors)
+		)
+		self.assertEqual(failures, [], "\n" + "\n".join(failures[:200]))
 
 	def test_writes_that_must_not_take_effect(self):
 		case = self.case

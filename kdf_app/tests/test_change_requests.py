@@ -77,6 +77,89 @@ class TestProfile(ProfileCase):
 				self.as_user(self.kari_user, api.update_profile, **args)
 		self.assertEqual(frappe.db.get_value("Member", self.kari.name, ["email", "mobile", "title"]), before)
 
+	def test_a_member_with_a_mobile_changes_it_and_the_contact_has_one_primary(self):
+		first, second = (f"4{random.randint(0, 9999999):07d}" for _ in range(2))
+		for mobile in (first, second):
+			self.as_user(
+				self.kari_user,
+				api.update_profile,
+				mobile=mobile,
+				email=self.kari.email,
+				title=self.kari.title,
+			)
+		kari = frappe.get_doc("Member", self.kari.name)
+		self.assertEqual(kari.mobile, second)
+		primary = frappe.get_all(
+			"Contact Phone", {"parent": kari.contact, "is_primary_mobile_no": 1}, pluck="phone"
+		)
+		self.assertEqual(primary, [second])
+
+	def test_a_member_with_a_mobile_changes_email_and_logs_in_with_the_same_password(self):
+		from frappe.utils.password import check_password, update_password
+
+		mobile = f"4{random.randint(0, 9999999):07d}"
+		self.as_user(
+			self.kari_user, api.update_profile, mobile=mobile, email=self.kari.email, title=self.kari.title
+		)
+		update_password(self.kari_user, "Kdf-profil-2026!")
+		new = f"kari-mobil-{frappe.generate_hash(length=6)}@example.no"
+		result = self.as_user(
+			self.kari_user, api.update_profile, mobile=mobile, email=new, title=self.kari.title
+		)
+		self.assertTrue(result["login_moved"])
+		self.assertEqual(check_password(new, "Kdf-profil-2026!"), new)
+		contact = frappe.db.get_value("Member", self.kari.name, "contact")
+		self.assertIn(
+			new, frappe.get_all("Contact Email", {"parent": contact, "is_primary": 1}, pluck="email_id")
+		)
+
+	def test_if_any_part_fails_nothing_changes(self):
+		from unittest.mock import patch
+
+		before = frappe.db.get_value("Member", self.kari.name, ["email", "user", "mobile"])
+		new = f"kari-feil-{frappe.generate_hash(length=6)}@example.no"
+
+		def broken(member):
+			frappe.throw("Kontakten kunne ikke lagres")
+
+		with patch("kdf_app.services.members.sync_contact", broken):
+			with self.assertRaises(frappe.ValidationError) as caught:
+				self.as_user(self.kari_user, api.update_profile, mobile="", email=new, title=self.kari.title)
+		self.assertIn("nothing was changed", str(caught.exception))
+		self.assertEqual(frappe.db.get_value("Member", self.kari.name, ["email", "user", "mobile"]), before)
+		self.assertTrue(frappe.db.exists("User", self.kari_user))
+		self.assertFalse(frappe.db.exists("User", new))
+
+	def test_an_address_of_an_open_application_or_another_contact_is_refused(self):
+		applicant = f"soker-{frappe.generate_hash(length=6)}@example.no"
+		frappe.get_doc(
+			{
+				"doctype": "Membership Application",
+				"name": f"test-soknad-{frappe.generate_hash(length=8)}",
+				"first_name": "Søker",
+				"last_name": "Test",
+				"email": applicant,
+				"organisation": self.org,
+				"title": "Kommunedirektør",
+				"status": "Ny",
+			}
+		).db_insert()
+		stranger = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": "Fremmed",
+				"email_ids": [
+					{"email_id": f"fremmed-{frappe.generate_hash(length=6)}@example.no", "is_primary": 1}
+				],
+			}
+		).insert(ignore_permissions=True)
+		for address in (applicant, stranger.email_ids[0].email_id):
+			with self.assertRaises(frappe.ValidationError, msg=address):
+				self.as_user(
+					self.kari_user, api.update_profile, mobile="", email=address, title=self.kari.title
+				)
+		self.assertEqual(frappe.db.get_value("Member", self.kari.name, "email"), self.kari.email)
+
 	def test_only_a_member_has_a_profile_to_change(self):
 		with self.assertRaises(frappe.PermissionError):
 			self.as_user("Guest", api.update_profile, email="x@example.no", title="Rådmann")

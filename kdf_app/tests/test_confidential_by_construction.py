@@ -91,7 +91,7 @@ class TestSealedCases(FrappeTestCase):
 			self.assertNotIn(text, value)
 		# and Frappe's traces of the case: versions, global search
 		for table in ("tabVersion", "__global_search"):
-			rows = frappe.db.sql(f"select * from `{table}` where 1=1")  # noqa: S608
+			rows = frappe.db.sql(f"select * from `{table}` where 1=1")
 			self.assertNotIn(SECRET, json.dumps(rows, default=str), table)
 
 	def test_the_key_is_not_in_the_database_nor_in_site_config(self):
@@ -99,7 +99,9 @@ class TestSealedCases(FrappeTestCase):
 		self.assertTrue(keys)
 		self.assertFalse(any(k in json.dumps(frappe.get_site_config()) for k in keys))
 		self.assertTrue(os.path.isfile(case_vault.key_path()))
-		self.assertEqual(os.stat(case_vault.key_path()).st_mode & 0o077, 0, "the key file is for its owner only")
+		self.assertEqual(
+			os.stat(case_vault.key_path()).st_mode & 0o077, 0, "the key file is for its owner only"
+		)
 
 	def test_one_read_path_for_those_with_need_to_know_logged(self):
 		for user in (self.manager, self.mentor_user):
@@ -193,7 +195,7 @@ class TestSealedCases(FrappeTestCase):
 		with open(file.get_full_path(), "rb") as f:
 			self.assertNotIn(FILE_SECRET.encode(), f.read())
 		frappe.set_user(self.manager)
-		name, content = case_vault.read_attachment(file.name)
+		_name, content = case_vault.read_attachment(file.name)
 		self.assertIn(FILE_SECRET, content.decode())
 		frappe.set_user(self.secretary)
 		with self.assertRaises(frappe.PermissionError):
@@ -234,7 +236,8 @@ class TestSealedCases(FrappeTestCase):
 
 	def test_the_patch_seals_what_an_older_version_stored_in_plain(self):
 		frappe.db.sql(
-			"update `tabMentoring Case` set closing_summary=%s where name=%s", ("oppsummering i klartekst", self.case)
+			"update `tabMentoring Case` set closing_summary=%s where name=%s",
+			("oppsummering i klartekst", self.case),
 		)
 		case_vault.seal_existing()
 		summary = frappe.db.get_value("Mentoring Case", self.case, "closing_summary")
@@ -281,7 +284,11 @@ class TestSealedCases(FrappeTestCase):
 	def test_template_code_in_a_cheque_template_or_auto_repeat_is_refused_at_write_time(self):
 		frappe.set_user(self.accountant)
 		for doc in (
-			{"doctype": "Cheque Print Template", "bank_name": f"Bank {self.uid}", "message_to_show": "{{ 1 }}"},
+			{
+				"doctype": "Cheque Print Template",
+				"bank_name": f"Bank {self.uid}",
+				"message_to_show": "{{ 1 }}",
+			},
 		):
 			with self.assertRaises(frappe.ValidationError) as caught:
 				frappe.get_doc(doc).insert()
@@ -301,12 +308,19 @@ class TestSealedCases(FrappeTestCase):
 			"sender_email": "post@kdf-test.example",
 		}
 		frappe.response["message"] = None
-		out = _safe(lambda: (run_doc_method("find_broken_links", docs=json.dumps(docs)), frappe.response.get("message"))[1])
+		out = _safe(
+			lambda: (
+				run_doc_method("find_broken_links", docs=json.dumps(docs)),
+				frappe.response.get("message"),
+			)[1]
+		)
 		self.assertEqual(self._leaks(out), [], out[:500])
 
 	def test_a_system_manager_template_is_frappes_own(self):
 		frappe.set_user("Administrator")
-		out = frappe.render_template("{{ frappe.db.sql('select count(*) from `tabMentoring Case`')[0][0] }}", {})
+		out = frappe.render_template(
+			"{{ frappe.db.sql('select count(*) from `tabMentoring Case`')[0][0] }}", {}
+		)
 		self.assertGreaterEqual(int(out), 1)
 
 	def test_the_sandbox_reads_protected_data_with_the_users_own_permissions(self):
@@ -329,7 +343,9 @@ class TestSealedCases(FrappeTestCase):
 			self.assertNotIn(other_email, [r.email_id for r in rows], user)
 			if other_contact:
 				self.assertNotIn(other_contact, [r.parent for r in rows], user)
-			roles = frappe.get_list("Has Role", parent_doctype="User", fields=["parent", "role"], limit_page_length=0)
+			roles = frappe.get_list(
+				"Has Role", parent_doctype="User", fields=["parent", "role"], limit_page_length=0
+			)
 			self.assertFalse({r.parent for r in roles} - {user}, user)
 			self.assertNotIn("KDF Saksbehandler", [r.role for r in roles], user)
 		frappe.set_user("Administrator")

@@ -11,7 +11,14 @@ from frappe.tests.utils import FrappeTestCase
 
 # Calls that go through frappe.utils.jinja.get_jenv or frappe.utils.safe_exec.safe_exec, whose globals come from
 # get_safe_globals (guarded once by kdf_app.services.sandbox.install).
-THROUGH_THE_SANDBOX = {"render_template", "get_jenv", "get_template", "from_string", "safe_exec", "validate_template"}
+THROUGH_THE_SANDBOX = {
+	"render_template",
+	"get_jenv",
+	"get_template",
+	"from_string",
+	"safe_exec",
+	"validate_template",
+}
 # Evaluations with the caller's own globals: no data function of Frappe's unless the caller passes
 # get_safe_globals(), which is the guarded one.
 HARMLESS = {
@@ -51,7 +58,9 @@ def render_sites():
 				if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("jinja2")
 				for a in n.names
 			}
-			for fn in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)] + [tree]:
+			for fn in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)] + [
+				tree
+			]:
 				for node in ast.walk(fn) if fn is not tree else ast.iter_child_nodes(tree):
 					if not isinstance(node, ast.Call):
 						continue
@@ -61,7 +70,10 @@ def render_sites():
 					elif name in ENVIRONMENTS and (
 						name in jinja_names
 						or name == "FrappeSandboxedEnvironment"
-						or (isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") == "jinja2")
+						or (
+							isinstance(node.func, ast.Attribute)
+							and getattr(node.func.value, "id", "") == "jinja2"
+						)
 					):
 						sites.append((app, rel, getattr(fn, "name", "<module>"), name))
 	return sorted(set(sites))
@@ -73,7 +85,7 @@ class TestRenderSites(FrappeTestCase):
 		self.assertGreater(len(sites), 50, "the scan found too few render sites to be looking at the sources")
 		unclassified = []
 		counts = {"through the sandbox": 0, "harmless": 0, "the choke point": 0}
-		for app, rel, function, called in sites:
+		for _app, rel, function, called in sites:
 			if called in ENVIRONMENTS:
 				if (rel, function) == THE_CHOKE_POINT:
 					counts["the choke point"] += 1
@@ -96,7 +108,9 @@ class TestRenderSites(FrappeTestCase):
 		jenv_source = inspect.getsource(jinja.get_jenv)
 		self.assertIn("from frappe.utils.safe_exec import", jenv_source)
 		self.assertIn("get_safe_globals()", jenv_source)
-		self.assertNotIn("get_safe_globals", jinja.__dict__, "get_jenv would keep Frappe's unguarded function")
+		self.assertNotIn(
+			"get_safe_globals", jinja.__dict__, "get_jenv would keep Frappe's unguarded function"
+		)
 		self.assertIn("get_safe_globals()", inspect.getsource(safe_exec.safe_exec))
 
 	def test_a_fresh_environment_is_guarded_for_a_user_who_is_not_system_manager(self):
