@@ -34,6 +34,8 @@ scheduler_events = {
 		# evaluation links for sessions that are over, then the reminders (kdf_app.services.evaluation)
 		"kdf_app.services.evaluation.daily",
 	],
+	# open sessions' registrations nobody confirmed in time go, with what they held
+	"hourly": ["kdf_app.services.guest_registration.lapse"],
 	# failed EHF sends whose next try is due (kdf_app.core.delivery: 5 min, 30 min, 2 h, 12 h)
 	"cron": {"*/5 * * * *": ["kdf_app.services.ehf.retry_due_sends"]},
 }

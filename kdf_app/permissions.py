@@ -189,6 +189,10 @@ def any_child_query(user: str | None = None, doctype: str | None = None, **kwarg
 		levels = {df.permlevel or 0 for df in parent_meta.get_table_fields() if df.options == doctype}
 		if levels and not levels & set(parent_meta.get_permlevel_access("read", user=user)):
 			continue
+		if parent_meta.issingle:  # one document, named as its doctype
+			if frappe.has_permission(parent, "read", user=user):
+				parts.append(f"({table}.`parenttype` = {frappe.db.escape(parent)})")
+			continue
 		try:
 			readable = frappe.get_list(
 				parent, fields=["name"], limit_page_length=0, order_by="", run=0, user=user, strict=False

@@ -167,8 +167,12 @@ def register_guest(
 	dietary_needs: str | None = None,
 	topic: str | None = None,
 ) -> dict:
-	"""Registration without a login for a session open to everyone (Åpen). Returns the status and total only."""
-	doc = service.register_open(
+	"""Registration without a login for a session open to everyone (Åpen): the address gets a link to confirm it
+	(kdf_app.services.guest_registration); no seat is held until then. The answer is the same for every address
+	that passes the form's checks: it tells nobody whose an address is."""
+	from kdf_app.services import guest_registration
+
+	guest_registration.request(
 		session,
 		{
 			"name": name,
@@ -184,6 +188,17 @@ def register_guest(
 			"topic": topic,
 		},
 	)
+	return {"status": "requested"}
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=20, seconds=60 * 60, methods=["POST"])
+def confirm_guest(key: str) -> dict:
+	"""The participant confirms by the link e-mailed to them: the seat is decided now. Returns the status and
+	total only."""
+	from kdf_app.services import guest_registration
+
+	doc = guest_registration.confirm(key)
 	return {
 		"status": doc.status,
 		"waitlist_position": doc.waitlist_position or None,

@@ -817,13 +817,10 @@ def send_group_summary(member: str, registrations: list[str]) -> None:
 	)
 
 
-def register_open(session: str, values: dict):
-	"""Someone without a login registers for a session open to everyone (Åpen), from its public page: a
-	non-member participant of an organisation on the official list, invoiced to that organisation. Their Contact
-	is found or made under the organisation, then the same seat decision as every registration (waitlist in
-	arrival order). Refused with a message: a session that is not open, an organisation not on the list, no
-	name or e-mail, no consent to the privacy notice, an address that is a member's (members log in), or the
-	same person twice. Nothing is saved when refused (the request's transaction is rolled back)."""
+def check_open(session: str, values: dict) -> dict:
+	"""What a guest's form says, checked the same way for any address (kdf_app.services.guest_registration):
+	a session open to everyone, a name and a valid e-mail, consent to the privacy notice, an organisation on
+	the official list. Nothing here looks the address up, so no answer tells whose it is."""
 	from frappe.utils import validate_email_address
 
 	from kdf_app.core.sessions import OPEN_TO_ALL, normalise_email
@@ -849,6 +846,29 @@ def register_open(session: str, values: dict):
 	organisation = values.get("organisation")
 	if organisation not in _official_names():
 		frappe.throw(_("Choose your organisation from the list."), title=_("Organisation"))
+	return {**values, "name": name, "email": email, "organisation": organisation}
+
+
+def live_registration_of(session: str, email: str) -> bool:
+	"""Whether the address already has a live registration for the session."""
+	return bool(
+		frappe.db.sql(
+			"""select 1 from `tabRegistration` where session = %s and status in %s and participant_email = %s
+			limit 1""",
+			(session, tuple(LIVE), email),
+		)
+	)
+
+
+def register_open(session: str, values: dict):
+	"""A guest's registration for a session open to everyone (Åpen), once the participant has confirmed it by
+	the link sent to their address (kdf_app.services.guest_registration): a non-member participant of an
+	organisation on the official list, invoiced to that organisation. Their Contact is found or made under the
+	organisation, then the same seat decision as every registration (waitlist in arrival order). Refused with
+	a message (to the holder of the link, who is the address's owner): a session no longer open, an address that
+	is a member's (members log in), or the same person twice. Nothing is saved when refused."""
+	values = check_open(session, values)
+	name, email, organisation = values["name"], values["email"], values["organisation"]
 	if frappe.db.exists("Member", {"email": email}):
 		frappe.throw(_("This address belongs to a member: log in to register."), title=_("Log in"))
 	contact = contact_of(

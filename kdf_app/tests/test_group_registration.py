@@ -445,11 +445,9 @@ class TestOpenSessionWithoutLogin(FrappeTestCase):
 	def tearDown(self):
 		frappe.set_user("Administrator")
 
-	def as_guest(self, **kwargs):
-		from kdf_app.api.registration import register_guest
-
+	def values(self, **kwargs):
 		uid = frappe.generate_hash(length=6)
-		values = {
+		return {
 			"session": self.session.name,
 			"name": f"Åse Åpen{uid}",
 			"email": f"ase-{uid}@example.no",
@@ -461,14 +459,57 @@ class TestOpenSessionWithoutLogin(FrappeTestCase):
 			"dietary_needs": "Vegetar",
 			**kwargs,
 		}
+
+	def as_guest(self, **kwargs):
+		"""The public form, as a guest: the endpoint's answer and what was sent."""
+		from kdf_app.api.registration import register_guest
+
+		values = self.values(**kwargs)
 		frappe.set_user("Guest")
 		try:
 			return register_guest(**values), values
 		finally:
 			frappe.set_user("Administrator")
 
-	def test_a_guest_registers_as_a_non_member_of_their_organisation(self):
+	def requested(self, **kwargs):
+		"""The form as a guest (through the service, to learn the key the e-mail carries)."""
+		from kdf_app.services import guest_registration
+
+		values = self.values(**kwargs)
+		session = values.pop("session")
+		frappe.set_user("Guest")
+		try:
+			return guest_registration.request(session, values), values
+		finally:
+			frappe.set_user("Administrator")
+
+	def confirm(self, key):
+		from kdf_app.api.registration import confirm_guest
+
+		frappe.set_user("Guest")
+		try:
+			return confirm_guest(key)
+		finally:
+			frappe.set_user("Administrator")
+
+	def mail_to(self, email) -> str:
+		import quopri
+
+		names = frappe.get_all("Email Queue Recipient", {"recipient": email}, pluck="parent")
+		raw = " ".join(frappe.db.get_value("Email Queue", n, "message") or "" for n in names)
+		return quopri.decodestring(raw.encode()).decode("utf-8", "replace")
+
+	def test_a_guest_registers_by_confirming_the_link_sent_to_their_address(self):
 		out, values = self.as_guest()
+		self.assertEqual(out, {"status": "requested"})  # nothing of the register, nothing of the seat
+		self.assertFalse(
+			frappe.db.exists(
+				"Registration", {"session": self.session.name, "participant_email": values["email"]}
+			)
+		)
+		self.assertIn("/bekreft-pamelding?key=", self.mail_to(values["email"]))
+		key, values = self.requested()
+		out = self.confirm(key)
 		self.assertEqual(out["status"], "Bekreftet")
 		self.assertNotIn(
 			"name", out
@@ -485,33 +526,87 @@ class TestOpenSessionWithoutLogin(FrappeTestCase):
 			"Dynamic Link", {"parent": reg.contact, "parenttype": "Contact"}, pluck="link_name"
 		)
 		self.assertEqual(links, [self.org])
-		self.assertTrue(frappe.db.exists("Email Queue Recipient", {"recipient": values["email"]}))
+		# the link works once
+		with self.assertRaises(frappe.DoesNotExistError):
+			self.confirm(key)
+
+	def test_an_unconfirmed_request_holds_no_seat_and_lapses(self):
+		from frappe.utils import add_to_date, now_datetime
+
+		from kdf_app.services import guest_registration
+
+		small = make_session(participants_allowed="Åpen", non_member_fee=7500, capacity=1)
+		first_key, _first = self.requested(session=small.name)
+		second_key, _second = self.requested(session=small.name)
+		self.assertEqual(
+			frappe.db.get_value("Topplederprogram Session", small.name, "confirmed_count") or 0, 0
+		)
+		self.assertEqual(self.confirm(second_key)["status"], "Bekreftet")  # who confirms first has the seat
+		self.assertEqual(self.confirm(first_key)["status"], "Venteliste")
+		late_key, _late = self.requested(session=small.name)
+		frappe.db.set_value(
+			guest_registration.REQUEST,
+			{"key_hash": guest_registration.key_hash(late_key)},
+			"expires_on",
+			add_to_date(now_datetime(), hours=-1),
+		)
+		with self.assertRaises(frappe.DoesNotExistError):
+			self.confirm(late_key)
+		self.assertGreaterEqual(guest_registration.lapse(), 1)
+		self.assertIsNone(guest_registration.pending(late_key))
+		self.assertFalse(
+			frappe.db.exists(guest_registration.REQUEST, {"key_hash": guest_registration.key_hash(late_key)})
+		)
+
+	def test_a_members_address_and_an_unknown_one_get_the_same_answer(self):
+		member = make_member(self.org)
+		unknown, _ = self.as_guest()
+		as_member, _ = self.as_guest(email=member.email)
+		self.assertEqual(unknown, as_member)
+		self.assertFalse(
+			frappe.db.exists(
+				"Registration", {"session": self.session.name, "participant_email": member.email}
+			)
+		)
+		self.assertIn("medlem", self.mail_to(member.email))
+		self.assertNotIn("bekreft-pamelding", self.mail_to(member.email))
+		# also when another field is wrong: the same refusal, whose ever the address
+		for kwargs in ({"consent": 0}, {"organisation": "Finnes ikke AS"}):
+			messages = []
+			for email in (member.email, f"ukjent-{frappe.generate_hash(length=6)}@example.no"):
+				with self.assertRaises(frappe.ValidationError) as caught:
+					self.as_guest(email=email, **kwargs)
+				messages.append(str(caught.exception))
+			self.assertEqual(messages[0], messages[1], kwargs)
+		# and an address already registered gets the same answer, and an e-mail saying so
+		key, values = self.requested()
+		self.confirm(key)
+		again, _ = self.as_guest(email=values["email"], name=values["name"])
+		self.assertEqual(again, unknown)
+		self.assertIn("allerede påmeldt", self.mail_to(values["email"]))
 
 	def test_refused_with_a_message_and_nothing_saved(self):
-		member = make_member(self.org)
 		teams = make_session(participants_allowed=TEAMS, non_member_fee=7500)
-		_first, values = self.as_guest()
 		contacts, registrations = frappe.db.count("Contact"), frappe.db.count("Registration")
+		requests = frappe.db.count("Guest Registration Request")
 		for kwargs, error, text in (
 			({"session": teams.name}, frappe.PermissionError, "members only"),
 			({"organisation": "Finnes ikke AS"}, frappe.ValidationError, "from the list"),
 			({"consent": 0}, frappe.ValidationError, "privacy notice"),
 			({"email": "ikke-en-adresse"}, frappe.ValidationError, "valid e-mail"),
-			({"email": member.email}, frappe.ValidationError, "belongs to a member"),
-			(
-				{"email": values["email"], "name": values["name"]},
-				frappe.DuplicateEntryError,
-				"already registered",
-			),
 		):
 			frappe.db.savepoint("guest_try")
 			with self.assertRaises(error, msg=str(kwargs)) as caught:
 				self.as_guest(**kwargs)
 			frappe.db.rollback(save_point="guest_try")
 			self.assertIn(text, str(caught.exception), kwargs)
-			# no registration's name to someone not logged in, neither in the error nor in the messages sent along
 			self.assertNotIn("PAM-", str(caught.exception))
 			self.assertNotIn("PAM-", str(frappe.local.message_log))
 		self.assertEqual(
-			(frappe.db.count("Contact"), frappe.db.count("Registration")), (contacts, registrations)
+			(
+				frappe.db.count("Contact"),
+				frappe.db.count("Registration"),
+				frappe.db.count("Guest Registration Request"),
+			),
+			(contacts, registrations, requests),
 		)
