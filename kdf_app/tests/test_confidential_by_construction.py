@@ -45,7 +45,8 @@ class TestSealedCases(FrappeTestCase):
 		uid = frappe.generate_hash(length=5)
 		cls.uid = uid
 		cls.manager = make_user(f"forsegl-sak-{uid}@kdf.example", "KDF Saksbehandler")
-		cls.secretary = make_user(f"forsegl-sek-{uid}@kdf.example", "KDF Sekretariat")
+		# as the Role Profile KDF Sekretariat makes them: Newsletter Manager too
+		cls.secretary = make_user(f"forsegl-sek-{uid}@kdf.example", "KDF Sekretariat", "Newsletter Manager")
 		cls.accountant = make_user(f"forsegl-regn-{uid}@kdf.example", "Accounts User")
 		cls.mentor_user = make_user(f"forsegl-mentor-{uid}@kdf.example", "KDF Mentor")
 		cls.other_mentor_user = make_user(f"forsegl-mentor2-{uid}@kdf.example", "KDF Mentor")
@@ -246,6 +247,12 @@ class TestSealedCases(FrappeTestCase):
 		self.assertEqual(case_vault.read_case(self.case)["closing_summary"], "oppsummering i klartekst")
 
 	# --- the template doors ------------------------------------------------------------------------------
+	def _rendered_or_refused_by_the_sandbox(self, out: str) -> None:
+		"""The door was really reached: it rendered, or the sandbox refused (not some other error)."""
+		self.assertTrue(
+			not out.startswith("refused:") or "not available in templates" in out, f"not reached: {out[:300]}"
+		)
+
 	def _leaks(self, text: str) -> list[str]:
 		found = [s for s in (SECRET, NOTE) if s in text]
 		found += [e for e in (self.other_member.email,) if e and e in text]
@@ -257,6 +264,7 @@ class TestSealedCases(FrappeTestCase):
 		frappe.set_user(self.accountant)
 		reference = frappe.get_all("Company", limit=1, pluck="name")[0]
 		out = _safe(generate_message_preview, "Company", reference, ATTACK)
+		self._rendered_or_refused_by_the_sandbox(out)
 		self.assertEqual(self._leaks(out), [], out[:500])
 
 	def test_a_cheque_print_format_rendered_by_a_member_reads_nothing_protected(self):
@@ -279,6 +287,7 @@ class TestSealedCases(FrappeTestCase):
 		reg = register(session, self.member.name)
 		frappe.set_user(self.member_user)
 		out = _safe(get_html_and_style, "Registration", reg.name, print_format=name)
+		self._rendered_or_refused_by_the_sandbox(out)
 		self.assertEqual(self._leaks(out), [], out[:500])
 
 	def test_template_code_in_a_cheque_template_or_auto_repeat_is_refused_at_write_time(self):
@@ -304,16 +313,25 @@ class TestSealedCases(FrappeTestCase):
 			"name": f"new-newsletter-{self.uid}",
 			"subject": "x",
 			"content_type": "Rich Text",
-			"message": f'<a href="https://example.no/{ATTACK}">lenke</a>',
+			# loopback, port 9: refused at once, so the rendered link comes back as "broken"
+			"message": "<a href=\"http://127.0.0.1:9/{{ frappe.db.sql('select request from `tabMentoring Case`') }}"
+			"{{ frappe.get_all('Member', pluck='email') }}\">lenke</a>",
 			"sender_email": "post@kdf-test.example",
 		}
+		from frappe.utils import set_request
+
 		frappe.response["message"] = None
-		out = _safe(
-			lambda: (
-				run_doc_method("find_broken_links", docs=json.dumps(docs)),
-				frappe.response.get("message"),
-			)[1]
-		)
+		set_request(method="POST", path="/api/method/run_doc_method")  # run_doc_method asks the HTTP method
+		try:
+			out = _safe(
+				lambda: (
+					run_doc_method("find_broken_links", docs=json.dumps(docs)),
+					frappe.response.get("message"),
+				)[1]
+			)
+		finally:
+			frappe.local.request = None
+		self._rendered_or_refused_by_the_sandbox(out)
 		self.assertEqual(self._leaks(out), [], out[:500])
 
 	def test_a_system_manager_template_is_frappes_own(self):
