@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import quopri
 import re
-import secrets
 import sys
 import uuid
 from datetime import datetime, timedelta
@@ -32,39 +31,11 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 from portal_flow import CHROMIUM, CHROMIUM_ARGS, SESSION_DT, Failed, Rest, step
+from walk import desk_user, shot
 
 REQUEST = "Konflikt med ordføreren om budsjettet — trenger juridisk råd"
 NOTE = "Første samtale: gikk gjennom arbeidsavtalen"
 FMT = "%Y-%m-%d %H:%M:%S"
-
-
-def desk_user(rest: Rest, addr: str, roles: list[str]) -> str:
-	password = "Kdf-" + secrets.token_urlsafe(16) + "-9x"
-	if rest.get_list("User", [["name", "=", addr]], ["name"]):
-		rest.update(
-			"User", addr, {"roles": [{"role": r} for r in roles], "new_password": password, "enabled": 1}
-		)
-	else:
-		rest.insert(
-			{
-				"doctype": "User",
-				"email": addr,
-				"first_name": addr.split("@")[0],
-				"user_type": "System User",
-				"send_welcome_email": 0,
-				"language": "no",
-				"roles": [{"role": r} for r in roles],
-				"new_password": password,
-			}
-		)
-	return password
-
-
-def shot(page, folder: Path | None, name: str) -> None:
-	if folder:
-		page.wait_for_timeout(400)
-		page.screenshot(path=str(folder / name), full_page=True)
-		step(f"screenshot {folder / name}")
 
 
 def desk_login(page, url: str, user: str, password: str) -> None:
@@ -94,8 +65,8 @@ def main() -> int:
 			rest.login("Administrator", args.admin_password)
 			manager = ("walk-saksbehandler@example.com", None)
 			secretary = ("walk-sekretariat-sak@example.com", None)
-			manager = (manager[0], desk_user(rest, manager[0], ["KDF Saksbehandler"]))
-			secretary = (secretary[0], desk_user(rest, secretary[0], ["KDF Sekretariat"]))
+			manager = (manager[0], desk_user(rest, manager[0], "Saksbehandler", ["KDF Saksbehandler"]))
+			secretary = (secretary[0], desk_user(rest, secretary[0], "Sekretariat", ["KDF Sekretariat"]))
 			case = rest.insert(
 				{
 					"doctype": "Mentoring Case",

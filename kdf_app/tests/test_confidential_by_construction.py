@@ -6,10 +6,9 @@ import os
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import today
 
 from kdf_app.core import sealing
-from kdf_app.kdf_app.doctype.mentoring_case.test_mentoring_case import make_mentor, make_user
+from kdf_app.kdf_app.doctype.mentoring_case.test_mentoring_case import assigned_case, make_mentor, make_user
 from kdf_app.services import case_vault
 from kdf_app.tests.utils import make_member, make_org, make_session, register
 
@@ -56,18 +55,7 @@ class TestSealedCases(FrappeTestCase):
 		cls.member_user = cls.member.create_portal_user()
 		cls.other_member = make_member(make_org())
 		cls.other_member_user = cls.other_member.create_portal_user()
-		frappe.set_user(cls.member_user)
-		from kdf_app.api.cases import request_case
-
-		cls.case = request_case("Juridisk bistand", f"Jeg trenger råd: {SECRET}")["name"]
-		frappe.set_user("Administrator")
-		case = frappe.get_doc("Mentoring Case", cls.case)
-		case.status = "Under vurdering"
-		case.save()
-		case.mentor = cls.mentor
-		case.status = "Tildelt"
-		case.append("meetings", {"meeting_date": today(), "duration_minutes": 30, "notes": NOTE})
-		case.save()
+		cls.case = assigned_case(cls.member_user, f"Jeg trenger råd: {SECRET}", cls.mentor, NOTE)
 		frappe.db.commit()
 
 	def tearDown(self):

@@ -48,6 +48,22 @@ def make_mentor(name, user=None, organisation=None, capacity=2, member=None, **o
 	)
 
 
+def assigned_case(member_user: str, request: str, mentor: str, notes: str, **values) -> str:
+	"""A case asked for by the member on the portal, then assigned to ``mentor`` with one meeting."""
+	from kdf_app.api.cases import request_case
+
+	frappe.set_user(member_user)
+	name = request_case("Juridisk bistand", request)["name"]
+	frappe.set_user("Administrator")
+	case = frappe.get_doc("Mentoring Case", name)
+	case.status = "Under vurdering"
+	case.save()
+	case.update({"mentor": mentor, "status": "Tildelt", **values})
+	case.append("meetings", {"meeting_date": today(), "duration_minutes": 60, "notes": notes})
+	case.save()
+	return name
+
+
 class TestCaseAccess(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
@@ -63,21 +79,9 @@ class TestCaseAccess(FrappeTestCase):
 		cls.owner = cls.owner_member.create_portal_user()
 		cls.other_member = make_member(make_org())
 		cls.other = cls.other_member.create_portal_user()
-		frappe.set_user(cls.owner)
-		from kdf_app.api.cases import request_case
-
-		cls.case = request_case("Juridisk bistand", f"Jeg trenger råd: {SECRET}")["name"]
-		frappe.set_user("Administrator")
-		case = frappe.get_doc("Mentoring Case", cls.case)
-		case.status = "Under vurdering"
-		case.save()
-		case.mentor = cls.mentor
-		case.status = "Tildelt"
-		case.conflict_related = 1
-		case.append(
-			"meetings", {"meeting_date": today(), "duration_minutes": 60, "notes": f"Notat: {SECRET}"}
+		cls.case = assigned_case(
+			cls.owner, f"Jeg trenger råd: {SECRET}", cls.mentor, f"Notat: {SECRET}", conflict_related=1
 		)
-		case.save()
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
