@@ -1385,7 +1385,8 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 
 	def generated_doors(self):
 		"""(family, doctype, request) for every doctype of the site: REST list and report view with every
-		field, every child table with each of its parents, every single, and print view per print format."""
+		field and link search, every child table with each of its parents, every single, and print view per
+		print format."""
 		doors = []
 		parents = {}
 		for table in frappe.get_all(
@@ -1420,6 +1421,17 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 						dt,
 						lambda a, dt=dt: self.get(
 							a, f"/api/resource/{dt}", {"fields": '["*"]', "limit_page_length": 0}
+						),
+					)
+				)
+				doors.append(
+					(
+						"search_link",
+						dt,
+						lambda a, dt=dt: self.call(
+							a,
+							"frappe.desk.search.search_link",
+							{"doctype": dt, "txt": "", "page_length": 100},
 						),
 					)
 				)

@@ -207,6 +207,50 @@ class TestSealedCases(FrappeTestCase):
 		).insert(ignore_permissions=True)
 		self.assertEqual(frappe.get_doc("File", plain.name).get_content(), content)
 
+	def test_another_apps_file_hook_installed_after_ours_opens_no_attachment(self):
+		"""Frappe asks the last app's has_permission hook that answers: an app installed after kdf_app that
+		says yes to every File must still not open a case's attachment nor list it (content sealed, the read
+		path checks the case, list conditions are joined with and)."""
+		from unittest.mock import patch
+
+		file = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": f"rekkefolge-{self.uid}.txt",
+				"attached_to_doctype": "Mentoring Case",
+				"attached_to_name": self.case,
+				"is_private": 1,
+				"content": f"innhold: {FILE_SECRET}",
+			}
+		).insert(ignore_permissions=True)
+		original = frappe.get_hooks
+
+		def with_a_later_app(hook=None, *args, **kwargs):
+			hooks = original(hook, *args, **kwargs)
+			if hook == "has_permission":
+				hooks = {**hooks, "File": [*hooks.get("File", []), "frappe.permissions.allow_everything"]}
+			return hooks
+
+		frappe.set_user(self.secretary)
+		with (
+			patch.object(frappe, "get_hooks", with_a_later_app),
+			patch("frappe.permissions.allow_everything", lambda *a, **k: True, create=True),
+		):
+			self.assertTrue(frappe.has_permission("File", "read", doc=file.name))  # the later app decides
+			try:
+				listed = frappe.get_list(
+					"File",
+					{"attached_to_doctype": "Mentoring Case", "attached_to_name": self.case},
+					pluck="name",
+				)
+			except frappe.PermissionError:
+				listed = []
+			self.assertEqual(listed, [])
+			content = frappe.get_doc("File", file.name).get_content()
+			self.assertNotIn(FILE_SECRET, content if isinstance(content, str) else content.decode("latin-1"))
+			with self.assertRaises(frappe.PermissionError):
+				case_vault.read_attachment(file.name)
+
 	def test_rotation_reseals_everything_and_drops_the_old_key(self):
 		old_keys = list(case_vault._keys())
 		request, notes = self._stored()
