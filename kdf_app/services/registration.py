@@ -672,12 +672,10 @@ def plan_group(member: str, session: str, participants: list[dict], myself: dict
 			"Member", {"email": row.email}, ["name", "organisation", "member_name"], as_dict=True
 		)
 		if other and other.organisation != me.organisation:
-			frappe.throw(
-				_("{0} is from another organisation: you can register colleagues from {1} only.").format(
-					row.name, me.organisation
-				),
-				title=_("Check the group"),
-			)
+			# the register must not tell a member whose an address is: a member of another organisation is
+			# registered as any other colleague would be (a contact of the member's organisation, which pays,
+			# the non-member fee) — directors change jobs before the register knows
+			other = None
 		values = {k: p.get(k) for k in GROUP_OPTIONS}
 		if other:  # a colleague who is a member themself: registered as a member, at the member fee
 			values.update(

@@ -158,15 +158,37 @@ class TestGroupRegistration(FrappeTestCase):
 			(frappe.db.count("Registration", {"session": session.name}), frappe.db.count("Contact")), before
 		)
 
+	def test_a_member_elsewhere_is_registered_like_any_colleague_and_the_answer_tells_nothing(self):
+		session = team_session()
+		member, user = member_user()
+		other = make_member()  # a member of another organisation
+		unknown = colleague("Ukjent Person")
+		answer = self.register_as(
+			user,
+			session=session.name,
+			include_self=0,
+			participants=[
+				unknown,
+				{"name": other.member_name, "email": other.email, "title": "Kommunalsjef"},
+			],
+		)
+		first, second = answer["participants"]
+		self.assertEqual(set(first), set(second))
+		self.assertEqual(
+			(first["status"], first["total_display"]), (second["status"], second["total_display"])
+		)
+		reg = frappe.get_doc("Registration", second["registration"])
+		self.assertEqual(
+			(reg.participant_type, reg.member, reg.paying_organisation),
+			("Kontakt", None, member.organisation),
+		)
+		self.assertNotIn(other.organisation, str(answer))
+
 	def test_bad_groups_are_refused_with_a_message_and_nothing_is_saved(self):
 		session = team_session()
 		member, user = member_user()
 		kari = colleague("Kari Nordmann")
 		self.assert_refused(session, user, [kari, {**kari, "name": "Kari N."}], "twice")
-		other = make_member()  # a member of another organisation
-		self.assert_refused(
-			session, user, [kari, {"name": other.member_name, "email": other.email}], "another organisation"
-		)
 		self.assert_refused(
 			session, user, [kari, colleague("Ola Utenfra", organisation=make_org())], "another organisation"
 		)
