@@ -47,6 +47,7 @@ doc_events = {
 	},
 	"Sales Invoice": {
 		"before_insert": "kdf_app.custom.sales_invoice.before_insert",
+		"before_validate": "kdf_app.custom.sales_invoice.before_validate",  # credit notes of KDF invoices
 		"before_submit": "kdf_app.custom.sales_invoice.before_submit",
 		"on_submit": "kdf_app.custom.sales_invoice.on_submit",
 		"on_cancel": "kdf_app.custom.sales_invoice.on_cancel",

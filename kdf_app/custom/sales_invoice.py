@@ -2,7 +2,7 @@
 
 import frappe
 
-from kdf_app.services import ehf, invoice_links
+from kdf_app.services import ehf, invoice_links, returns
 
 DELIVERY_FIELDS = (
 	"kdf_ehf_status",
@@ -18,6 +18,11 @@ def before_insert(doc, method=None):
 	if doc.amended_from:
 		for field in DELIVERY_FIELDS:
 			doc.set(field, None)
+
+
+def before_validate(doc, method=None):
+	"""A credit note of a KDF invoice carries the original's taxes and settles it (kdf_app.services.returns)."""
+	returns.follow_original(doc)
 
 
 def before_submit(doc, method=None):

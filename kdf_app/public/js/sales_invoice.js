@@ -1,4 +1,26 @@
+// A credit note of a KDF invoice keeps the original's taxes and settles it (kdf_app.services.returns, which
+// the server enforces). In the desk, ERPNext's form applies the company's default tax template when a new
+// document's company is set, also to a return mapped from an invoice without taxes; a new return keeps what
+// ERPNext mapped from the invoice it credits instead.
+frappe.provide("kdf_app");
+kdf_app.is_kdf_return = (doc) => Boolean(doc.is_return && doc.return_against
+	&& (doc.kdf_session || (doc.items || []).some((i) => i.kdf_member || i.kdf_registration)));
+
 frappe.ui.form.on("Sales Invoice", {
+	setup(frm) {
+		const erpnext_apply_default_taxes = frm.cscript.apply_default_taxes;
+		if (!erpnext_apply_default_taxes || frm.cscript.kdf_keeps_return_taxes) return;
+		frm.cscript.kdf_keeps_return_taxes = true;
+		frm.cscript.apply_default_taxes = function (...args) {
+			if (this.frm.is_new() && kdf_app.is_kdf_return(this.frm.doc)) return;
+			return erpnext_apply_default_taxes.apply(this, args);
+		};
+	},
+	onload(frm) {
+		if (frm.is_new() && kdf_app.is_kdf_return(frm.doc) && frm.doc.update_outstanding_for_self) {
+			frm.set_value("update_outstanding_for_self", 0);  // settle the invoice it credits
+		}
+	},
 	refresh(frm) {
 		if (frm.doc.docstatus === 0 && !frm.is_new()) {
 			// say before submit what would make this invoice's EHF fail (submit is refused then)
