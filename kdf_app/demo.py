@@ -248,8 +248,8 @@ def _insert_members(members: list[dict], orgs: dict) -> int:
 
 
 def load_session_2023() -> str:
-	"""The Topplederprogram of 6–7 September 2023 (seed 003) with its packages, agenda, the linked
-	Topplederkonferanse and a few past registrations."""
+	"""The Topplederprogram of 6–7 September 2023 (seed 003) with its packages (what each included at this
+	session, as the seed says), agenda, the linked Topplederkonferanse and a few past registrations."""
 	data = json.loads((fixtures_dir() / "topplederprogram-2023.json").read_text(encoding="utf-8"))
 	existing = frappe.db.get_value(
 		"Topplederprogram Session", {"session_title": data["session"]["session_title"]}
@@ -311,6 +311,15 @@ def load_upcoming_session() -> str:
 	)
 	values["agenda"] = [
 		{**item, "day": (starts + timedelta(days=item["day"])).date()} for item in values["agenda"]
+	]
+	# what each package includes is this session's: its dinner on a day of the session, the text written from
+	# the session's own dates when it is saved (kdf_app.core.stay)
+	values["stay_packages"] = [
+		{
+			**{k: v for k, v in p.items() if k != "dinner_day"},
+			"dinner_on": (starts + timedelta(days=p["dinner_day"])).date() if "dinner_day" in p else None,
+		}
+		for p in values["stay_packages"]
 	]
 	session = frappe.get_doc(
 		{

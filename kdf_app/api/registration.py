@@ -99,22 +99,32 @@ def register_group_for(
 	participants: list | str | None = None,
 	include_member: int = 0,
 	invoice_reference: str | None = None,
+	stay_package: str | None = None,
+	extra_night: int = 0,
+	with_linked_session: int = 0,
+	dietary_needs: str | None = None,
 ) -> dict:
 	"""The secretariat registers a group from the desk (the session's *Register a Group*): ``member`` registers
-	(and, with ``include_member``, attends) with colleagues of their organisation, under the same rules."""
+	(and, with ``include_member``, attends with their own stay package, extra night and dietary needs) with
+	colleagues of their organisation, each row with its own (``{name, email, title, mobile, stay_package,
+	extra_night, dietary_needs}``), by the same path and rules as the portal's group form."""
 	from kdf_app.permissions import require_roles
 
 	require_roles()
 	rows = frappe.parse_json(participants) if isinstance(participants, str) else (participants or [])
 	if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
 		frappe.throw(_("The participants must be a list."))
-	docs = service.register_group(
-		member,
-		session,
-		rows,
-		myself={} if frappe.utils.cint(include_member) else None,
-		invoice_reference=invoice_reference,
+	myself = (
+		{
+			"stay_package": stay_package or None,
+			"extra_night": frappe.utils.cint(extra_night),
+			"with_linked_session": frappe.utils.cint(with_linked_session),
+			"dietary_needs": dietary_needs,
+		}
+		if frappe.utils.cint(include_member)
+		else None
 	)
+	docs = service.register_group(member, session, rows, myself=myself, invoice_reference=invoice_reference)
 	return _group_answer(docs)
 
 

@@ -21,3 +21,23 @@ def participants_by_organisation(session: str) -> list[dict]:
 
 	require_roles()
 	return grouped(session)
+
+
+@frappe.whitelist()
+def package_includes(
+	starts_on: str, ends_on: str | None = None, nights: int = 0, dinner_on: str | None = None
+) -> str:
+	"""The text a stay package row gets from the session's dates (kdf_app.core.stay.includes_text), for the
+	session form to propose while the secretariat edits (secretariat only)."""
+	from frappe.utils import cint, getdate
+
+	from kdf_app.core.stay import includes_text
+
+	require_roles()
+	starts = getdate(starts_on)
+	return includes_text(
+		starts,
+		getdate(ends_on) if ends_on else starts,
+		cint(nights),
+		getdate(dinner_on) if dinner_on else None,
+	)

@@ -199,6 +199,7 @@ class GroupRow:
 	email: str
 	organisation: str | None = None  # the organisation the row claims (None: the registering member's)
 	is_self: bool = False
+	row: int | None = None  # the row's number in the form (1, 2, …), which the messages name
 
 
 def check_group(rows: Iterable[GroupRow], organisation: str, max_size: int = 50) -> None:
@@ -213,10 +214,24 @@ def check_group(rows: Iterable[GroupRow], organisation: str, max_size: int = 50)
 	seen: dict[str, str] = {}
 	for row in rows:
 		if not row.is_self:
-			if not (row.name or "").strip():
+			name, email = (row.name or "").strip(), normalise_email(row.email)
+			if row.row is not None and not name and not email:  # nothing is ever left out unsaid
+				raise DomainError(
+					_("Row {0} has no name or e-mail address: fill it in, or remove the row."),
+					row.row,
+					field="participants",
+				)
+			if not name:
+				if row.row is not None:
+					raise DomainError(
+						_("Row {0} ({1}): give the participant's name."), row.row, email, field="participants"
+					)
 				raise DomainError(_("Give the name of each participant."), field="participants")
-			email = normalise_email(row.email)
 			if not email or "@" not in email or " " in email:
+				if row.row is not None:
+					raise DomainError(
+						_("Row {0} ({1}): give a valid e-mail address."), row.row, name, field="participants"
+					)
 				raise DomainError(_("{0}: give a valid e-mail address."), row.name, field="participants")
 		if row.organisation and row.organisation != organisation:
 			raise DomainError(

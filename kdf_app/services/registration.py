@@ -643,15 +643,18 @@ def plan_group(member: str, session: str, participants: list[dict], myself: dict
 	session_row = frappe.db.get_value(SESSION, session, ["participants_allowed"], as_dict=True)
 	if not session_row:
 		frappe.throw(_("Session {0} does not exist.").format(session), frappe.DoesNotExistError)
-	participants = [p for p in (participants or []) if any(str(v or "").strip() for v in p.values())]
+	# every row given is a participant: a row left half-filled or empty is refused, naming its number, never
+	# dropped (a colleague typed into a row that did not take the text would otherwise go unregistered unsaid)
+	participants = list(participants or [])
 	rows = [GroupRow(me.member_name, me.email, me.organisation, is_self=True)] if myself is not None else []
 	try:
-		for p in participants:
+		for number, p in enumerate(participants, start=1):
 			rows.append(
 				GroupRow(
 					clean_text(p.get("name"), limit=140),
 					normalise_email(p.get("email")),
 					p.get("organisation") or None,
+					row=number,
 				)
 			)
 		check_group(rows, me.organisation)

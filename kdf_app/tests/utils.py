@@ -125,7 +125,6 @@ def make_stay_package(name: str, price: float, accommodation_share: float = 0) -
 				"price": price,
 				"item": "KDF-DELTAKERAVGIFT",
 				"accommodation_share": accommodation_share,
-				"includes": "Lunsj og kaffe begge dager, middag",
 			}
 		).insert(ignore_permissions=True)
 	return name

@@ -60,16 +60,67 @@ frappe.ui.form.on("Topplederprogram Session", {
 	},
 });
 
+// What a stay package includes belongs to the session: choosing a package proposes its price, nights and a
+// dinner on the first day; the text is written from the session's dates (kdf_app.core.stay) and follows them as
+// long as the secretariat has not written their own.
 frappe.ui.form.on("Session Stay Package", {
 	stay_package(frm, cdt, cdn) {
 		const row = locals[cdt][cdn];
-		if (row.stay_package && !row.price) {
-			frappe.db.get_value("Stay Package", row.stay_package, "price").then((r) =>
-				frappe.model.set_value(cdt, cdn, "price", r.message.price)
-			);
-		}
+		if (!row.stay_package) return;
+		frappe.db.get_value("Stay Package", row.stay_package, ["price", "nights"]).then(({ message: p }) => {
+			const values = {};
+			if (!row.price) values.price = p.price;
+			if (!row.nights) values.nights = p.nights || 0;
+			if (!row.dinner_on && frm.doc.starts_on) values.dinner_on = frm.doc.starts_on.slice(0, 10);
+			return frappe.model.set_value(cdt, cdn, values).then(() => propose_includes(frm, [row]));
+		});
 	},
+	nights(frm, cdt, cdn) { propose_includes(frm, [locals[cdt][cdn]]); },
+	dinner_on(frm, cdt, cdn) { propose_includes(frm, [locals[cdt][cdn]]); },
 });
+
+frappe.ui.form.on("Topplederprogram Session", {
+	onload_post_render(frm) { remember_includes(frm); },
+	starts_on(frm) {
+		// the dinner keeps its day within the session when the session moves
+		const before = frm.__kdf_starts, now = frm.doc.starts_on && frm.doc.starts_on.slice(0, 10);
+		if (before && now && before !== now) {
+			const shift = frappe.datetime.get_day_diff(now, before);
+			(frm.doc.stay_packages || []).forEach((r) => {
+				if (r.dinner_on) r.dinner_on = frappe.datetime.add_days(r.dinner_on, shift);
+			});
+		}
+		frm.__kdf_starts = now;
+		propose_includes(frm, frm.doc.stay_packages || []);
+	},
+	ends_on(frm) { propose_includes(frm, frm.doc.stay_packages || []); },
+});
+
+function package_text(frm, row) {
+	if (!frm.doc.starts_on || !row.stay_package) return Promise.resolve(null);
+	return frappe.xcall("kdf_app.api.sessions.package_includes", {
+		starts_on: frm.doc.starts_on, ends_on: frm.doc.ends_on, nights: row.nights || 0, dinner_on: row.dinner_on,
+	});
+}
+
+// the texts the rows would be given now: a row still showing one of them has no text of the secretariat's own
+function remember_includes(frm) {
+	frm.__kdf_starts = frm.doc.starts_on && frm.doc.starts_on.slice(0, 10);
+	frm.__kdf_texts = {};
+	(frm.doc.stay_packages || []).forEach((row) =>
+		package_text(frm, row).then((text) => { if (text) frm.__kdf_texts[row.name] = text; })
+	);
+}
+
+function propose_includes(frm, rows) {
+	frm.__kdf_texts = frm.__kdf_texts || {};
+	return Promise.all(rows.map((row) => package_text(frm, row).then((text) => {
+		if (!text) return;
+		const own = (row.includes || "").trim() && row.includes !== frm.__kdf_texts[row.name];
+		frm.__kdf_texts[row.name] = text;
+		if (!own && row.includes !== text) return frappe.model.set_value(row.doctype, row.name, "includes", text);
+	}))).then(() => frm.refresh_field("stay_packages"));
+}
 
 // Participants by organisation (members and non-members), under the session's "Participants by Organisation"
 function render_participants_overview(frm) {
@@ -97,30 +148,47 @@ function render_participants_overview(frm) {
 		});
 }
 
-// The secretariat registers a member's group (the member and/or colleagues of their organisation)
+// The secretariat registers a member's group (the member and/or colleagues of their organisation), each with
+// their own stay package, extra night and dietary needs, by the portal's path (kdf_app.api.registration).
+// Every row is sent: one left half-filled or empty is refused by the server with its number, never dropped.
 function register_group_dialog(frm) {
+	const packages = (frm.doc.stay_packages || []).map((p) => p.stay_package);
+	const package_options = [{ value: "", label: __("No stay package") }, ...packages.map((p) => ({ value: p, label: p }))];
+	const extra = !!frm.doc.extra_night_price;
 	const d = new frappe.ui.Dialog({
 		title: __("Register a Group"),
+		size: "extra-large",
 		fields: [
 			{ fieldname: "member", fieldtype: "Link", options: "Member", label: __("Registered By"), reqd: 1 },
-			{ fieldname: "include_member", fieldtype: "Check", label: __("The member attends too") },
 			{ fieldname: "invoice_reference", fieldtype: "Data", label: __("Invoice Reference") },
+			{ fieldtype: "Column Break" },
+			{ fieldname: "include_member", fieldtype: "Check", label: __("The member attends too") },
+			{ fieldname: "stay_package", fieldtype: "Select", label: __("The Member's Stay Package"),
+			  options: package_options, depends_on: "include_member" },
+			{ fieldname: "extra_night", fieldtype: "Check", label: __("Extra Night Before"), depends_on: "include_member", hidden: !extra },
+			{ fieldname: "dietary_needs", fieldtype: "Small Text", label: __("The Member's Dietary Needs / Allergies"), depends_on: "include_member" },
+			{ fieldtype: "Section Break" },
 			{
 				fieldname: "participants", fieldtype: "Table", label: __("Colleagues"), in_place_edit: true,
 				fields: [
 					// not "name": a dialog table's rows have their own name ("row 1"), which the field would show
-					{ fieldname: "participant_name", fieldtype: "Data", label: __("Name"), in_list_view: 1, reqd: 1 },
-					{ fieldname: "title", fieldtype: "Data", label: __("Title"), in_list_view: 1 },
-					{ fieldname: "email", fieldtype: "Data", options: "Email", label: __("E-mail"), in_list_view: 1, reqd: 1 },
-					{ fieldname: "mobile", fieldtype: "Data", label: __("Mobile"), in_list_view: 1 },
-					{ fieldname: "dietary_needs", fieldtype: "Small Text", label: __("Dietary Needs / Allergies") },
+					{ fieldname: "participant_name", fieldtype: "Data", label: __("Name"), in_list_view: 1, reqd: 1, columns: 2 },
+					{ fieldname: "email", fieldtype: "Data", options: "Email", label: __("E-mail"), in_list_view: 1, reqd: 1, columns: 2 },
+					{ fieldname: "title", fieldtype: "Data", label: __("Title"), in_list_view: 1, columns: 1 },
+					{ fieldname: "stay_package", fieldtype: "Select", label: __("Stay Package"), options: package_options,
+					  in_list_view: 1, columns: 2 },
+					{ fieldname: "extra_night", fieldtype: "Check", label: __("Extra Night Before"), in_list_view: extra ? 1 : 0,
+					  hidden: !extra, columns: 1 },
+					{ fieldname: "dietary_needs", fieldtype: "Data", label: __("Dietary Needs / Allergies"), in_list_view: 1, columns: 2 },
+					{ fieldname: "mobile", fieldtype: "Data", label: __("Mobile") },
 				],
 			},
 		],
 		primary_action_label: __("Register the Group"),
 		primary_action(values) {
 			const participants = (values.participants || []).map((r) => ({
-				name: r.participant_name, title: r.title, email: r.email, mobile: r.mobile, dietary_needs: r.dietary_needs,
+				name: r.participant_name || "", title: r.title || "", email: r.email || "", mobile: r.mobile || "",
+				stay_package: r.stay_package || null, extra_night: r.extra_night ? 1 : 0, dietary_needs: r.dietary_needs || "",
 			}));
 			frappe.call({
 				method: "kdf_app.api.registration.register_group_for",
@@ -128,6 +196,9 @@ function register_group_dialog(frm) {
 				args: {
 					session: frm.doc.name, member: values.member, include_member: values.include_member ? 1 : 0,
 					invoice_reference: values.invoice_reference, participants: JSON.stringify(participants),
+					stay_package: values.include_member ? values.stay_package || null : null,
+					extra_night: values.include_member && values.extra_night ? 1 : 0,
+					dietary_needs: values.include_member ? values.dietary_needs || null : null,
 				},
 				freeze: true,
 			}).then((r) => {

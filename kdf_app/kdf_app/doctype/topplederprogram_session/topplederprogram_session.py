@@ -3,7 +3,7 @@ from frappe.utils import get_datetime
 from frappe.website.website_generator import WebsiteGenerator
 
 from kdf_app.core.sessions import CANCELLED
-from kdf_app.services import jobs, registration
+from kdf_app.services import jobs, registration, stay
 from kdf_app.services import sessions as service
 from kdf_app.services.guard import protect
 
@@ -16,6 +16,7 @@ class TopplederprogramSession(WebsiteGenerator):
 	def validate(self):
 		protect(self)
 		service.check_session(self)
+		stay.prepare_packages(self)  # what each package includes at this session, with its dates
 		self.route = self.route or f"topplederprogram/{self.name.lower()}"
 
 	def on_update(self):
