@@ -19,6 +19,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, get_datetime, get_url, now_datetime
 
+from kdf_app.core.collation import sort_key
 from kdf_app.core.evaluation import (
 	DEFAULT_REMINDER_DAYS,
 	Answer,
@@ -313,7 +314,8 @@ def session_comments(session: str) -> list[dict]:
 			key=lambda r: ((r.comments or ""), (r.takeaway or "")),
 		)
 	return sorted(
-		(r for r in rows if r.comments or r.takeaway), key=lambda r: (r.member_name or "", r.comments or "")
+		(r for r in rows if r.comments or r.takeaway),
+		key=lambda r: (sort_key(r.member_name), r.comments or ""),  # Norwegian order: Å after Ø
 	)
 
 

@@ -28,14 +28,18 @@ CHANGE_REQUEST = "Member Change Request"
 
 # --- the official list ------------------------------------------------------------------------------------
 def official_organisations() -> list[dict]:
-	"""The organisations one may apply from: enabled Customers in the groups Kommune, Fylkeskommune, Bydel.
-	Name, display name, kind and organisation number only (public information)."""
-	rows = frappe.get_all(
-		"Customer",
-		filters={"customer_group": ("in", rules.OFFICIAL_KINDS), "disabled": 0},
-		fields=["name", "customer_name", "customer_group", "kdf_org_number"],
-		order_by="customer_name asc",
-	)
+	"""The organisations one may apply from: enabled Customers in the groups Kommune, Fylkeskommune, Bydel, in
+	Norwegian alphabetical order. Name, display name, kind and organisation number only (public information)."""
+	from kdf_app.core.collation import sort_norwegian
+
+	rows = sort_norwegian(
+		frappe.get_all(
+			"Customer",
+			filters={"customer_group": ("in", rules.OFFICIAL_KINDS), "disabled": 0},
+			fields=["name", "customer_name", "customer_group", "kdf_org_number"],
+		),
+		key=lambda r: r.customer_name,
+	)  # a person picks from it: Å after Ø, not among the A's as the database sorts it
 	return [
 		{
 			"name": r.name,

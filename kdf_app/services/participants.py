@@ -5,6 +5,7 @@ returns nothing to anyone else, whatever record permissions the print view was o
 
 import frappe
 
+from kdf_app.core.collation import sort_key, sort_norwegian
 from kdf_app.core.sessions import ATTENDED, CONFIRMED, NO_SHOW, WAITLISTED
 from kdf_app.permissions import sees_participant_list
 
@@ -28,7 +29,6 @@ def participant_list(session: str) -> list[dict]:
 			"dietary_needs",
 			"status",
 		],
-		order_by="participant_name asc",
 	)
 	names = dict(
 		frappe.get_all(
@@ -43,7 +43,8 @@ def participant_list(session: str) -> list[dict]:
 		# members and non-members alike (a registration from before participants were copied: the member's)
 		r.member_name = r.participant_name or r.member_name
 		r.member_title = r.participant_title or r.member_title
-	return rows
+	# the list and the badges are read by people: Norwegian order (Å after Ø), not the database's
+	return sort_norwegian(rows, key=lambda r: r.member_name)
 
 
 def participants_by_organisation(session: str) -> list[dict]:
@@ -82,5 +83,5 @@ def participants_by_organisation(session: str) -> list[dict]:
 		groups.setdefault(r.paying_organisation or "", []).append(r)
 	return [
 		{"organisation": org, "organisation_name": names.get(org, org), "participants": regs}
-		for org, regs in sorted(groups.items(), key=lambda g: names.get(g[0], g[0]) or "")
+		for org, regs in sorted(groups.items(), key=lambda g: sort_key(names.get(g[0], g[0])))
 	]

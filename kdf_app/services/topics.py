@@ -5,12 +5,13 @@ theirs, and the print format *Innmeldte tema* renders what this returns, which i
 
 import frappe
 
+from kdf_app.core.collation import sort_norwegian
 from kdf_app.core.sessions import ATTENDED, CONFIRMED, NO_SHOW, WAITLISTED
 from kdf_app.permissions import sees_participant_list
 
 
 def session_topics(session: str, with_waitlist: bool = False) -> list[dict]:
-	"""Participant, title, organisation and topic of each registration with a topic, by name."""
+	"""Participant, title, organisation and topic of each registration with a topic, by name (Norwegian order)."""
 	if not sees_participant_list():
 		return []
 	statuses = [CONFIRMED, ATTENDED, NO_SHOW] + ([WAITLISTED] if with_waitlist else [])
@@ -27,7 +28,6 @@ def session_topics(session: str, with_waitlist: bool = False) -> list[dict]:
 			"status",
 			"topic",
 		],
-		order_by="participant_name asc",
 	)
 	names = dict(
 		frappe.get_all(
@@ -43,4 +43,5 @@ def session_topics(session: str, with_waitlist: bool = False) -> list[dict]:
 		r.organisation_name = names.get(r.paying_organisation, r.paying_organisation or "")
 		r.member_name = r.participant_name or r.member_name  # members and non-members alike
 		r.member_title = r.participant_title or r.member_title
-	return [r for r in rows if (r.topic or "").strip()]
+	# read by people: Norwegian order (Å after Ø)
+	return sort_norwegian([r for r in rows if (r.topic or "").strip()], key=lambda r: r.member_name)

@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from kdf_app.core.collation import sort_norwegian
 from kdf_app.core.members import coverage
 from kdf_app.kdf_app.report import column
 
@@ -17,6 +18,7 @@ def execute(filters=None):
 	)
 	members = frappe.get_all("Member", fields=["organisation", "title", "membership_status"])
 	rows, total = coverage(organisations, members, kinds=kinds)
+	rows = sort_norwegian(rows, key=lambda r: r.group)  # counties as Norwegians read them: Østfold last
 	columns = [
 		column("county", _("County"), "Data", 200),
 		column("organisations", _("Organisations"), "Int", 130),

@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt
 
+from kdf_app.core.collation import sort_key
 from kdf_app.core.invoicing import ou_refundable
 from kdf_app.core.sessions import CONTACT_PARTICIPANT
 from kdf_app.kdf_app.report import column
@@ -107,4 +108,13 @@ def rows(organisation: str | None, year: int) -> list[dict]:
 				"fee": flt(item.net_amount),
 			}
 		)
-	return sorted(out, key=lambda r: (r["organisation"], str(r["posting_date"]), r["invoice"]))
+	# by organisation in Norwegian order (Ål after Øygarden), then date, invoice and participant
+	return sorted(
+		out,
+		key=lambda r: (
+			sort_key(r["organisation"]),
+			str(r["posting_date"]),
+			r["invoice"],
+			sort_key(r["participant"]),
+		),
+	)

@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from kdf_app.core.collation import sort_key
 from kdf_app.core.sessions import ATTENDED, CONFIRMED, NO_SHOW, WAITLISTED
 from kdf_app.kdf_app.report import column
 
@@ -36,7 +37,6 @@ def execute(filters=None):
 			"dietary_needs",
 			"total",
 		],
-		order_by="waitlist_position asc, participant_name asc",
 	)
 	if filters.get("view") == "dietary":
 		registrations = [r for r in registrations if r.dietary_needs]
@@ -52,6 +52,9 @@ def execute(filters=None):
 		r.organisation_name = orgs.get(r.paying_organisation)
 		r.member_name = r.participant_name or r.member_name  # members and non-members alike
 		r.member_title = r.participant_title or r.member_title
+	# the waitlist in its order, every other list by name in Norwegian order (Å after Ø; the database sorts it
+	# with A)
+	registrations.sort(key=lambda r: (r.waitlist_position or 0, sort_key(r.member_name)))
 	columns = [
 		column("member_name", _("Participant"), "Data", 180),
 		column("member_title", _("Title"), "Data", 170),
