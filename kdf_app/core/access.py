@@ -17,6 +17,7 @@ ACTORS = (
 	"member",  # KDF Medlem, for their own records
 	"other member",  # KDF Medlem, for someone else's records
 	"website user",  # logged in, not a member
+	"non-member participant",  # a colleague a member registered, who made a website login with that address
 	"secretariat",  # KDF Sekretariat
 	"mentor",  # KDF Mentor, for the cases assigned to them
 	"other mentor",  # KDF Mentor, for a case assigned to someone else
@@ -90,8 +91,9 @@ MATRIX = (
 	_row(
 		"A non-member participant (a Contact of the organisation: name, title, e-mail, mobile, dietary needs)",
 		"secretariat",
-		note="the member who registered them sees only name and status (Mine påmeldinger); no portal login for "
-		"them; the accountant sees the name on invoice lines",
+		note="the member who registered them sees only name and status (Mine påmeldinger); no portal login is "
+		"made for them (one they make themselves sees no other participant); the accountant sees the name on "
+		"invoice lines",
 	),
 	_row(
 		"Contact details (e-mail, mobile) of the people at an organisation, non-member participants included",
@@ -250,7 +252,15 @@ SYSTEM_FIELDS = {
 		"free_seats",
 		"reminder_sent_on",
 		"practical_info_sent_on",
+		# what the last Create Invoices did (kdf_app.services.jobs)
+		"invoicing_status",
+		"invoiced_on",
+		"invoices_made",
+		"invoices_held",
+		"invoicing_result",
 	),
+	# what the last dues batch did (kdf_app.services.jobs)
+	"KDF Settings": ("dues_last_run_on", "dues_last_run"),
 	"Case Read Log": ("case", "user", "read_on", "path", "action", "allowed", "detail"),
 	"Membership Application": (
 		"first_name",

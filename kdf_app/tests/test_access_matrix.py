@@ -1,6 +1,6 @@
 """The access matrix, proven over real HTTP.
 
-A web server for this site is started in a subprocess; nine actors log in (or stay guests) and each tries every
+A web server for this site is started in a subprocess; ten actors log in (or stay guests) and each tries every
 path family Frappe offers to every kind of protected data: REST resources and child rows, frappe.client.*,
 report view get/count/export, group-by counts, link search and titles, print view and PDF per print format,
 query reports, global search, docinfo, files, the portal endpoints, and writes that must not take effect.
@@ -8,6 +8,7 @@ What each actor should see comes from ``kdf_app.core.access.MATRIX`` — the sam
 Afterwards the Case Read Log must hold every read of the case and every refused attempt.
 """
 
+import inspect
 import io
 import json
 import os
@@ -58,13 +59,15 @@ LOGINS = {
 	"member": ("KDF Medlem",),
 	"other member": ("KDF Medlem",),
 	"website user": (),
+	# a colleague registered by member A (below), who then made a website login with that same address
+	"non-member participant": (),
 	"secretariat": ("KDF Sekretariat",),
 	"mentor": ("KDF Mentor",),
 	"other mentor": ("KDF Mentor",),
 	"case manager": ("KDF Saksbehandler",),
 	"accountant": ("Accounts User",),
 }
-WEBSITE_USERS = {"member", "other member", "website user"}
+WEBSITE_USERS = {"member", "other member", "website user", "non-member participant"}
 
 
 def _free_port() -> int:
@@ -214,13 +217,21 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 
 		cls.team_session = make_session(participants_allowed="Medlemmer og ledergrupper", non_member_fee=7000)
 		cls.created.append(("Topplederprogram Session", cls.team_session.name))
-		(cls.colleague_reg,) = register_group(
+		cls.colleague_reg, cls.participant_reg = register_group(
 			cls.member.name,
 			cls.team_session.name,
-			[{"name": "Matrise Kollega", "email": COLLEAGUE_EMAIL, "dietary_needs": COLLEAGUE_DIET}],
+			[
+				{"name": "Matrise Kollega", "email": COLLEAGUE_EMAIL, "dietary_needs": COLLEAGUE_DIET},
+				# the "non-member participant" actor: registered beside the colleague, logs in with this address
+				{"name": "Matrise Deltaker", "email": cls.users["non-member participant"]},
+			],
 			invoice_reference="R-1",
 		)
-		cls.created += [("Registration", cls.colleague_reg.name), ("Contact", cls.colleague_reg.contact)]
+		cls.created += [
+			(doctype, name)
+			for reg in (cls.colleague_reg, cls.participant_reg)
+			for doctype, name in (("Registration", reg.name), ("Contact", reg.contact))
+		]
 		# evaluations (kdf_app.services.evaluation): a named answer, and an anonymous one with no identity stored
 		cls.evaluations = {}
 		for kind, secret in (("named", EVAL_SECRET), ("anonymous", ANON_EVAL_SECRET)):
@@ -1357,7 +1368,15 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 			any(e.action == "Export" for e in by_user.get(self.users["case manager"], [])),
 			"exports are logged",
 		)
-		for actor in ("other mentor", "other member", "member", "secretariat", "accountant", "website user"):
+		for actor in (
+			"other mentor",
+			"other member",
+			"member",
+			"secretariat",
+			"accountant",
+			"website user",
+			"non-member participant",
+		):
 			entries = by_user.get(self.users[actor], [])
 			self.assertTrue(
 				any(e.case == self.case and not e.allowed for e in entries),
@@ -1499,6 +1518,105 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 			f"{checks} checks, {len(self.CANARIES)} planted values; {len(errors)} answers were server errors"
 			+ "".join(f"\n  {e}" for e in errors)
 		)
+		self.assertEqual(failures, [], "\n" + "\n".join(failures[:200]))
+
+	def whitelisted_document_methods(self):
+		"""(doctype, method) for every whitelisted method of every controller of the site, found the way
+		``run_doc_method`` checks it (the function is in ``frappe.whitelisted``): nothing listed by hand."""
+		from frappe.model.base_document import get_controller
+
+		found = []
+		for d in frappe.get_all(
+			"DocType", {"is_virtual": 0, "istable": 0}, ["name", "issingle"], order_by="name"
+		):
+			try:
+				controller = get_controller(d.name)
+			except ImportError:
+				continue  # a doctype whose app is not installed here
+			for attr, fn in inspect.getmembers(controller, inspect.isfunction):
+				if fn in frappe.whitelisted:
+					found.append((d.name, bool(d.issingle), attr))
+		return found
+
+	def _forged(self, doctype, name, actor):
+		"""The stored document as a client would send it, with every link to a person pointed at ``actor``
+		(owner, User, Member, Mentor, Contact links): what an attacker builds to pass a permission check."""
+		doc = json.loads(frappe.as_json(frappe.get_doc(doctype, name).as_dict()))
+		user = self.users.get(actor)
+		own = {
+			"User": user,
+			"Member": {"member": self.member.name, "other member": self.member_b.name}.get(actor),
+			"Mentor": self.mentors.get(actor),
+			"Contact": frappe.db.get_value("Contact", {"email_id": user}) if user else None,
+		}
+		doc["owner"] = user or "Guest"
+		for df in frappe.get_meta(doctype).fields:
+			if df.fieldtype == "Link" and own.get(df.options):
+				doc[df.fieldname] = own[df.options]
+		return doc
+
+	def test_every_whitelisted_document_method_refuses_who_may_not_read(self):
+		"""``run_doc_method`` for every whitelisted document method of the site, on a stored record (ours for
+		KDF's doctypes, else the first one), as every actor who may not read that record: by name it is
+		refused; with a client-built copy pointing every person link at the actor it may run, but answers
+		nothing an actor may not see and changes nothing stored."""
+		methods = self.whitelisted_document_methods()
+		ours = {
+			"Mentoring Case": self.case,
+			"Registration": self.registration.name,
+			"Topplederprogram Session": self.team_session.name,
+			"Member": self.member.name,
+			"Sales Invoice": self.invoice,
+			"Membership Application": self.application,
+			"Member Change Request": self.change_request,
+			"Session Evaluation": self.evaluations["named"],
+		}
+		allowed = {secret: row(what).allowed for secret, what in self.CANARIES.items()}
+		before = {dt: frappe.db.get_value(dt, dn, "modified") for dt, dn in ours.items()}
+		failures, checks, records = [], 0, {}
+		for doctype, single, method in methods:
+			if doctype not in records:
+				records[doctype] = (
+					doctype
+					if single
+					else ours.get(doctype) or next(iter(frappe.get_all(doctype, limit=1, pluck="name")), None)
+				)
+			name = records[doctype]
+			if not name:
+				continue
+			for actor in ACTORS:
+				user = self.users.get(actor, "Guest")
+				if frappe.has_permission(doctype, "read", doc=name, user=user):
+					continue  # running a method of a document one may read is ordinary use
+				checks += 1
+				r = self.call(actor, "run_doc_method", {"dt": doctype, "dn": name, "method": method}, "POST")
+				if r.status_code not in (401, 403, 404):
+					failures.append(
+						f"{doctype:32} | {method:32} | {actor:22} | by name: HTTP {r.status_code}"
+					)
+				if actor == "guest":
+					continue
+				forged = self._forged(doctype, name, actor)
+				r = self.call(actor, "run_doc_method", {"docs": json.dumps(forged), "method": method}, "POST")
+				checks += 1
+				if r.status_code >= 500:
+					self.assertNotIn("Traceback", r.text, f"{doctype}.{method} as {actor}")
+				for secret, who in allowed.items():
+					if actor not in who and secret in r.text:
+						failures.append(
+							f"{doctype:32} | {method:32} | {actor:22} | client-built doc: sees {secret}"
+						)
+		frappe.db.rollback()
+		for dt, dn in ours.items():
+			if frappe.db.get_value(dt, dn, "modified") != before[dt]:
+				failures.append(
+					f"{dt} {dn} was changed through run_doc_method by an actor who may not read it"
+				)
+		print(
+			f"\nrun_doc_method: {len(methods)} whitelisted document methods of {len(records)} doctypes; "
+			f"{checks} calls by actors who may not read the record"
+		)
+		self.assertGreater(checks, 0)
 		self.assertEqual(failures, [], "\n" + "\n".join(failures[:200]))
 
 	def test_writes_that_must_not_take_effect(self):

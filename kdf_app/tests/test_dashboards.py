@@ -128,6 +128,37 @@ class TestDashboards(InvoicingCase):
 		self.assertEqual([by[k] - old[k] for k in by], [1, 1, 1])  # started (new job), left, after conflict
 		self.assertGreater(api.conflict_share()["value"], 0)
 
+	def test_a_later_apps_hook_that_opens_the_cards_gives_no_figures(self):
+		"""Frappe asks the last app's has_permission hook: an app installed after kdf_app that says yes to every
+		Number Card and Dashboard Chart opens the card documents, yet no figure, because every method behind
+		them checks the roles itself (kdf_app.permissions.require_roles) rather than relying on hook order."""
+		from unittest.mock import patch
+
+		original = frappe.get_hooks
+
+		def with_a_later_app(hook=None, *args, **kwargs):
+			hooks = original(hook, *args, **kwargs)
+			if hook == "has_permission":
+				hooks = {
+					**hooks,
+					**{
+						dt: [*hooks.get(dt, []), "frappe.permissions.allow_everything"]
+						for dt in ("Number Card", "Dashboard Chart")
+					},
+				}
+			return hooks
+
+		for roles, user_type in ((["KDF Medlem"], "Website User"), (["Accounts User"], "System User")):
+			frappe.set_user(make_user(roles, user_type))
+			with (
+				patch.object(frappe, "get_hooks", with_a_later_app),
+				patch("frappe.permissions.allow_everything", lambda *a, **k: True, create=True),
+			):
+				for name, method in {**CARDS, **CHARTS}.items():
+					with self.assertRaises(frappe.PermissionError, msg=f"{name} as {roles}"):
+						method()
+			frappe.set_user("Administrator")
+
 	def test_only_the_secretariat_sees_them(self):
 		secretariat = make_user(["KDF Sekretariat"])
 		for roles, user_type in (
