@@ -1,5 +1,23 @@
+// The price lines' kind is stored as a code (fee, package, …) that invoicing reads; people read a label. Set on
+// the docfield every grid and row copies, and on the copies made already.
+function label_price_line_kinds() {
+	const kinds = {
+		fee: __("Participant Fee"),
+		package: __("Stay Package"),
+		extra_night: __("Extra Night"),
+		combination_discount: __("Combination Discount"),
+	};
+	const formatter = (value) => frappe.utils.escape_html(kinds[value] || value || "");
+	const base = (frappe.meta.docfield_map["Registration Price Line"] || {}).code;
+	if (base) base.formatter = formatter;
+	Object.values(frappe.meta.docfield_copy["Registration Price Line"] || {}).forEach((fields) => {
+		if (fields.code) fields.code.formatter = formatter;
+	});
+}
+
 frappe.ui.form.on("Registration", {
 	setup(frm) {
+		label_price_line_kinds();
 		// a non-member is a Contact of the paying organisation, registered by a member of that organisation
 		frm.set_query("contact", () => frm.doc.paying_organisation
 			? {
