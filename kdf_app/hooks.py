@@ -33,6 +33,8 @@ scheduler_events = {
 		"kdf_app.services.retention.run",  # former members (KDF Settings → Personvern / Privacy)
 		# evaluation links for sessions that are over, then the reminders (kdf_app.services.evaluation)
 		"kdf_app.services.evaluation.daily",
+		# a position confirmed ahead of its first day, a last day passed: the member's organisation follows
+		"kdf_app.services.members.apply_due_positions",
 	],
 	# open sessions' registrations nobody confirmed in time go, with what they held
 	"hourly": ["kdf_app.services.guest_registration.lapse"],

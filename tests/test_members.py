@@ -178,3 +178,88 @@ def test_reconcile_moves_only_when_organisation_or_title_changes():
 	assert reconcile(history, "Bodø", "Kommunedirektør", date(2019, 1, 1), today)[0][1].from_date == today
 	assert reconcile(history, "Bodø", "Kommunedirektør", None, today)[0][1].from_date == today
 	assert reconcile([], None, "Rådmann", None, today) == ([], False)
+
+
+def test_a_change_confirmed_ahead_holds_from_its_first_day():
+	from kdf_app.core.members import coming_position, in_force, position_on, reconcile
+
+	today = date(2024, 6, 1)
+	history = [Position("Alta", "Rådmann", date(2020, 1, 1))]
+	moved, changed = reconcile(
+		history, "Bodø", "Kommunedirektør", date(2024, 9, 1), today, "Konflikt", stored=("Alta", "Rådmann")
+	)
+	assert changed and moved[0] == Position(
+		"Alta", "Rådmann", date(2020, 1, 1), date(2024, 8, 31), "Konflikt"
+	)
+	# until its first day the old position is the one in force, and the new one is coming
+	assert in_force(moved, today) == moved[0] and position_on(moved, today) == moved[0]
+	assert coming_position(moved, today) == moved[1]
+	assert in_force(moved, date(2024, 9, 1)) == moved[1] and coming_position(moved, date(2024, 9, 1)) is None
+	# a later save that changes neither organisation nor title is no move, before or on the first day
+	for day in (today, date(2024, 9, 1)):
+		assert reconcile(moved, "Alta", "Rådmann", date(2020, 1, 1), day, stored=("Alta", "Rådmann")) == (
+			moved,
+			False,
+		)
+	# a first position that starts later is the one in force; none once every position has ended
+	later = [Position("Alta", "Rådmann", date(2024, 7, 1))]
+	assert in_force(later, today) == later[0]
+	assert in_force([Position("Alta", "Rådmann", date(2020, 1, 1), date(2024, 5, 31))], today) is None
+
+
+def test_due_updates_are_the_members_whose_position_began_or_ended():
+	from kdf_app.core.members import due_updates
+
+	day = date(2024, 9, 1)
+	positions = [
+		{
+			"parent": "moved",
+			"organisation": "Alta",
+			"title": "Rådmann",
+			"from_date": date(2020, 1, 1),
+			"to_date": date(2024, 8, 31),
+		},
+		{
+			"parent": "moved",
+			"organisation": "Bodø",
+			"title": "Kommunedirektør",
+			"from_date": day,
+			"to_date": None,
+		},
+		{
+			"parent": "waiting",
+			"organisation": "Alta",
+			"title": "Rådmann",
+			"from_date": date(2020, 1, 1),
+			"to_date": date(2024, 9, 30),
+		},
+		{
+			"parent": "waiting",
+			"organisation": "Bodø",
+			"title": "Rådmann",
+			"from_date": date(2024, 10, 1),
+			"to_date": None,
+		},
+		{
+			"parent": "left",
+			"organisation": "Alta",
+			"title": "Rådmann",
+			"from_date": date(2020, 1, 1),
+			"to_date": date(2024, 8, 31),
+		},
+		{
+			"parent": "gone",
+			"organisation": "Alta",
+			"title": "Rådmann",
+			"from_date": date(2020, 1, 1),
+			"to_date": date(2023, 1, 1),
+		},
+	]
+	members = [
+		{"name": "moved", "organisation": "Alta", "title": "Rådmann"},
+		{"name": "waiting", "organisation": "Alta", "title": "Rådmann"},
+		{"name": "left", "organisation": "Alta", "title": "Rådmann"},
+		{"name": "gone", "organisation": None, "title": "Rådmann"},
+		{"name": "no history", "organisation": "Alta", "title": "Rådmann"},
+	]
+	assert due_updates(members, positions, day) == ["left", "moved"]

@@ -31,6 +31,34 @@ def import_organisations(file_url: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+def import_members(file_url: str) -> dict:
+	"""Import the member list from an uploaded CSV or XLSX file (secretariat only): each member with their
+	position history as one unit; the answer lists the members made and every refused row with its reason.
+	The uploaded file is deleted afterwards (the register holds the data now)."""
+	from kdf_app.services.member_import import import_members as run
+
+	require_roles()
+	file = frappe.get_doc("File", {"file_url": file_url})
+	file.check_permission("read")  # never a way to read someone else's private file
+	result = run(file.get_content(), file.file_name)
+	if file.owner == frappe.session.user and not file.attached_to_doctype:
+		file.delete(ignore_permissions=True, delete_permanently=True)
+	return result
+
+
+@frappe.whitelist(methods=["GET"])
+def member_import_template() -> None:
+	"""The CSV template for Import Members (columns and example rows)."""
+	from kdf_app.services.member_import import template_csv
+
+	require_roles()
+	frappe.response["type"] = "download"
+	frappe.response["filename"] = "kdf-medlemmer-mal.csv"
+	frappe.response["filecontent"] = template_csv().encode("utf-8")
+	frappe.response["content_type"] = "text/csv; charset=utf-8"
+
+
+@frappe.whitelist(methods=["POST"])
 def invite_member(member: str) -> dict:
 	"""E-mail one member the portal invitation (again) with a fresh set-password link (secretariat only)."""
 	from kdf_app.services.invitations import invite

@@ -2,7 +2,7 @@
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -78,7 +78,27 @@ def validate_positions(positions: Sequence[Position]) -> None:
 
 
 def current_position(positions: Iterable[Position]) -> Position | None:
+	"""The open row: the latest position, which may start later than today (a change confirmed ahead)."""
 	return next((p for p in positions if p.is_open), None)
+
+
+def position_on(positions: Iterable[Position], day: date) -> Position | None:
+	"""The position held on ``day``: begun on or before it and not ended before it."""
+	return next(
+		(p for p in positions if p.from_date <= day and (p.to_date is None or p.to_date >= day)), None
+	)
+
+
+def in_force(positions: Sequence[Position], today: date) -> Position | None:
+	"""The position that gives the member their organisation and title today: the one held today; when none is
+	(a first position that starts later), the open one; ``None`` once every position has ended."""
+	return position_on(positions, today) or current_position(positions)
+
+
+def coming_position(positions: Iterable[Position], today: date) -> Position | None:
+	"""The next position that starts after ``today`` (a change confirmed ahead of its first day)."""
+	later = sorted((p for p in positions if p.from_date > today), key=lambda p: p.from_date)
+	return later[0] if later else None
 
 
 def move_to(
@@ -117,19 +137,48 @@ def reconcile(
 	start: date | None,
 	today: date,
 	reason: str | None = None,
+	stored: tuple[str | None, str | None] | None = None,
 ) -> tuple[list[Position], bool]:
-	"""Bring the history in step with the member's current organisation and title.
+	"""Bring the history in step with a change of the member's organisation or title.
 
-	A changed organisation or title closes the open row and opens a new one from ``start`` (today when
-	``start`` is missing or not after the current row's start). Returns the history and whether it changed."""
+	``stored`` is the (organisation, title) saved before (``None`` for a new member). Only a change from it is
+	a move (with no history yet, any organisation is), and only when it differs from the position in force
+	today; so a save that changes neither leaves a position confirmed ahead of its first day alone. A move
+	closes the open row and opens a new one from ``start`` (today when ``start`` is missing or not after the
+	open row's start). Returns the history and whether it changed."""
 	history = list(positions)
-	current = current_position(history)
-	if not organisation or (current and (current.organisation, current.title) == (organisation, title)):
+	held = in_force(history, today)
+	asked = (organisation, title)
+	unchanged = stored is not None and asked == tuple(stored) and bool(history)
+	if not organisation or unchanged or (held and (held.organisation, held.title) == asked):
 		validate_positions(history)
 		return history, False
+	current = current_position(history)
 	if start is None or (current is not None and start <= current.from_date):
 		start = today
 	return move_to(history, organisation, title, start, reason), True
+
+
+def due_updates(members: Iterable[Mapping], positions: Iterable[Mapping], today: date) -> list[str]:
+	"""The members whose organisation or title is not the one their history gives for ``today``: a position
+	that began, or ended, since they were last saved (the daily job saves them). ``members``: dicts with
+	name, organisation, title; ``positions``: dicts with parent, organisation, title, from_date, to_date."""
+	by_member: dict[str, list[Position]] = defaultdict(list)
+	for p in positions:
+		if p.get("from_date"):
+			by_member[p["parent"]].append(
+				Position(p.get("organisation"), p.get("title"), p["from_date"], p.get("to_date"))
+			)
+	due = []
+	for m in members:
+		history = by_member.get(m["name"])
+		if not history:
+			continue
+		held = in_force(history, today)
+		expected = (held.organisation, held.title) if held else (None, m.get("title"))
+		if (m.get("organisation") or None, m.get("title")) != expected:
+			due.append(m["name"])
+	return sorted(due)
 
 
 # --- membership dues ---------------------------------------------------------------------------

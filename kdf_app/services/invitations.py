@@ -226,7 +226,13 @@ def sync_user_email(member) -> None:
 		return
 	from frappe.model.rename_doc import rename_doc
 
-	# the secretariat has no rights on User: this path only ever renames a member's own portal login
+	# the secretariat has no rights on User: this path only ever renames a member's own portal login. Frappe's
+	# User.after_rename renames the login's Notification Settings without ignore_permissions, which only the
+	# user themself may do (the secretariat in the desk was refused): renamed here first, so it finds none
+	if frappe.db.exists("Notification Settings", old):
+		rename_doc(
+			"Notification Settings", old, member.email, force=True, ignore_permissions=True, show_alert=False
+		)
 	rename_doc("User", old, member.email, ignore_permissions=True, show_alert=False, rebuild_search=False)
 	member.db_set("user", member.email, update_modified=False)
 	frappe.msgprint(

@@ -15,12 +15,14 @@ def sync_contact(member) -> str:
 		for e in contact.email_ids:
 			e.is_primary = 0
 		contact.append("email_ids", {"email_id": member.email, "is_primary": 1})
-	if member.mobile:
-		# one primary mobile (Frappe refuses two): the member's number, kept or added, and no other
-		if not any(p.phone == member.mobile for p in contact.phone_nos):
-			contact.append("phone_nos", {"phone": member.mobile})
-		for p in contact.phone_nos:
-			p.is_primary_mobile_no = 1 if p.phone == member.mobile else 0
+	# one primary mobile (Frappe refuses two): the member's number, kept or added, and no other (none when the
+	# member has no mobile); the earlier numbers stay on the Contact as ordinary rows
+	if member.mobile and not any(p.phone == member.mobile for p in contact.phone_nos):
+		contact.append("phone_nos", {"phone": member.mobile})
+	primary = False
+	for p in contact.phone_nos:
+		p.is_primary_mobile_no = int(bool(member.mobile) and p.phone == member.mobile and not primary)
+		primary = primary or bool(p.is_primary_mobile_no)
 	contact.set("links", [link for link in contact.links if link.link_doctype != "Customer"])
 	if member.organisation:
 		contact.append("links", {"link_doctype": "Customer", "link_name": member.organisation})
@@ -61,12 +63,47 @@ def member_profile(user: str | None = None) -> dict | None:
 	member = member_for_user(user)
 	if not member:
 		return None
-	return frappe.db.get_value(
+	profile = frappe.db.get_value(
 		"Member",
 		member,
 		["member_name", "title", "organisation", "organisation_name", "email", "mobile", "member_since"],
 		as_dict=True,
 	)
+	profile.update(position_changes(member))
+	return profile
+
+
+def position_changes(member: str) -> dict:
+	"""What is ahead in the member's position history: ``coming`` (organisation, its name, title, first day)
+	of a position that starts after today, and ``last_day`` of the position held now when it ends."""
+	from frappe.utils import getdate, today
+
+	from kdf_app.core.members import Position, coming_position, position_on
+
+	rows = frappe.get_all(
+		"Member Position",
+		filters={"parent": member, "parenttype": "Member"},
+		fields=["organisation", "title", "from_date", "to_date"],
+	)
+	history = [
+		Position(r.organisation, r.title, getdate(r.from_date), getdate(r.to_date) if r.to_date else None)
+		for r in rows
+		if r.from_date
+	]
+	day = getdate(today())
+	coming, held = coming_position(history, day), position_on(history, day)
+	return {
+		"coming": frappe._dict(
+			organisation=coming.organisation,
+			organisation_name=frappe.db.get_value("Customer", coming.organisation, "customer_name")
+			or coming.organisation,
+			title=coming.title,
+			from_date=coming.from_date,
+		)
+		if coming
+		else None,
+		"last_day": held.to_date if held else None,
+	}
 
 
 def position_history() -> list:
@@ -83,3 +120,41 @@ def position_history() -> list:
 		p.from_date = getdate(p.from_date) if p.from_date else None
 		p.to_date = getdate(p.to_date) if p.to_date else None
 	return positions
+
+
+def apply_due_positions() -> list[str]:
+	"""Daily: the members whose position history gives another organisation or title today than they have (a
+	change confirmed ahead of its first day, a last day that has passed) are saved, so the Member, its Contact's
+	organisation and the newsletter group follow on the date (kdf_app.core.members.due_updates). One member's
+	failure is logged and does not stop the others."""
+	from frappe.utils import getdate
+	from frappe.utils import today as today_
+
+	from kdf_app.core.members import due_updates
+	from kdf_app.services.guard import app_write
+
+	day = getdate(today_())
+	members = frappe.get_all(
+		"Member", filters={"anonymised_on": ("is", "not set")}, fields=["name", "organisation", "title"]
+	)
+	positions = frappe.get_all(
+		"Member Position",
+		filters={"parenttype": "Member"},
+		fields=["parent", "organisation", "title", "from_date", "to_date"],
+	)
+	for p in positions:
+		p.from_date = getdate(p.from_date) if p.from_date else None
+		p.to_date = getdate(p.to_date) if p.to_date else None
+	done = []
+	for name in due_updates(members, positions, day):
+		frappe.db.savepoint("kdf_due_position")
+		try:
+			with app_write():
+				member = frappe.get_doc("Member", name)
+				member.flags.ignore_permissions = True
+				member.save()
+			done.append(name)
+		except Exception:
+			frappe.db.rollback(save_point="kdf_due_position")
+			frappe.log_error(title=f"KDF: position of {name} not brought up to date")
+	return done

@@ -289,7 +289,12 @@ def update_profile(mobile: str | None, email: str | None, title: str | None) -> 
 	except Exception as e:
 		frappe.db.rollback(save_point="kdf_profile")
 		frappe.local.message_log = []
-		reason = e.args[0] if isinstance(e, frappe.ValidationError) and e.args else ""
+		# Frappe's messages carry markup (<strong>…); the portal shows the message as text
+		reason = (
+			frappe.utils.strip_html(str(e.args[0]))
+			if isinstance(e, frappe.ValidationError) and e.args
+			else ""
+		)
 		frappe.log_error(title="KDF: profile change not saved")
 		throw(
 			DomainError(rules._("Your profile could not be changed, and nothing was changed. {0}"), reason),
@@ -405,7 +410,8 @@ def _locked_request(name: str):
 
 def confirm_change(name: str) -> None:
 	"""The secretariat confirms: a new position goes through the Member's Change Position; leaving closes the
-	current position on the given day with the reason (the membership status is the secretariat's to set)."""
+	current position on the given day with the reason (the membership status is the secretariat's to set).
+	Either takes effect on its date: until then the member keeps the organisation and title they have."""
 	require_roles()
 	doc = _locked_request(name)
 	member = frappe.get_doc("Member", doc.member)
@@ -429,8 +435,7 @@ def confirm_change(name: str) -> None:
 					for p in history
 				],
 			)
-			member.organisation = None
-			member.save()
+			member.save()  # the organisation goes once the last day has passed (Member.sync_positions)
 	except DomainError as e:
 		throw(e, title=_("Cannot confirm the change"))
 	doc.db_set({"status": rules.CONFIRMED, "decided_on": now_datetime(), "decided_by": frappe.session.user})

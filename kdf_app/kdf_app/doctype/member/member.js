@@ -1,6 +1,28 @@
+// A change confirmed ahead of its date: the position opens on its first day (the daily job moves the member then).
+function show_coming_change(frm) {
+	const today = frappe.datetime.get_today();
+	const rows = frm.doc.positions || [];
+	const coming = rows.filter((r) => r.from_date > today).sort((a, b) => (a.from_date < b.from_date ? -1 : 1))[0];
+	const held = rows.find((r) => r.from_date <= today && (!r.to_date || r.to_date >= today));
+	const lines = [];
+	if (held && held.to_date) {
+		lines.push(__("Last day in the current position: {0}.", [frappe.datetime.str_to_user(held.to_date)]));
+	}
+	if (coming) {
+		lines.push(__("From {0}: {1}, {2}. Until then the current position holds.", [
+			frappe.datetime.str_to_user(coming.from_date), coming.title, coming.organisation,
+		].map((v) => frappe.utils.escape_html(v || ""))));
+	}
+	frm.set_intro(lines.length ? lines.join(" ") : "", "blue");
+}
+
 frappe.ui.form.on("Member", {
 	refresh(frm) {
+		// the messages below are added to the form's; a form refreshed twice (a new member's first save) showed
+		// each twice ("Not invited to the portal")
+		frm.dashboard.clear_headline();
 		if (frm.is_new()) return;
+		show_coming_change(frm);
 		if (frappe.user.has_role(["KDF Sekretariat", "System Manager"]) && frm.doc.membership_status === "Aktiv") {
 			const again = !!frm.doc.invitation_sent_on;
 			frm.add_custom_button(again ? __("Resend Invitation") : __("Send Invitation"), () => {

@@ -4,7 +4,8 @@ from frappe.model.document import Document
 from frappe.utils import cint, getdate, now_datetime, today, validate_email_address
 
 from kdf_app.core.i18n import DomainError
-from kdf_app.core.members import Position, current_position, reconcile
+from kdf_app.core.members import Position, in_force, reconcile
+from kdf_app.core.membership import normalise_mobile
 from kdf_app.core.retention import membership_ended_on
 from kdf_app.services.errors import throw
 from kdf_app.services.guard import app_write, protect
@@ -18,12 +19,23 @@ class Member(Document):
 		self.last_name = (self.last_name or "").strip()
 		self.member_name = f"{self.first_name} {self.last_name}".strip()
 		self.email = validate_email_address((self.email or "").strip().lower(), throw=True)
+		self.check_mobile()
 		try:
 			self.sync_positions()
 		except DomainError as e:
 			throw(e)
 		if not self.member_since and self.is_new():
 			self.member_since = today()
+
+	def check_mobile(self):
+		"""A new or changed mobile must be a mobile number (the rule of Min profil and the member import,
+		kdf_app.core.membership.normalise_mobile); it is kept as written."""
+		self.mobile = (self.mobile or "").strip()
+		if self.mobile and self.has_value_changed("mobile"):
+			try:
+				normalise_mobile(self.mobile)
+			except DomainError as e:
+				throw(e)
 
 	def check_privacy(self):
 		"""An anonymised member stays anonymous; consents carry when they changed; the membership's end date
@@ -57,7 +69,10 @@ class Member(Document):
 		on_member_trash(self)
 
 	def sync_positions(self):
-		"""Keep the position history in step with the current organisation and title (kdf_app.core)."""
+		"""Keep the position history in step with a change of organisation or title (kdf_app.core.members), and
+		the organisation and title with the position in force today: a position confirmed ahead of its first
+		day gives them only from that day (the daily job kdf_app.services.members.apply_due_positions saves the
+		member then), and one that has ended takes the organisation away."""
 		history = [
 			Position(
 				r.organisation,
@@ -69,8 +84,11 @@ class Member(Document):
 			for r in self.positions
 		]
 		start = getdate(self.position_start) if self.position_start else None
+		before = None if self.is_new() else self.get_doc_before_save()
+		stored = (before.organisation or None, before.title) if before is not None else None
+		day = getdate(today())
 		history, changed = reconcile(
-			history, self.organisation, self.title, start, getdate(today()), self.leaving_reason or None
+			history, self.organisation, self.title, start, day, self.leaving_reason or None, stored
 		)
 		if changed:
 			self.leaving_reason = None
@@ -87,8 +105,11 @@ class Member(Document):
 					for p in history
 				],
 			)
-		current = current_position(history)
-		self.position_start = current.from_date if current else self.position_start
+		held = in_force(history, day)
+		if held:
+			self.organisation, self.title, self.position_start = held.organisation, held.title, held.from_date
+		elif history:
+			self.organisation = None  # every position has ended
 
 	@frappe.whitelist()
 	def change_position(self, organisation: str, title: str, start: str, reason: str | None = None):
