@@ -145,6 +145,12 @@ MATRIX = (
 		"secretariat",
 		note="read-only; the member's id and dates, no names",
 	),
+	_row(
+		"Bank file imports and report Innbetalinger (payer's name and account, amounts, KID, payment text)",
+		"secretariat",
+		"accountant",
+		note="read-only; written by the import; payers are mostly organisations, sometimes a person paying their own fee",
+	),
 	_row("Draft session (status Utkast)", "secretariat", "accountant"),
 	_row("Published session (programme, prices)", *ACTORS, note="its web page is public"),
 	_row("Server settings (EHF outbox folder, endpoint, API key)", note="System Manager only"),
@@ -223,6 +229,7 @@ CHILD_PARENTS = {
 	"Session Agenda Item": "Topplederprogram Session",
 	"Session Stay Package": "Topplederprogram Session",
 	"Session Evaluation Score": "Session Evaluation",
+	"Bank File Import Row": "Bank File Import",
 }
 
 # Fields only the app's own code sets. A generic write (desk form, /api/resource, frappe.client.*, data import)
