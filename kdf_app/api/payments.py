@@ -1,0 +1,38 @@
+"""Desk endpoints for the bank's files: import one (in the background), confirm a suggestion. Secretariat only."""
+
+import frappe
+from frappe import _
+
+from kdf_app.permissions import require_roles
+
+
+@frappe.whitelist(methods=["POST"])
+def import_bank_file(file_url: str, bank_account: str | None = None) -> dict:
+	"""Import an uploaded camt.054/camt.053 file into KDF's Bank Account (the chosen one, else KDF Settings')
+	in the background; the progress and the result show on the Bank File Import it returns."""
+	from kdf_app.services import bank_import
+
+	require_roles()
+	file = frappe.get_doc("File", {"file_url": file_url})
+	file.check_permission("read")
+	log = bank_import.start(b"", file.file_name, bank_account or None, source="Desk", file_url=file.file_url)
+	return {"name": log}
+
+
+@frappe.whitelist(methods=["POST"])
+def confirm_suggestion(log: str, row: str) -> dict:
+	"""Book a suggested payment (one click in report Innbetalinger or on the import)."""
+	from kdf_app.services import bank_import
+
+	require_roles()
+	payment_entry = bank_import.confirm(log, row)
+	return {"payment_entry": payment_entry, "message": _("Booked as {0}.").format(payment_entry)}
+
+
+@frappe.whitelist()
+def kdf_bank_account() -> str:
+	"""KDF's Bank Account (made from KDF Settings' account number the first time): the dialog's default."""
+	from kdf_app.services import bank_import
+
+	require_roles()
+	return bank_import.kdf_bank_account()

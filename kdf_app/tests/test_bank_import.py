@@ -1,0 +1,307 @@
+"""Who has paid: camt.054/camt.053 files (built here from the message definitions) imported into ERPNext's Bank
+Transactions, matched to KDF's Sales Invoices on the KID as submitted Payment Entries reconciled with them;
+suggestions confirmed with one click; the books stay true (GL balanced, AR per customer = outstanding)."""
+
+import os
+import shutil
+from decimal import Decimal
+from unittest.mock import patch
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import flt, getdate, today
+
+from kdf_app.core.bank_file import Batch, Payment, build
+from kdf_app.core.numbers import kid
+from kdf_app.services import bank_import
+from kdf_app.services.invoicing import create_session_invoices
+from kdf_app.tests.utils import (
+	TEST_COMPANY,
+	make_member,
+	make_org,
+	make_session,
+	register,
+	use_test_settings,
+)
+
+KDF_ACCOUNT = "86011117947"
+OTHER_ACCOUNT = "15030000002"
+D = Decimal
+
+
+class BankImportCase(FrappeTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		use_test_settings(
+			org_number="958935420",
+			bank_account=KDF_ACCOUNT,
+			kdf_bank_account=None,
+			vat_setup="Not VAT registered",
+			submit_session_invoices=1,
+			ehf_outbox="private/ehf-outbox-test",
+			event_income_account=frappe.db.get_value(
+				"Account", {"company": TEST_COMPANY, "root_type": "Income", "is_group": 0}
+			),
+		)
+		self.bank_account = bank_import.kdf_bank_account()
+		self.session = make_session()
+		self.orgs = [make_org() for _ in range(4)]
+		self.regs = {org: register(self.session, make_member(org)) for org in self.orgs}  # 6000 each
+		create_session_invoices(self.session.name)
+		self.si = {
+			org: frappe.db.get_value("Sales Invoice", {"customer": org, "docstatus": 1, "is_return": 0})
+			for org in self.orgs
+		}
+		self.assertTrue(all(self.si.values()))
+		self.day = getdate(today())
+		self.uid = frappe.generate_hash(length=6)
+
+	def ref(self, n) -> str:
+		return f"{self.uid}-{n}"
+
+	def pay(self, n, amount, **kw) -> Payment:
+		return Payment(reference=self.ref(n), amount=D(amount), booking_date=self.day, **kw)
+
+	def run_file(self, entries, kind="054", version="02", account=KDF_ACCOUNT, data=None):
+		data = data if data is not None else build(kind, version, account, entries, message_id=self.uid)
+		name = bank_import.start(data, f"test-{self.uid}.xml", self.bank_account, source="Desk")
+		return frappe.get_doc(bank_import.LOG, name)
+
+	def row(self, log, n):
+		return next(r for r in log.rows if r.reference == self.ref(n))
+
+	def outstanding(self, org) -> float:
+		return flt(frappe.db.get_value("Sales Invoice", self.si[org], "outstanding_amount"))
+
+	def transactions(self):
+		return frappe.get_all(
+			"Bank Transaction", {"transaction_id": ("like", f"{self.uid}-%")}, ["name", "status", "docstatus"]
+		)
+
+
+class TestMatching(BankImportCase):
+	def test_kid_payments_exact_part_and_over_are_booked_and_reconciled(self):
+		a, b, c, _d = self.orgs
+		log = self.run_file(
+			[
+				self.pay(1, "6000.00", kid=kid(self.si[a])),
+				self.pay(2, "2500.00", kid=kid(self.si[b])),
+				self.pay(3, "6400.00", kid=kid(self.si[c])),
+			],
+			version="08",
+		)
+		self.assertEqual((log.status, log.matched, log.suggested, log.unmatched), ("Done", 3, 0, 0))
+		self.assertEqual(self.outstanding(a), 0)
+		self.assertEqual(self.outstanding(b), 3500)  # part payment: the rest still open
+		self.assertEqual(self.outstanding(c), 0)
+		over = frappe.get_doc("Payment Entry", self.row(log, 3).payment_entry)
+		self.assertEqual(
+			(over.docstatus, flt(over.paid_amount), flt(over.unallocated_amount)), (1, 6400, 400)
+		)
+		self.assertEqual(
+			[(r.reference_name, flt(r.allocated_amount)) for r in over.references], [(self.si[c], 6000)]
+		)
+		for n in (1, 2, 3):
+			row = self.row(log, n)
+			bt = frappe.get_doc("Bank Transaction", row.bank_transaction)
+			self.assertEqual((bt.docstatus, bt.status, flt(bt.unallocated_amount)), (1, "Reconciled", 0))
+			self.assertEqual(bt.payment_entries[0].payment_entry, row.payment_entry)
+			self.assertEqual(
+				getdate(frappe.db.get_value("Payment Entry", row.payment_entry, "clearance_date")), self.day
+			)
+			self.assertEqual(bt.bank_account, self.bank_account)
+		self.assertIn("overpaid by 400", self.row(log, 3).reason)
+		self.assertIn("3500", self.row(log, 2).reason)
+		self.assert_books()
+
+	def test_a_batch_entry_books_each_payment(self):
+		a, b, *_ = self.orgs
+		batch = Batch(
+			self.ref("B"),
+			(self.pay(1, "6000.00", kid=kid(self.si[a])), self.pay(2, "6000.00", kid=kid(self.si[b]))),
+		)
+		log = self.run_file([batch])
+		self.assertEqual(log.matched, 2)
+		self.assertEqual((self.outstanding(a), self.outstanding(b)), (0, 0))
+
+	def test_what_cannot_be_booked_on_the_kid_is_listed_with_the_reason(self):
+		a, b, c, _d = self.orgs
+		bad = kid(self.si[a])[:-1] + str((int(kid(self.si[a])[-1]) + 1) % 10)
+		org_b = frappe.db.get_value("Customer", b, "kdf_org_number")
+		log = self.run_file(
+			[
+				self.pay(1, "6000.00", kid=bad),
+				self.pay(2, "6000.00", kid=kid("ACC-SINV-1999-99999")),
+				self.pay(3, "6000.00", text=f"Faktura {self.si[c]}"),
+				self.pay(4, "6000.00", debtor_name="Testkommune", debtor_org_number=org_b),
+				self.pay(5, "6000.00", text="Gave"),
+			]
+		)
+		self.assertEqual((log.matched, log.suggested, log.unmatched), (0, 2, 3))
+		self.assertIn("wrong check digit", self.row(log, 1).reason)
+		self.assertIn("fits no invoice", self.row(log, 2).reason)
+		self.assertEqual((self.row(log, 3).status, self.row(log, 3).sales_invoice), ("Suggested", self.si[c]))
+		self.assertEqual((self.row(log, 4).status, self.row(log, 4).sales_invoice), ("Suggested", self.si[b]))
+		self.assertEqual(self.row(log, 5).status, "Unmatched")
+		# nothing booked: no Payment Entry, every Bank Transaction still open
+		self.assertFalse(any(r.payment_entry for r in log.rows))
+		self.assertEqual({t.status for t in self.transactions()}, {"Unreconciled"})
+		self.assertEqual([self.outstanding(o) for o in self.orgs], [6000] * 4)
+
+		# the secretariat confirms the suggestion from the free text with one click
+		pe = bank_import.confirm(log.name, self.row(log, 3).name)
+		self.assertEqual(self.outstanding(c), 0)
+		bt = frappe.get_doc("Bank Transaction", self.row(log, 3).bank_transaction)
+		self.assertEqual((bt.status, bt.payment_entries[0].payment_entry), ("Reconciled", pe))
+		log.reload()
+		self.assertEqual((self.row(log, 3).status, log.matched, log.suggested), ("Confirmed", 1, 1))
+		with self.assertRaises(frappe.ValidationError):  # not twice
+			bank_import.confirm(log.name, self.row(log, 3).name)
+		with self.assertRaises(frappe.ValidationError):  # never an unmatched one
+			bank_import.confirm(log.name, self.row(log, 5).name)
+		self.assert_books()
+
+	def test_a_payment_for_a_credited_invoice_is_suggested_as_an_advance(self):
+		a, *_ = self.orgs
+		frappe.get_doc("Registration", self.regs[a].name).cancel_registration()  # credited
+		credit = frappe.get_doc("Sales Invoice", {"return_against": self.si[a], "docstatus": 1})
+		self.assertEqual(self.outstanding(a), 0)
+		log = self.run_file([self.pay(1, "6000.00", kid=kid(self.si[a]))])
+		row = self.row(log, 1)
+		self.assertEqual((row.status, row.customer, flt(row.advance)), ("Suggested", a, 6000))
+		self.assertIn(f"credit note {credit.name}", row.reason)
+		pe = frappe.get_doc("Payment Entry", bank_import.confirm(log.name, row.name))
+		self.assertEqual((pe.party, flt(pe.unallocated_amount), pe.references), (a, 6000, []))
+		self.assert_books()
+
+	def test_only_the_secretariat_confirms(self):
+		from kdf_app.api.payments import confirm_suggestion
+		from kdf_app.tests.test_invitations import make_user
+
+		log = self.run_file([self.pay(1, "6000.00", text=self.si[self.orgs[0]])])
+		user = make_user(["Accounts User"])
+		frappe.set_user(user)
+		try:
+			with self.assertRaises(frappe.PermissionError):
+				confirm_suggestion(log.name, self.row(log, 1).name)
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(self.outstanding(self.orgs[0]), 6000)
+
+	def assert_books(self):
+		"""GL balanced for every voucher the import made; AR per customer = the invoices' outstanding."""
+		from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute
+
+		vouchers = frappe.get_all("Payment Entry", {"reference_no": ("like", f"{self.uid}-%")}, pluck="name")
+		self.assertTrue(vouchers)
+		for v in vouchers:
+			debit, credit = frappe.db.sql(
+				"select sum(debit), sum(credit) from `tabGL Entry` where voucher_no=%s and is_cancelled=0", v
+			)[0]
+			self.assertAlmostEqual(flt(debit), flt(credit), places=2, msg=v)
+		for org in self.orgs:
+			res = execute(
+				frappe._dict(
+					company=TEST_COMPANY,
+					report_date=today(),
+					party_type="Customer",
+					party=[org],
+					ageing_based_on="Due Date",
+					range="30, 60, 90, 120",
+				)
+			)
+			ar = sum(flt(r.get("outstanding")) for r in res[1] if isinstance(r, dict) and r.get("voucher_no"))
+			expected = flt(
+				frappe.db.sql(
+					"select sum(outstanding_amount) from `tabSales Invoice` where customer=%s and docstatus=1",
+					org,
+				)[0][0]
+			) - flt(
+				frappe.db.sql(
+					"select sum(unallocated_amount) from `tabPayment Entry` where party=%s and docstatus=1",
+					org,
+				)[0][0]
+			)
+			self.assertAlmostEqual(ar, expected, places=2, msg=org)
+
+
+class TestIdempotenceAndBadFiles(BankImportCase):
+	def test_the_same_file_or_an_overlapping_statement_creates_nothing_new(self):
+		a, b, *_ = self.orgs
+		first = [self.pay(1, "6000.00", kid=kid(self.si[a])), self.pay(2, "100.00", text="Gave")]
+		self.run_file(first)
+		count = len(self.transactions())
+		again = self.run_file(first)
+		self.assertEqual(
+			(again.status, again.already_imported, again.matched, again.unmatched), ("Done", 2, 0, 0)
+		)
+		statement = self.run_file(
+			[*first, self.pay(3, "6000.00", kid=kid(self.si[b]))], kind="053", version="08"
+		)
+		self.assertEqual((statement.already_imported, statement.matched), (2, 1))
+		self.assertEqual(len(self.transactions()), count + 1)
+		self.assertEqual(frappe.db.count("Payment Entry", {"reference_no": self.ref(1), "docstatus": 1}), 1)
+		self.assertEqual((self.outstanding(a), self.outstanding(b)), (0, 0))
+
+	def refused(self, **kw):
+		log = self.run_file(**kw)
+		self.assertEqual(log.status, "Refused", log.error)
+		self.assertEqual(self.transactions(), [])
+		self.assertEqual(frappe.db.count("Payment Entry", {"reference_no": ("like", f"{self.uid}-%")}), 0)
+		return log.error
+
+	def test_bad_files_are_refused_whole_with_the_reason(self):
+		a = self.orgs[0]
+		good = self.pay(1, "6000.00", kid=kid(self.si[a]))
+		self.assertIn("not KDF's account", self.refused(entries=[good], account=OTHER_ACCOUNT))
+		self.assertIn("EUR", self.refused(entries=[good, self.pay(2, "5.00", currency="EUR")]))
+		data = build("054", "02", KDF_ACCOUNT, [good, self.pay(2, "5.00")])
+		self.assertIn("not complete", self.refused(entries=None, data=data[: len(data) - 200]))
+		broken = data.replace(b"<Dt>", b"<Dt>x", 1)
+		self.assertIn("Entry 1 of the file is broken", self.refused(entries=None, data=broken))
+		self.assertIn("OCR", self.refused(entries=None, data=b"NY000010" + b"0" * 72))
+		self.assertEqual(self.outstanding(a), 6000)
+
+	def test_an_error_half_way_leaves_nothing_of_the_file(self):
+		a, b, *_ = self.orgs
+		real = bank_import.make_bank_transaction
+		calls = []
+
+		def second_fails(*args, **kwargs):
+			calls.append(1)
+			if len(calls) == 2:
+				raise RuntimeError("disk full")
+			return real(*args, **kwargs)
+
+		with patch.object(bank_import, "make_bank_transaction", second_fails):
+			log = self.run_file(
+				[self.pay(1, "6000.00", kid=kid(self.si[a])), self.pay(2, "6000.00", kid=kid(self.si[b]))]
+			)
+		self.assertEqual(log.status, "Failed")
+		self.assertIn("nothing of the file was imported", log.error)
+		self.assertEqual((log.matched, len(log.rows)), (0, 0))
+		self.assertEqual(self.transactions(), [])
+		self.assertEqual((self.outstanding(a), self.outstanding(b)), (6000, 6000))
+		# the same file again, now without the fault, imports whole
+		log = self.run_file(
+			[self.pay(1, "6000.00", kid=kid(self.si[a])), self.pay(2, "6000.00", kid=kid(self.si[b]))]
+		)
+		self.assertEqual((log.status, log.matched), ("Done", 2))
+
+	def test_the_folder_the_bank_drops_files_into(self):
+		folder = f"private/bank-in-{self.uid}"
+		path = frappe.get_site_path(folder)
+		os.makedirs(path)
+		self.addCleanup(shutil.rmtree, path, True)
+		with open(os.path.join(path, "a.xml"), "wb") as f:
+			f.write(build("054", "08", KDF_ACCOUNT, [self.pay(1, "6000.00", kid=kid(self.si[self.orgs[0]]))]))
+		with open(os.path.join(path, "b.xml"), "wb") as f:
+			f.write(build("054", "08", OTHER_ACCOUNT, [self.pay(2, "1.00")]))
+		frappe.db.set_single_value("KDF Settings", "bank_import_folder", folder)
+		frappe.clear_document_cache("KDF Settings", "KDF Settings")
+		logs = [frappe.get_doc(bank_import.LOG, n) for n in bank_import.import_folder()]
+		self.assertEqual([(l.source, l.status) for l in logs], [("Folder", "Done"), ("Folder", "Refused")])
+		self.assertTrue(os.path.exists(os.path.join(path, "imported", "a.xml")))
+		self.assertTrue(os.path.exists(os.path.join(path, "refused", "b.xml")))
+		self.assertEqual(bank_import.import_folder(), [])
+		self.assertEqual(self.outstanding(self.orgs[0]), 0)
