@@ -37,7 +37,11 @@ scheduler_events = {
 		"kdf_app.services.members.apply_due_positions",
 	],
 	# open sessions' registrations nobody confirmed in time go, with what they held
-	"hourly": ["kdf_app.services.guest_registration.lapse"],
+	"hourly": [
+		"kdf_app.services.guest_registration.lapse",
+		# the bank's files dropped into the folder of KDF Settings (kdf_app.services.bank_import)
+		"kdf_app.services.bank_import.import_folder",
+	],
 	# failed EHF sends whose next try is due (kdf_app.core.delivery: 5 min, 30 min, 2 h, 12 h)
 	"cron": {"*/5 * * * *": ["kdf_app.services.ehf.retry_due_sends"]},
 }
@@ -94,7 +98,10 @@ jinja = {
 	]
 }
 doctype_js = {"Sales Invoice": "public/js/sales_invoice.js"}
-doctype_list_js = {"Sales Invoice": "public/js/sales_invoice_list.js"}  # the dues batch dialog
+doctype_list_js = {
+	"Sales Invoice": "public/js/sales_invoice_list.js",  # the dues batch dialog
+	"Bank Transaction": "public/js/bank_transaction_list.js",  # import the bank's file
+}
 
 # Permissions -------------------------------------------------------------------------------------
 # Need to know on every path; the matrix is kdf_app.core.access.MATRIX, proven over HTTP by

@@ -305,3 +305,32 @@ class TestIdempotenceAndBadFiles(BankImportCase):
 		self.assertTrue(os.path.exists(os.path.join(path, "refused", "b.xml")))
 		self.assertEqual(bank_import.import_folder(), [])
 		self.assertEqual(self.outstanding(self.orgs[0]), 0)
+
+
+class TestReport(BankImportCase):
+	def test_innbetalinger_lists_each_payment_with_its_reason_for_the_secretariat_and_the_accountant(self):
+		from kdf_app.kdf_app.report.innbetalinger.innbetalinger import execute
+		from kdf_app.tests.test_invitations import make_user
+
+		a = self.orgs[0]
+		log = self.run_file([self.pay(1, "6000.00", kid=kid(self.si[a])), self.pay(2, "10.00", text="Gave")])
+		_columns, rows = execute({"bank_file_import": log.name})
+		self.assertEqual(
+			[(r["reference"], r["status"], r["sales_invoice"]) for r in rows],
+			[(self.ref(1), "Matched", self.si[a]), (self.ref(2), "Unmatched", None)],
+		)
+		self.assertIn("no KID", rows[1]["reason"])
+		for roles, allowed in (
+			(["Accounts User"], True),
+			(["KDF Sekretariat"], True),
+			(["KDF Medlem"], False),
+		):
+			frappe.set_user(make_user(roles))
+			try:
+				if allowed:
+					self.assertEqual(len(execute({"bank_file_import": log.name})[1]), 2)
+				else:
+					with self.assertRaises(frappe.PermissionError):
+						execute({"bank_file_import": log.name})
+			finally:
+				frappe.set_user("Administrator")
