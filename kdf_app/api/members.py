@@ -33,17 +33,22 @@ def import_organisations(file_url: str | None = None) -> dict:
 @frappe.whitelist(methods=["POST"])
 def import_members(file_url: str) -> dict:
 	"""Import the member list from an uploaded CSV or XLSX file (secretariat only): each member with their
-	position history as one unit; the answer lists the members made and every refused row with its reason.
-	The uploaded file is deleted afterwards (the register holds the data now)."""
-	from kdf_app.services.member_import import import_members as run
+	position history as one unit; ``result`` lists the members made and every refused row with its reason. A
+	larger file is imported by a background job: the answer is its ``job``, whose progress and result
+	``member_import_status`` gives. The uploaded file is deleted afterwards (the register holds the data)."""
+	from kdf_app.services.member_import import start_import
 
 	require_roles()
-	file = frappe.get_doc("File", {"file_url": file_url})
-	file.check_permission("read")  # never a way to read someone else's private file
-	result = run(file.get_content(), file.file_name)
-	if file.owner == frappe.session.user and not file.attached_to_doctype:
-		file.delete(ignore_permissions=True, delete_permanently=True)
-	return result
+	return start_import(file_url)
+
+
+@frappe.whitelist(methods=["GET"])
+def member_import_status(job: str) -> dict:
+	"""A background member import's progress, or its result once finished (the user who started it only)."""
+	from kdf_app.services.member_import import import_status
+
+	require_roles()
+	return import_status(job)
 
 
 @frappe.whitelist(methods=["GET"])

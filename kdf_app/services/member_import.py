@@ -24,6 +24,7 @@ from kdf_app.core.member_import import (
 	organisation_index,
 	plan_import,
 )
+from kdf_app.core.members import ACTIVE
 
 MEMBER = "Member"
 
@@ -100,9 +101,10 @@ def _values(values: dict) -> dict:
 	}
 
 
-def import_members(content: bytes | str, filename: str | None = None) -> dict:
+def import_members(content: bytes | str, filename: str | None = None, report=None) -> dict:
 	"""Create the members of the file; returns ``created`` (member, name, e-mail, lines, positions) and
-	``rejected`` (line, the row's values, reason in the user's language, in bokmål and in English)."""
+	``rejected`` (line, the row's values, reason in the user's language, in bokmål and in English).
+	``report(done, total)`` is told after each member."""
 	rows = read_rows(content, filename)
 	organisations = organisation_index(
 		frappe.get_all(
@@ -117,7 +119,9 @@ def import_members(content: bytes | str, filename: str | None = None) -> dict:
 	for r in plan.rejected:
 		rejected.append({"line": r.line, "values": _values(r.values), **_reason(r.error)})
 	by_line = {i + 2: values for i, values in enumerate(rows)}
-	for member in plan.members:
+	for done, member in enumerate(plan.members):
+		if report:
+			report(done, len(plan.members))
 		frappe.db.savepoint("kdf_member_import")
 		try:
 			name = insert_member(member)
@@ -149,6 +153,89 @@ def import_members(content: bytes | str, filename: str | None = None) -> dict:
 	return {"created": created, "rejected": rejected}
 
 
+# --- from the desk: a small file at once, a larger one in the background -------------------------------------
+# ~0.2 s a member (its Contact, the newsletter row): up to this many the dialog waits, more go to a job
+FOREGROUND_MEMBERS = 25
+RESULT_KEY = "kdf-member-import"
+
+
+def _members_in(rows: list[dict]) -> int:
+	return len({str(r.get("email") or "").strip().lower() for r in rows} - {""})
+
+
+def start_import(file_url: str) -> dict:
+	"""The secretariat's upload: checked at once (a wrong file is refused whole), imported at once when small
+	(``{"result": …}``), else by a background job (``{"job": id, "members": n}``) whose progress and result
+	``import_status`` gives. The uploaded file is deleted after the import (the register holds the data)."""
+	file = _own_upload(file_url)
+	rows = read_rows(file.get_content(), file.file_name)
+	members = _members_in(rows)
+	if members <= FOREGROUND_MEMBERS:
+		result = import_members(file.get_content(), file.file_name)
+		_delete(file)
+		return {"result": result}
+	job = f"{RESULT_KEY}-{frappe.generate_hash(length=12)}"
+	_status(job, {"done": 0, "total": members})
+	frappe.enqueue(
+		"kdf_app.services.member_import.run_import",
+		queue="long",
+		timeout=3600,
+		job_id=job,
+		enqueue_after_commit=True,
+		now=bool(frappe.flags.in_test),
+		file_url=file_url,
+		job=job,
+	)
+	return {"job": job, "members": members}
+
+
+def _own_upload(file_url: str):
+	file = frappe.get_doc("File", {"file_url": file_url})
+	file.check_permission("read")  # never a way to read someone else's private file
+	return file
+
+
+def _delete(file) -> None:
+	if file.owner == frappe.session.user and not file.attached_to_doctype:
+		file.delete(ignore_permissions=True, delete_permanently=True)
+
+
+def _status(job: str, value: dict) -> None:
+	frappe.cache.set_value(
+		f"{RESULT_KEY}:{job}", {"user": frappe.session.user, **value}, expires_in_sec=86400
+	)
+
+
+def run_import(file_url: str, job: str) -> None:
+	"""The background job (as the user who started it, with their permissions): the whole file in one
+	transaction, each member on its savepoint; an unexpected failure keeps nothing and says so."""
+
+	def report(done: int, total: int) -> None:
+		_status(job, {"done": done, "total": total})
+
+	try:
+		file = _own_upload(file_url)
+		result = import_members(file.get_content(), file.file_name, report=report)
+		_delete(file)
+		frappe.db.commit()
+	except Exception as e:
+		frappe.db.rollback()
+		frappe.log_error(title="KDF: member import stopped")
+		message = frappe.utils.strip_html(str(e)) if isinstance(e, frappe.ValidationError) else ""
+		result = {"error": _("The import stopped and nothing of it was kept. {0}").format(message).strip()}
+	_status(job, {"finished": True, "result": result})
+
+
+def import_status(job: str) -> dict:
+	"""A background import's progress (``done``, ``total``) or, once finished, its ``result``; only for the user
+	who started it."""
+	value = frappe.cache.get_value(f"{RESULT_KEY}:{job}") if job.startswith(RESULT_KEY) else None
+	if not value or value.get("user") != frappe.session.user:
+		frappe.throw(_("No such import."), frappe.DoesNotExistError)
+	value.pop("user", None)
+	return value
+
+
 def insert_member(member: ImportedMember) -> str:
 	"""One member with their whole history through the Member form's own rules (as the user: their permission)."""
 	current = member.current(getdate(today()))
@@ -162,7 +249,7 @@ def insert_member(member: ImportedMember) -> str:
 			"title": current.title,
 			"organisation": current.organisation,
 			"position_start": current.from_date,
-			"membership_status": "Aktiv",
+			"membership_status": ACTIVE,
 			"member_since": member.member_since,
 			"positions": [
 				{

@@ -86,6 +86,7 @@ class TestChangeRequestDates(MemberDataCase):
 		kari = self.confirm(name)
 		# the old position holds until the day before; the new one is in the history from its first day
 		self.assertEqual((kari.organisation, kari.title), (self.org, "Kommunedirektør"))
+		self.assertEqual(kari.organisation_name, frappe.db.get_value("Customer", self.org, "customer_name"))
 		rows = sorted(kari.positions, key=lambda r: r.from_date)
 		self.assertEqual(
 			[(r.organisation, str(r.from_date), str(r.to_date or ""), r.reason or "") for r in rows],
@@ -114,6 +115,9 @@ class TestChangeRequestDates(MemberDataCase):
 			self.assertIn(self.kari.name, apply_due_positions())
 		kari.reload()
 		self.assertEqual((kari.organisation, kari.title), (self.new_org, "Fylkeskommunedirektør"))
+		self.assertEqual(
+			kari.organisation_name, frappe.db.get_value("Customer", self.new_org, "customer_name")
+		)
 		self.assertEqual(kari.positions[-1].organisation, self.new_org)
 		self.assertEqual(len(kari.positions), 2)
 		links = frappe.get_all(
@@ -191,7 +195,7 @@ class TestMemberImport(MemberDataCase):
 		from kdf_app.api.members import import_members
 
 		url = self.upload(content, name, user)
-		return self.as_user(user or self.secretariat, import_members, file_url=url), url
+		return self.as_user(user or self.secretariat, import_members, file_url=url)["result"], url
 
 	def rows(self):
 		kari, ola, per = self.email("kari"), self.email("ola"), self.email("per")
@@ -359,7 +363,7 @@ class TestMemberImport(MemberDataCase):
 			frappe.set_user("Administrator")
 		from kdf_app.api.members import import_members
 
-		result = self.as_user(self.secretariat, import_members, file_url=url)
+		result = self.as_user(self.secretariat, import_members, file_url=url)["result"]
 		self.assertEqual(result["rejected"], [])
 		member = frappe.get_doc("Member", result["created"][0]["member"])
 		self.assertEqual((member.organisation, str(member.position_start)), (self.org, "2019-08-01"))
@@ -374,6 +378,22 @@ class TestMemberImport(MemberDataCase):
 		self.assertEqual(frappe.response["filename"], "kdf-medlemmer-mal.csv")
 		rows = read_rows(frappe.response["filecontent"], "mal.csv")
 		self.assertEqual([r["email"] for r in rows][:2], ["kari.nordmann@example.no"] * 2)
+
+	def test_a_larger_file_is_imported_by_a_job_whose_result_only_its_user_reads(self):
+		from kdf_app.api.members import import_members, member_import_status
+
+		with patch("kdf_app.services.member_import.FOREGROUND_MEMBERS", 1):
+			url = self.upload(csv_text(self.rows()))
+			started = self.as_user(self.secretariat, import_members, file_url=url)
+		self.assertEqual(started["members"], 3)  # Kari, Ola, Per
+		status = self.as_user(self.secretariat, member_import_status, job=started["job"])
+		self.assertTrue(status["finished"])
+		self.assertEqual([c["email"] for c in status["result"]["created"]], [self.email("kari")])
+		self.assertEqual([r["line"] for r in status["result"]["rejected"]], [4, 5, 6])
+		self.assertFalse(frappe.db.exists("File", {"file_url": url}))
+		other = make_user(["KDF Sekretariat"])
+		with self.assertRaises(frappe.DoesNotExistError):
+			self.as_user(other, member_import_status, job=started["job"])
 
 	def test_only_the_secretariat_imports(self):
 		from kdf_app.api.members import import_members

@@ -106,10 +106,17 @@ class Member(Document):
 				],
 			)
 		held = in_force(history, day)
+		organisation = self.organisation
 		if held:
 			self.organisation, self.title, self.position_start = held.organisation, held.title, held.from_date
 		elif history:
 			self.organisation = None  # every position has ended
+		if self.organisation != organisation:  # Frappe fetched the name of the one asked for, before this
+			self.organisation_name = (
+				frappe.db.get_value("Customer", self.organisation, "customer_name")
+				if self.organisation
+				else None
+			)
 
 	@frappe.whitelist()
 	def change_position(self, organisation: str, title: str, start: str, reason: str | None = None):

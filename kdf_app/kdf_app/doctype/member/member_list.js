@@ -29,13 +29,42 @@ function kdf_import_members() {
 				freeze: true,
 				freeze_message: __("Importing members…"),
 			}).then((r) => {
+				const m = r.message || {};
 				d.hide();
-				kdf_show_import_result(r.message || {});
-				cur_list && cur_list.refresh();
+				if (m.job) {
+					kdf_follow_import(m.job, m.members);
+				} else {
+					kdf_show_import_result(m.result || {});
+					cur_list && cur_list.refresh();
+				}
 			});
 		},
 	});
 	d.show();
+
+	// a larger file is imported by a background job: its progress, then the same result
+	function kdf_follow_import(job, members) {
+		const title = __("Importing members…");
+		frappe.show_progress(title, 0, members, __("{0} of {1}", [0, members]));
+		const poll = () => frappe.call({
+			method: "kdf_app.api.members.member_import_status", type: "GET", args: { job },
+		}).then((r) => {
+			const s = r.message || {};
+			if (!s.finished) {
+				frappe.show_progress(title, s.done || 0, s.total || members, __("{0} of {1}", [s.done || 0, s.total || members]));
+				setTimeout(poll, 2000);
+				return;
+			}
+			frappe.hide_progress();
+			if (s.result.error) {
+				frappe.msgprint({ title: __("Member Import"), message: e(s.result.error), indicator: "red" });
+			} else {
+				kdf_show_import_result(s.result);
+			}
+			cur_list && cur_list.refresh();
+		}, () => frappe.hide_progress());
+		setTimeout(poll, 1000);
+	}
 
 	function kdf_show_import_result(m) {
 		const created = m.created || [], rejected = m.rejected || [];
