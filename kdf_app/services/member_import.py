@@ -94,17 +94,19 @@ def _reason(error: DomainError) -> dict:
 	}
 
 
+def _cell(value) -> str:
+	"""A cell as the secretariat wrote it (a workbook's date as 2024-08-01)."""
+	return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value or "")
+
+
 def _values(values: dict) -> dict:
-	return {
-		c: str(values.get(c) or "") if not hasattr(values.get(c), "isoformat") else values[c].isoformat()[:10]
-		for c in COLUMNS
-	}
+	return {c: _cell(values.get(c)) for c in COLUMNS}
 
 
 def import_members(content: bytes | str, filename: str | None = None, report=None) -> dict:
 	"""Create the members of the file; returns ``created`` (member, name, e-mail, lines, positions) and
 	``rejected`` (line, the row's values, reason in the user's language, in bokmål and in English).
-	``report(done, total)`` is told after each member."""
+	``report(done, total)`` is told how many members are done as it goes."""
 	rows = read_rows(content, filename)
 	organisations = organisation_index(
 		frappe.get_all(

@@ -395,6 +395,27 @@ class TestMemberImport(MemberDataCase):
 		with self.assertRaises(frappe.DoesNotExistError):
 			self.as_user(other, member_import_status, job=started["job"])
 
+	def test_the_importer_reads_no_file_the_secretariat_may_not_read(self):
+		from kdf_app.api.members import import_members
+
+		# someone else's private upload (here the Administrator's): not read, not imported, not deleted
+		url = (
+			frappe.get_doc(
+				{
+					"doctype": "File",
+					"file_name": "andres.csv",
+					"content": csv_text(self.rows()[:1]).encode(),
+					"is_private": 1,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.file_url
+		)
+		with self.assertRaises(frappe.PermissionError):
+			self.as_user(self.secretariat, import_members, file_url=url)
+		self.assertTrue(frappe.db.exists("File", {"file_url": url}))
+		self.assertFalse(frappe.db.exists("Member", {"email": self.email("kari")}))
+
 	def test_only_the_secretariat_imports(self):
 		from kdf_app.api.members import import_members
 
