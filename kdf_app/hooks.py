@@ -35,6 +35,8 @@ scheduler_events = {
 		"kdf_app.services.evaluation.daily",
 		# a position confirmed ahead of its first day, a last day passed: the member's organisation follows
 		"kdf_app.services.members.apply_due_positions",
+		# draft reminders (Purring, Inkassovarsel) for overdue invoices, reviewed and sent by the secretariat
+		"kdf_app.services.dunning.propose",
 	],
 	# open sessions' registrations nobody confirmed in time go, with what they held
 	"hourly": [
@@ -81,6 +83,12 @@ doc_events = {
 	"Process Statement Of Accounts": {"validate": "kdf_app.custom.newsletter.validate"},
 	"Cheque Print Template": {"validate": "kdf_app.custom.newsletter.validate"},
 	"Auto Repeat": {"validate": "kdf_app.custom.newsletter.validate"},
+	# a guest's cached programme list and session page go when the session changes (kdf_app.services.page_cache)
+	"Topplederprogram Session": {
+		"on_change": "kdf_app.services.page_cache.session_changed",
+		"on_trash": "kdf_app.services.page_cache.session_changed",
+	},
+	"KDF Settings": {"on_change": "kdf_app.services.page_cache.public_pages_changed"},
 	"File": {
 		"before_validate": "kdf_app.permissions.file_before_validate",
 		"after_insert": "kdf_app.permissions.file_after_insert",
@@ -91,13 +99,21 @@ jinja = {
 	"methods": [
 		"kdf_app.services.ehf.kid",
 		"kdf_app.core.sessions.format_nok",  # KDF's prices on the portal: kr 6 000,00, whatever the site's currency
+		"kdf_app.core.sessions.format_date_no",  # the portal's dates: 2. desember 2026, whatever the site's format
 		"kdf_app.services.settings.get_settings",
 		"kdf_app.services.participants.participant_list",
 		"kdf_app.services.privacy.kdf_consent",
 		"kdf_app.services.topics.session_topics",
 	]
 }
-doctype_js = {"Sales Invoice": "public/js/sales_invoice.js"}
+# the portal on a phone: no page wider than the screen (e2e/phone_walk.py checks every page at 360 px)
+web_include_css = ["/assets/kdf_app/css/kdf_portal.css"]
+doctype_js = {
+	"Sales Invoice": "public/js/sales_invoice.js",
+	"Dunning": "public/js/dunning.js",  # send a reviewed reminder (kdf_app.services.dunning)
+	# invoiced / paid / outstanding per organisation (kdf_app.services.receivables)
+	"Topplederprogram Session": "public/js/session_payments.js",
+}
 doctype_list_js = {
 	"Sales Invoice": "public/js/sales_invoice_list.js",  # the dues batch dialog
 	"Bank Transaction": "public/js/bank_transaction_list.js",  # import the bank's file
@@ -150,7 +166,20 @@ override_whitelisted_methods = {
 # Every read of case content and every refused attempt, written whatever the request's outcome.
 after_request = ["kdf_app.services.read_log.flush", "kdf_app.services.client.neutralise_export"]
 # rate limits keyed on the connection's address, X-Forwarded-For only from a trusted proxy (kdf_app.services.client)
-before_request = ["kdf_app.services.client.set_client_address"]
+before_request = [
+	"kdf_app.services.client.set_client_address",
+	# Frappe's page cache serves guests only; anyone logged in gets their own page (kdf_app.services.page_cache)
+	"kdf_app.services.page_cache.before_request",
+	# web pages use compiled templates kept in the worker process (kdf_app.services.web_render)
+	"kdf_app.services.web_render.before_request",
+]
+# Our portal pages found directly, a guest's cached copy served first (kdf_app.services.web_render, .page_cache)
+website_path_resolver = "kdf_app.services.web_render.resolve_path"
+page_renderer = [
+	"kdf_app.services.page_cache.GuestCachedPage",
+	"kdf_app.services.web_render.PortalPage",
+	"kdf_app.services.web_render.SessionPage",
+]
 # Frappe lets all API endpoints be typed; ours are.
 require_type_annotated_api_methods = True
 

@@ -216,3 +216,62 @@ def test_format_nok_is_norwegian_with_no_break_spaces():
 	assert format_nok(Decimal("1234567.005")) == "kr\u00a01\u00a0234\u00a0567,01"  # half up
 	assert format_nok(-300) == "kr\u00a0-300,00"
 	assert format_nok(None) == "kr\u00a00,00"
+
+
+def test_registration_state_is_the_rule_of_the_registration_check():
+	"""The portal's programme list and session page show registration_state; the registration check refuses
+	(without a secretariat's reason) exactly when that state is not open or full: one rule, not two."""
+	from kdf_app.core.sessions import (
+		CLOSED,
+		DRAFT,
+		HELD,
+		REG_CANCELLED,
+		REG_CLOSED,
+		REG_FULL,
+		REG_NOT_OPEN,
+		REG_OPEN,
+		REG_PAST,
+		SESSION_STATUSES,
+		TAKES_REGISTRATIONS,
+		registration_state,
+	)
+
+	deadline, ends = datetime(2026, 11, 10, 23, 59), datetime(2026, 11, 26, 16)
+	before, late, after = datetime(2026, 11, 1), datetime(2026, 11, 20), datetime(2026, 12, 2)
+	assert registration_state(OPEN, deadline, before, ends) == REG_OPEN
+	assert registration_state(FULL, deadline, before, ends) == REG_FULL
+	assert registration_state(OPEN, deadline, late, ends) == REG_CLOSED  # the status still says open
+	assert registration_state(FULL, deadline, late, ends) == REG_CLOSED
+	assert registration_state(CLOSED, deadline, before, ends) == REG_CLOSED
+	assert registration_state(OPEN, deadline, after, ends) == REG_PAST  # nobody set it to held
+	assert registration_state(HELD, deadline, before, ends) == REG_PAST
+	assert registration_state(CANCELLED, deadline, before, ends) == REG_CANCELLED
+	assert registration_state(DRAFT, deadline, before, ends) == REG_NOT_OPEN
+	for status in SESSION_STATUSES:
+		for now in (before, late, after):
+			state = registration_state(status, deadline, now)
+			try:
+				check_open_for_registration(status, deadline, now)
+				refused = False
+			except DomainError:
+				refused = True
+			assert refused == (state not in TAKES_REGISTRATIONS), (status, now, state)
+			# what the list says with the end date never takes registrations the check refuses
+			if registration_state(status, deadline, now, ends) in TAKES_REGISTRATIONS:
+				assert not refused
+
+
+def test_portal_dates_are_norwegian_whatever_the_site_format():
+	from datetime import date
+
+	from kdf_app.core.sessions import format_date_no
+
+	assert format_date_no(date(2026, 12, 2)) == "2. desember 2026"
+	assert format_date_no("2026-12-02") == "2. desember 2026"
+	assert format_date_no("2026-09-03 10:05:00", time=True) == "3. september 2026 kl. 10:05"
+	assert (
+		format_date_no(datetime(2026, 9, 3, 10, 5), weekday=True, time=True)
+		== "torsdag 3. september 2026 kl. 10:05"
+	)
+	assert format_date_no(date(2026, 1, 31), year=False) == "31. januar"
+	assert format_date_no(None) == "" and format_date_no("") == ""

@@ -15,11 +15,15 @@ TEMPLATES = sorted(
 EXPRESSION = re.compile(r"{{(.*?)}}", re.S)
 
 # Safe by construction: translations of our own strings, Frappe's formatters (numbers and dates) and our own
-# format_nok (digits, comma and no-break spaces), JSON for
+# format_nok (digits, comma and no-break spaces) and format_date_no (digits and month names), JSON for
 # scripts, and Text Editor fields, which Frappe sanitises on save (bleach) — listed by name, nothing else.
 SAFE = (
 	re.compile(r"^_\((\"[^\"]*\"|'[^']*')\)(\.format\((.*)\))?$", re.S),
-	re.compile(r"^(frappe\.(format|utils\.format_datetime|utils\.formatdate|utils\.fmt_money)|format_nok)\("),
+	re.compile(
+		r"^(frappe\.(format|utils\.format_datetime|utils\.formatdate|utils\.fmt_money)|format_nok|format_date_no)\("
+	),
+	# our own macros, whose insides this test checks too (templates/includes/kdf_session_state.html)
+	re.compile(r"^(state_badge|state_text)\("),
 	re.compile(r"\|\s*tojson$"),
 	re.compile(r"\|\s*e$"),
 )
@@ -70,3 +74,16 @@ def test_the_checker_catches_an_unescaped_value():
 	assert unescaped('<input value="{{ default_reference }}">') == ["default_reference"]
 	assert unescaped('{{ _("Hi {0}").format(member.name) }}') == ['_("Hi {0}").format(member.name)']
 	assert unescaped('{{ _("Hi {0}").format(member.name|e) }}{{ x|e }}') == []
+
+
+def test_the_portal_writes_dates_and_amounts_one_way():
+	"""Dates as 2. desember 2026 and amounts as kr 12 200,00 on every portal page: through format_date_no
+	and format_nok, never the site's own date or number format (dd-mm-yyyy, kr 12.200,00)."""
+	offenders = [
+		f"{path.relative_to(ROOT)}: {m.group(0)}"
+		for path in TEMPLATES
+		for m in re.finditer(
+			r"frappe\.(utils\.)?(fmt_money|formatdate|format_datetime|format_date|format)\(", path.read_text()
+		)
+	]
+	assert offenders == []

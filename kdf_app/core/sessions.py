@@ -88,6 +88,39 @@ def format_nok(amount) -> str:
 	return f"kr\u00a0{text}"
 
 
+MONTHS = (
+	"januar",
+	"februar",
+	"mars",
+	"april",
+	"mai",
+	"juni",
+	"juli",
+	"august",
+	"september",
+	"oktober",
+	"november",
+	"desember",
+)
+WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def format_date_no(value, time: bool = False, weekday: bool = False, year: bool = True) -> str:
+	"""A date as KDF writes it in Norwegian on the portal, whatever the site's date format or the reader's
+	language: ``2. desember 2026``; ``time`` adds `` kl. 09:30``, ``weekday`` puts ``onsdag`` first. Takes a
+	date, a datetime or ISO text (as the database gives it); empty for nothing."""
+	if value is None or value == "":
+		return ""
+	if isinstance(value, str):
+		value = datetime.fromisoformat(value.strip().replace("T", " ")[:26])
+	text = f"{value.day}. {MONTHS[value.month - 1]}" + (f" {value.year}" if year else "")
+	if weekday:
+		text = f"{WEEKDAYS[value.weekday()]} {text}"
+	if time and isinstance(value, datetime):
+		text += f" kl. {value.hour:02d}:{value.minute:02d}"
+	return text
+
+
 def price_registration(
 	prices: SessionPrices,
 	stay_package: str | None = None,
@@ -136,15 +169,45 @@ def split_package(amount: Decimal, accommodation_percent) -> tuple[Decimal, Deci
 # --- who may register ----------------------------------------------------------------------------
 
 
+# Where registration for a session stands, as the portal says it (programme list, session page)
+REG_OPEN, REG_FULL, REG_CLOSED, REG_PAST, REG_CANCELLED, REG_NOT_OPEN = (
+	"open",
+	"full",
+	"closed",
+	"past",
+	"cancelled",
+	"not_open",
+)
+TAKES_REGISTRATIONS = frozenset({REG_OPEN, REG_FULL})  # FULL: a new registration goes on the waitlist
+
+
+def registration_state(
+	status: str, deadline: datetime | None, now: datetime, ends_on: datetime | None = None
+) -> str:
+	"""The one rule for whether a session takes registrations now: ``check_open_for_registration`` refuses
+	unless it is ``open`` or ``full``, and the portal's programme list and session page show the same state.
+	``past`` is a session that is held (or, given ``ends_on``, has ended); the deadline is before the start,
+	so an ended session is past its deadline too."""
+	if status == CANCELLED:
+		return REG_CANCELLED
+	if status == DRAFT:
+		return REG_NOT_OPEN
+	if status == HELD or (ends_on is not None and now > ends_on):
+		return REG_PAST
+	if status == CLOSED or (deadline is not None and now > deadline):
+		return REG_CLOSED
+	return REG_FULL if status == FULL else REG_OPEN
+
+
 def check_open_for_registration(
 	status: str, deadline: datetime | None, now: datetime, override_reason: str | None = None
 ) -> None:
-	if status == CANCELLED:
+	state = registration_state(status, deadline, now)
+	if state == REG_CANCELLED:
 		raise DomainError(_("The session is cancelled."), field="session")
-	if status in (DRAFT, HELD):
+	if state in (REG_NOT_OPEN, REG_PAST):
 		raise DomainError(_("The session is not open for registration."), field="session")
-	late = status == CLOSED or (deadline is not None and now > deadline)
-	if late and not (override_reason or "").strip():
+	if state == REG_CLOSED and not (override_reason or "").strip():
 		raise DomainError(
 			_("The registration deadline has passed; the secretariat can register you with a reason."),
 			field="session",

@@ -1,24 +1,29 @@
 """Sessions: seat changes and what the portal shows."""
 
+from datetime import datetime
+
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, now_datetime
+from frappe.utils import add_days, get_datetime, now_datetime
 
 from kdf_app.core.i18n import DomainError
 from kdf_app.core.sessions import (
+	CANCELLED,
 	DRAFT,
-	FULL,
 	LIVE,
 	MEMBERS_AND_TEAMS,
-	OPEN,
 	OPEN_TO_ALL,
+	REG_PAST,
+	TAKES_REGISTRATIONS,
 	agenda_by_day,
 	check_capacity,
 	check_schedule,
 	check_session_participants,
 	check_status_change,
+	registration_state,
 )
 from kdf_app.permissions import is_secretariat
+from kdf_app.services import page_cache
 from kdf_app.services.errors import throw
 from kdf_app.services.members import member_for_user
 
@@ -49,26 +54,75 @@ def check_session(doc) -> None:
 		throw(e, title=_("Check the session"))
 
 
-def open_sessions() -> list[dict]:
-	return frappe.get_all(
+LIST_FIELDS = [
+	"name",
+	"session_title",
+	"kind",
+	"starts_on",
+	"ends_on",
+	"venue_name",
+	"registration_deadline",
+	"participant_fee",
+	"confirmed_count",
+	"capacity",
+	"status",
+	"route",
+]
+EARLIER_DAYS = 365  # the programme list also shows the sessions held in the last year
+
+
+def state_of(session, now) -> str:
+	"""Where registration for the session stands (kdf_app.core.sessions.registration_state: the rule of the
+	registration check itself)."""
+	return registration_state(
+		session.status,
+		get_datetime(session.registration_deadline) if session.registration_deadline else None,
+		now,
+		get_datetime(session.ends_on) if session.ends_on else None,
+	)
+
+
+def seats_left(session) -> int:
+	"""Free seats: the capacity less the confirmed seats (a new session's stored free seats are 0 until its
+	first registration counts them)."""
+	return max((session.capacity or 0) - (session.confirmed_count or 0), 0)
+
+
+def next_change(sessions, now, extra=()) -> datetime | None:
+	"""The first moment after ``now`` at which one of these sessions changes state by itself (its deadline
+	or its end): until then a page that shows them may be cached."""
+	moments = [
+		get_datetime(m)
+		for s in sessions
+		for m in (s.registration_deadline, s.ends_on)
+		if m and get_datetime(m) > now
+	]
+	moments += [m for m in extra if m and m > now]
+	return min(moments) if moments else None
+
+
+def programme(now=None) -> dict:
+	"""The programme list: published sessions not yet over (each with its registration state) in start order,
+	then those held in the last year, latest first. Cancelled sessions are left out."""
+	now = now or now_datetime()
+	rows = frappe.get_all(
 		"Topplederprogram Session",
-		filters={"published": 1, "status": ("in", [OPEN, FULL])},
-		fields=[
-			"name",
-			"session_title",
-			"kind",
-			"starts_on",
-			"ends_on",
-			"venue_name",
-			"registration_deadline",
-			"participant_fee",
-			"free_seats",
-			"capacity",
-			"status",
-			"route",
-		],
+		filters={
+			"published": 1,
+			"status": ("not in", [DRAFT, CANCELLED]),
+			"ends_on": (">=", add_days(now, -EARLIER_DAYS)),
+		},
+		fields=LIST_FIELDS,
 		order_by="starts_on asc",
 	)
+	for row in rows:
+		row.state = state_of(row, now)
+		row.seats_left = seats_left(row)
+	upcoming = [r for r in rows if r.state != REG_PAST]
+	earlier = [r for r in reversed(rows) if r.state == REG_PAST]
+	# an earlier session drops off the list a year after it ended
+	leaves = [add_days(get_datetime(r.ends_on), EARLIER_DAYS) for r in earlier]
+	return {"upcoming": upcoming, "earlier": earlier, "until": next_change(upcoming, now, leaves)}
 
 
 def is_public(session) -> bool:
@@ -89,7 +143,7 @@ def can_view_page(session, user: str | None = None) -> bool:
 def web_context(session, context) -> None:
 	if not can_view_page(session):
 		raise frappe.PageDoesNotExistError  # a draft is a 404, as if it did not exist
-	context.no_cache = 1
+	now = now_datetime()
 	context.show_sidebar = False
 	context.title = session.session_title
 	context.session = session
@@ -108,6 +162,10 @@ def web_context(session, context) -> None:
 		if session.linked_session
 		else None
 	)
+	# the one rule of the registration check (kdf_app.core.sessions.registration_state)
+	context.state = state_of(session, now)
+	takes = context.state in TAKES_REGISTRATIONS
+	context.seats_left = seats_left(session)
 	member = member_for_user() if frappe.session.user != "Guest" else None
 	context.member = member
 	context.my_registration = (
@@ -120,27 +178,16 @@ def web_context(session, context) -> None:
 		if member
 		else None
 	)
-	deadline_passed = session.registration_deadline and now_datetime() > get_datetime(
-		session.registration_deadline
-	)
-	context.can_register = (
-		bool(member)
-		and session.status in (OPEN, FULL)
-		and not deadline_passed
-		and not context.my_registration
-	)
+	context.can_register = bool(member) and takes and not context.my_registration
 	# members and their leadership teams (or open): the member may also register colleagues, even when already
 	# registered themself
 	context.teams = session.participants_allowed in (MEMBERS_AND_TEAMS, OPEN_TO_ALL)
-	context.can_register_team = (
-		bool(member) and context.teams and session.status in (OPEN, FULL) and not deadline_passed
-	)
+	context.can_register_team = bool(member) and context.teams and takes
 	# open to everyone (Åpen): a guest registers from the page, for an organisation on the official list
 	context.guest_open = (
 		frappe.session.user == "Guest"
 		and session.participants_allowed == OPEN_TO_ALL
-		and session.status in (OPEN, FULL)
-		and not deadline_passed
+		and takes
 		and is_public(session)
 	)
 	if context.guest_open:
@@ -153,6 +200,12 @@ def web_context(session, context) -> None:
 			frappe.db.get_value("Customer", org, "kdf_invoice_reference") if org else None
 		)
 	context.parents = [{"route": "topplederprogram", "title": _("Topplederprogram")}]
+	# a guest's copy (programme, prices, seats) comes from the page cache until the deadline or the end;
+	# a preview or anyone logged in gets their own (kdf_app.services.page_cache)
+	if context.preview:
+		context.no_cache = 1
+	else:
+		page_cache.guest_page(context, session.route, next_change([session], now))
 
 
 def default_session() -> str | None:

@@ -1,14 +1,16 @@
 import frappe
 
+from kdf_app.services import page_cache
 from kdf_app.services.mail import sender
 from kdf_app.services.privacy import retention
 
-no_cache = 1
+no_cache = 1  # a guest's copy is cached by page_cache.guest_page, never anyone else's
 
 
 def get_context(context):
 	context.title = "Personvern"
-	context.show_sidebar = frappe.session.user != "Guest"
+	context.logged_in = frappe.session.user != "Guest"
+	context.show_sidebar = context.logged_in
 	context.retention = retention()
 	context.secretariat_email = sender()
-	context.logged_in = frappe.session.user != "Guest"
+	page_cache.guest_page(context, context.path or page_cache.PERSONVERN)
