@@ -494,9 +494,9 @@ def update_counts(session_name: str, known: tuple[str, Seats] | None = None) -> 
 		update_modified=False,
 	)
 	frappe.clear_document_cache(SESSION, session_name)
-
-
 	page_cache.session_changed(session_name)  # a guest's cached list and page show the seats
+
+
 def set_attendance(name: str, attended: bool) -> None:
 	doc = frappe.get_doc("Registration", name)
 	starts_on = frappe.db.get_value(SESSION, doc.session, "starts_on")
@@ -571,9 +571,9 @@ def registrations_of(member: str) -> list[dict]:
 	for r in rows:
 		s = sessions.get(r.session)
 		r.route = s.route if s else None
+		r.starts_on = s.starts_on if s else None
 		# made for a colleague: the member sees who and the status, never the colleague's own answers
 		r.for_colleague = r.member != member
-		r.starts_on = s.starts_on if s else None
 		r.pop("member")
 		if r.for_colleague:
 			r.topic = None
