@@ -268,6 +268,9 @@ def after_migrate():
 	from kdf_app.services.privacy import ensure_privacy_link
 
 	ensure_privacy_link()  # the portal footer links to /personvern
+	from kdf_app.services.dunning import create_missing_types
+
+	create_missing_types()  # Purring and Inkassovarsel with bokmål texts, once (never overwritten)
 
 
 def setup_member_portal():

@@ -63,6 +63,22 @@ def conflict_share(filters: Filters = None) -> dict:
 	return _card(dashboards.turnover_conflict_share(), "Percent", ["query-report", "Member Turnover"])
 
 
+@frappe.whitelist()
+def outstanding(filters: Filters = None) -> str:
+	require_roles()
+	from kdf_app.services import receivables
+
+	return fmt_money(receivables.outstanding(), precision=0, currency="NOK")
+
+
+@frappe.whitelist()
+def overdue(filters: Filters = None) -> str:
+	require_roles()
+	from kdf_app.services import receivables
+
+	return fmt_money(receivables.overdue(), precision=0, currency="NOK")
+
+
 def _chart_endpoint(build):
 	"""A Dashboard Chart Source method: Frappe's chart widget calls it with the chart's arguments (typed here,
 	unused: the figures do not depend on them); secretariat only."""

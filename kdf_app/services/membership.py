@@ -548,6 +548,9 @@ def my_invoices() -> list[dict]:
 				"status": rules.invoice_status(r.status, r.grand_total, r.outstanding_amount),
 			}
 		)
+		from kdf_app.core.payments import member_payment_status
+
+		out[-1]["payment"] = member_payment_status(out[-1]["status"])  # Betalt / Ikke betalt / Kreditert
 	return out
 
 
