@@ -85,12 +85,13 @@ CUSTOM_FIELDS = {
 			"depends_on": "kdf_session",
 			"search_index": 1,
 		},
+		# on the invoice's first tab, open, where the secretariat looks (not collapsed under Terms)
 		{
 			"fieldname": "kdf_ehf_section",
 			"fieldtype": "Section Break",
 			"label": "Delivery (EHF / E-mail)",
-			"insert_after": "terms",
-			"collapsible": 1,
+			"insert_after": "amended_from",
+			"collapsible": 0,
 			"depends_on": "kdf_ehf_status",
 		},
 		{
@@ -103,6 +104,7 @@ CUSTOM_FIELDS = {
 			"allow_on_submit": 1,
 			"no_copy": 1,
 			"in_standard_filter": 1,
+			"in_list_view": 1,  # a column of the Sales Invoice list (kdf_app/public/js/sales_invoice_list.js)
 		},
 		{
 			"fieldname": "kdf_ehf_sent_on",

@@ -5,13 +5,16 @@ from decimal import Decimal
 
 import frappe
 from frappe import _
+from frappe.core.doctype.file.file import File
 from frappe.utils import cint, flt, format_datetime, getdate, now_datetime
 
 from kdf_app.core import delivery, ehf, numbers
 from kdf_app.core.i18n import DomainError
 from kdf_app.core.invoicing import vat_of_line
 from kdf_app.core.members import ACTIVE
+from kdf_app.core.sessions import format_date_no
 from kdf_app.services.errors import render
+from kdf_app.services.language import for_members
 from kdf_app.services.settings import get_settings
 
 KLAR, SENDT, NYTT_FORSOK, FEILET = delivery.READY, delivery.SENT, delivery.RETRYING, delivery.FAILED
@@ -173,7 +176,7 @@ def document_for(si) -> ehf.Document:
 		note=frappe.utils.strip_html(si.terms or "") or None,
 		account_number=settings.bank_account,
 		kid=kid(si.name) if settings.use_kid else None,
-		payment_terms=_("Payment within {0}").format(frappe.utils.formatdate(si.due_date))
+		payment_terms=for_members("Payment within {0}").format(format_date_no(getdate(si.due_date)))
 		if si.due_date and sign > 0
 		else None,
 		original_invoice=original.name if original else None,
@@ -193,7 +196,9 @@ def kid(invoice_name: str) -> str:
 
 
 def build_xml(si) -> bytes:
-	return ehf.build(document_for(si))
+	"""The EHF of the invoice (on submit: the document its ``before_submit`` check found sound)."""
+	doc = si.flags.pop("kdf_ehf_document", None) if si.docstatus == 1 else None
+	return ehf.build(doc or document_for(si))
 
 
 def attached_file_url(invoice: str) -> str | None:
@@ -216,7 +221,7 @@ def attach(si, xml: bytes) -> str:
 		pluck="name",
 	):
 		frappe.delete_doc("File", old, ignore_permissions=True)
-	f = frappe.get_doc(
+	f = InvoiceFile(
 		{
 			"doctype": "File",
 			"file_name": file_name,
@@ -226,8 +231,22 @@ def attach(si, xml: bytes) -> str:
 			"content": xml,
 		}
 	)
+	f.invoice = si
 	f.save(ignore_permissions=True)
 	return f.file_url
+
+
+class InvoiceFile(File):
+	"""Frappe's File, whose "attached" line goes on the timeline of the invoice in hand: Frappe loads the
+	invoice again only to add that comment, which costs a batch more than building the EHF."""
+
+	invoice = None
+
+	def add_comment_in_reference_doc(self, comment_type, text):
+		if self.invoice is not None and self.invoice.name == self.attached_to_name:
+			self.invoice.add_comment(comment_type, text)
+		else:
+			super().add_comment_in_reference_doc(comment_type, text)
 
 
 def set_status(
@@ -255,7 +274,11 @@ def problems_for(si) -> list[str]:
 	customer does not receive EHF or nothing is missing."""
 	if not si.customer or not sends_ehf(si):
 		return []
-	return [render(e) for e in ehf.problems(document_for(si))]
+	doc = document_for(si)
+	found = [render(e) for e in ehf.problems(doc)]
+	# checked in before_submit, built in on_submit: nothing in between changes what the EHF says
+	si.flags.kdf_ehf_document = None if found else doc
+	return found
 
 
 def refuse_if_ehf_would_fail(si) -> None:
@@ -277,7 +300,22 @@ def refuse_if_ehf_would_fail(si) -> None:
 
 def submit_or_hold(si) -> bool:
 	"""Submit an invoice made by a batch; one whose EHF would fail stays a draft, with the reason in its
-	delivery status, so the rest of the batch goes on and nothing is lost."""
+	delivery status, so the rest of the batch goes on and nothing is lost.
+
+	A new (not yet inserted) invoice is inserted submitted in one pass, as Frappe's ``submit`` does for a new
+	document: ERPNext validates it once instead of on insert and again on submit. The EHF check is the one
+	``before_submit`` makes on every invoice (:func:`refuse_if_ehf_would_fail`); when it refuses, the same
+	invoice (the same number: nothing was written yet but its name) is inserted as a draft instead."""
+	if si.is_new():
+		try:
+			si.submit()
+			return True
+		except EHFWouldFail:
+			frappe.clear_last_message()
+			si.docstatus = 0
+			si.insert()
+			set_status(si.name, FEILET, "\n".join(problems_for(si)))
+			return False
 	found = problems_for(si)
 	if found:
 		set_status(si.name, FEILET, "\n".join(found))

@@ -1,14 +1,16 @@
 """Invoices after a session: one Sales Invoice per paying organisation (and invoice reference) per session,
 each participant by name on their own lines."""
 
+from typing import NamedTuple
+
 import frappe
 from frappe import _
-from frappe.utils import add_days, cint, flt, format_date, getdate, today
+from frappe.utils import add_days, cint, flt, format_datetime, getdate, now_datetime, today
 
 from kdf_app.core.cancellation import CHARGE_FULL, CHARGE_PACKAGE, charged_kinds
-from kdf_app.core.invoicing import OU_TEXT, Participation, VatSetup, invoice_lines
+from kdf_app.core.invoicing import OU_TEXT, Participation, VatSetup, date_range_no, invoice_lines
 from kdf_app.core.sessions import ATTENDED, CANCELLED_REG, CONFIRMED, NO_SHOW
-from kdf_app.services.ehf import submit_or_hold
+from kdf_app.services.ehf import FEILET, submit_or_hold
 from kdf_app.services.settings import get_settings, require
 from kdf_app.services.taxes import item_tax_template, sales_taxes_template
 
@@ -84,23 +86,27 @@ def session_cost_center(session) -> str:
 
 
 def session_dates(session) -> str:
-	start, end = getdate(session.starts_on), getdate(session.ends_on)
-	if start == end:
-		return format_date(start, "d. MMMM yyyy")
-	return f"{format_date(start, 'd.')}–{format_date(end, 'd. MMMM yyyy')}"
+	"""The session's dates on the invoice lines, in Norwegian whoever invoices (kdf_app.core.invoicing)."""
+	return date_range_no(getdate(session.starts_on), getdate(session.ends_on or session.starts_on))
 
 
-def create_session_invoices(session_name: str, submit: bool | None = None, report=None) -> list[str]:
+def create_session_invoices(
+	session_name: str, submit: bool | None = None, report=None, created: list | None = None
+) -> list[str]:
 	"""Invoice every due registration of the session that has no invoice yet. Running it again creates none;
-	a run that stopped half way carries on. In a background job each invoice is committed as it is made."""
+	a run that stopped half way carries on. In a background job each invoice is committed as it is made.
+	``created`` (a list) gets each invoice's name as it is made, so the caller knows them if it stops."""
 	from kdf_app.services.jobs import step_done
 
+	created = [] if created is None else created
 	settings = get_settings()
 	require(settings, "company", "participant_fee_item", "stay_package_item", "extra_night_item")
 	session = frappe.get_doc("Topplederprogram Session", session_name)
 	submit = cint(settings.submit_session_invoices) if submit is None else submit
 	groups = invoice_groups(due_registrations(session_name, settings))
-	created, held = [], 0
+	held = 0
+	if report:
+		report(0, len(groups))
 	for i, names in enumerate(groups, start=1):
 		# under the registrations' locks: another run may have invoiced some meanwhile
 		names = [
@@ -113,11 +119,13 @@ def create_session_invoices(session_name: str, submit: bool | None = None, repor
 		if not names:
 			continue
 		regs = [frappe.get_doc("Registration", n) for n in names]
-		si = make_invoice(regs, session, settings)
-		if submit:
-			held += not submit_or_hold(si)
-		for reg in regs:
-			reg.db_set("sales_invoice", si.name)
+		si = make_invoice(regs, session, settings, insert=not submit)
+		# inserted submitted in one pass, which links the registrations (kdf_app.services.invoice_links), or
+		# a draft (held: its EHF would fail, kdf_app.services.ehf), whose registrations are linked here
+		if not (submit and submit_or_hold(si)):
+			held += bool(submit)
+			for reg in regs:
+				frappe.db.set_value("Registration", reg.name, "sales_invoice", si.name)
 		created.append(si.name)
 		step_done()
 		if report:
@@ -171,6 +179,76 @@ def invoice_groups(names: list[str]) -> list[list[str]]:
 	return list(groups.values())
 
 
+class RunResult(NamedTuple):
+	message: str
+	held: int
+
+
+def held_invoices(filters: dict) -> list:
+	"""Drafts a batch kept back because their EHF would fail (kdf_app.services.ehf.submit_or_hold)."""
+	return frappe.get_all(
+		"Sales Invoice",
+		filters={**filters, "docstatus": 0, "is_return": 0, "kdf_ehf_status": FEILET},
+		fields=["name", "customer_name", "kdf_ehf_message"],
+		order_by="name asc",
+	)
+
+
+def held_lines(held: list) -> list[str]:
+	if not held:
+		return []
+	return [
+		_("{0} held as drafts because their EHF would fail (the reason is under Delivery on each):").format(
+			len(held)
+		),
+		*(f"{h.name} ({h.customer_name}): {(h.kdf_ehf_message or '').replace(chr(10), '; ')}" for h in held),
+	]
+
+
+def record_run(session_name: str, created: list[str], stopped: bool = False) -> RunResult:
+	"""Leave what the run did on the session (status, when, invoices made and held, and why), for the desk
+	after the message is gone. The counts are the session's as they are now: earlier runs' drafts too."""
+	from kdf_app.services.jobs import DONE, SESSION, STOPPED
+
+	invoices = frappe.get_all(
+		"Sales Invoice",
+		filters={"kdf_session": session_name, "docstatus": ("<", 2), "is_return": 0},
+		fields=["docstatus"],
+	)
+	held = held_invoices({"kdf_session": session_name})
+	submitted = sum(1 for i in invoices if i.docstatus == 1)
+	now = now_datetime()
+	first = (
+		_("Invoicing stopped after {0} invoices; see the Error Log. Run it again to carry on.").format(
+			len(created)
+		)
+		if stopped
+		else _("{0} invoices made on {1}.").format(len(created), format_datetime(now, "dd.MM.yyyy HH:mm"))
+	)
+	lines = [
+		first,
+		_("The session has {0} invoices: {1} submitted, {2} drafts.").format(
+			len(invoices), submitted, len(invoices) - submitted
+		),
+		*held_lines(held),
+	]
+	message = "\n".join(lines)
+	frappe.db.set_value(
+		SESSION,
+		session_name,
+		{
+			"invoicing_status": STOPPED if stopped else DONE,
+			"invoiced_on": now,
+			"invoices_made": len(created),
+			"invoices_held": len(held),
+			"invoicing_result": message,
+		},
+		update_modified=False,
+	)
+	frappe.clear_document_cache(SESSION, session_name)
+	return RunResult(message, len(held))
+
+
 def tell_held(held: int) -> None:
 	if held:
 		frappe.msgprint(
@@ -204,9 +282,10 @@ def participation_of(reg, session, settings) -> Participation:
 	)
 
 
-def make_invoice(regs, session, settings):
+def make_invoice(regs, session, settings, insert: bool = True):
 	"""One invoice to the registrations' paying organisation: each participant's lines, the fee naming them
-	(the OU refund needs names; only the fee is refundable, so the package and night are lines of their own)."""
+	(the OU refund needs names; only the fee is refundable, so the package and night are lines of their own).
+	Inserted as a draft, or (``insert=False``) returned new for the caller to submit in one pass."""
 	regs = regs if isinstance(regs, list | tuple) else [regs]
 	reg = regs[0]
 	vat = vat_setup(settings)
@@ -230,7 +309,8 @@ def make_invoice(regs, session, settings):
 		si.taxes_and_charges = sales_taxes_template(settings.company)
 		si.set_taxes()
 	si.flags.ignore_permissions = True
-	si.insert()
+	if insert:
+		si.insert()
 	return si
 
 

@@ -92,8 +92,11 @@ def send_template(
 ):
 	"""Queue the e-mail for ``purpose`` (a key of the data file, e.g. ``registration_confirmed``);
 	``attachments`` as frappe.sendmail takes them (e.g. the .ics of kdf_app.services.calendar)."""
+	from kdf_app.services.language import members_language
+
 	template = template_for(purpose)
-	email = frappe.get_doc("Email Template", template).get_formatted_email(context)
+	with members_language():  # Norwegian dates whoever acted (kdf_app.services.language)
+		email = frappe.get_doc("Email Template", template).get_formatted_email(context)
 	try:
 		_queue(email, recipients, reference, attachments)
 	except frappe.OutgoingEmailError:

@@ -47,6 +47,7 @@ from kdf_app.core.sessions import (
 from kdf_app.permissions import is_secretariat
 from kdf_app.services import page_cache
 from kdf_app.services.errors import throw
+from kdf_app.services.language import MEMBER_LANGUAGE
 
 SESSION = "Topplederprogram Session"
 
@@ -105,10 +106,11 @@ PRICE_LABELS_CACHE = "kdf_app:price_line_labels"
 
 
 def price_labels() -> dict[str, str]:
-	"""The price lines' descriptions in the user's language. Cached per language, because loading a language's
-	whole translation table for three labels costs more than the rest of a registration's pricing; the cache
-	is cleared with Frappe's (migrate, ``bench clear-cache``) and whenever a Translation changes."""
-	lang = getattr(frappe.local, "lang", None) or "en"
+	"""The price lines' descriptions as members read them (Norwegian, whoever registered: a member on the
+	portal or the secretariat in the desk in English; kdf_app.services.language). Cached, because loading a
+	language's whole translation table for three labels costs more than the rest of a registration's pricing;
+	the cache is cleared with Frappe's (migrate, ``bench clear-cache``) and whenever a Translation changes."""
+	lang = MEMBER_LANGUAGE
 	return frappe.cache.hget(
 		PRICE_LABELS_CACHE, lang, generator=lambda: {label: _(label, lang=lang) for label in PRICE_LABELS}
 	)

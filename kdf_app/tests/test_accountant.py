@@ -1,13 +1,17 @@
 """The accountant's and the payer's view of KDF invoices (issue 17): credit notes made the ERPNext way,
 Norwegian on what municipalities receive whoever acted, and invoicing that leaves its result behind."""
 
+import email
+
 import frappe
 from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
 from erpnext.controllers.accounts_controller import get_default_taxes_and_charges
+from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt
 
 from kdf_app.services.invoicing import create_session_invoices
 from kdf_app.tests.test_invoicing import InvoicingCase, attached_xml, official_fatal
+from kdf_app.tests.utils import make_member, make_org
 
 ACCOUNTANT = "kdf-test-accountant@example.no"
 
@@ -135,3 +139,184 @@ class TestDeskCreditNoteWithVat(InvoicingCase):
 		self.assertEqual(flt(credit.total_taxes_and_charges), -flt(original.total_taxes_and_charges))
 		self.assertEqual(frappe.db.get_value("Sales Invoice", name, "status"), "Credit Note Issued")
 		self.assertEqual(official_fatal(attached_xml(credit.name)), [])
+
+
+class EnglishUser:
+	"""The acting user works in English (an Administrator or the secretariat with English in the desk)."""
+
+	def setUp(self):
+		self._lang = frappe.local.lang
+		frappe.local.lang = "en"
+		super().setUp()
+
+	def tearDown(self):
+		frappe.local.lang = self._lang
+		super().tearDown()
+
+
+class TestNorwegianForPayers(EnglishUser, InvoicingCase):
+	def _on(self, starts_on: str, ends_on: str):
+		frappe.db.set_value(
+			"Topplederprogram Session",
+			self.session.name,
+			{"starts_on": starts_on, "ends_on": ends_on},
+			update_modified=False,
+		)
+		self.session.reload()
+
+	def test_invoice_lines_and_ehf_name_the_dates_in_norwegian(self):
+		self._on("2026-11-25 09:00:00", "2026-11-26 15:00:00")
+		(name,) = create_session_invoices(self.session.name)
+		si = frappe.get_doc("Sales Invoice", name)
+		for item in si.items:
+			self.assertIn("25.–26. november 2026", item.description)
+			self.assertNotIn("November", item.description)
+		xml = attached_xml(name).decode()
+		self.assertIn("25.–26. november 2026", xml)
+		self.assertNotIn("November", xml)
+		self.assertIn("Betaling innen", xml)  # the payment terms note
+		self.assertNotIn("Payment within", xml)
+
+	def test_dates_across_a_month_end(self):
+		self._on("2026-11-30 09:00:00", "2026-12-01 15:00:00")
+		(name,) = create_session_invoices(self.session.name)
+		descriptions = [i.description for i in frappe.get_doc("Sales Invoice", name).items]
+		self.assertTrue(all("30. november–1. desember 2026" in d for d in descriptions), descriptions)
+
+
+class TestNorwegianForMembers(EnglishUser, InvoicingCase):
+	def test_desk_registration_stores_norwegian_price_lines(self):
+		from kdf_app.tests.utils import register
+
+		reg = register(self.session, make_member(self.org), extra_night=1)
+		self.assertEqual(
+			[line.description for line in reg.price_lines], ["Deltakeravgift", "Ekstra natt før samlingen"]
+		)
+		self.assertEqual(
+			[line.description for line in self.reg.price_lines],  # made in setUp, also in English
+			[
+				"Deltakeravgift",
+				"Test med overnatting",
+				"Fradrag for deltakelse på begge arrangementene",
+				"Ekstra natt før samlingen",
+			],
+		)
+
+	def test_confirmation_email_is_norwegian(self):
+		from kdf_app.core.sessions import format_date_no
+
+		raw = frappe.db.get_value(
+			"Email Queue", {"reference_doctype": "Registration", "reference_name": self.reg.name}, "message"
+		)
+		self.assertTrue(raw)
+		message = "".join(
+			part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+			for part in email.message_from_string(raw).walk()
+			if part.get_content_type() == "text/html"
+		)
+		self.assertIn(format_date_no(self.session.starts_on), message)
+		self.assertIn("Deltakeravgift", message)
+		self.assertNotIn("Participant fee", message)
+
+
+class Realtime:
+	"""Records what the server publishes over socket.io (progress bars, messages, the done event)."""
+
+	def __enter__(self):
+		from unittest.mock import patch
+
+		self.events = []
+
+		def record(event=None, message=None, room=None, user=None, doctype=None, docname=None, **kw):
+			self.events.append(
+				frappe._dict(event=event, message=message or {}, user=user, doctype=doctype, docname=docname)
+			)
+
+		self._patches = [
+			patch("frappe.realtime.publish_realtime", record),
+			patch("frappe.publish_realtime", record),
+		]
+		for p in self._patches:
+			p.start()
+		return self
+
+	def __exit__(self, *exc):
+		for p in self._patches:
+			p.stop()
+
+	def of(self, event: str) -> list:
+		return [e for e in self.events if e.event == event]
+
+
+class TestInvoicingFeedback(InvoicingCase):
+	def test_the_job_leaves_its_result_on_the_session(self):
+		from kdf_app.services import jobs
+		from kdf_app.tests.utils import register
+
+		broken = make_org()
+		frappe.db.set_value("Customer", broken, "kdf_org_number", "123")  # its EHF would fail: held
+		register(self.session, make_member(broken), invoice_reference="R-9")
+		with Realtime() as realtime:
+			jobs.start(jobs.INVOICING, self.session.name)  # runs at once in tests
+		session = frappe.get_doc("Topplederprogram Session", self.session.name)
+		self.assertEqual(session.invoicing_status, "Done")
+		self.assertTrue(session.invoiced_on)
+		self.assertEqual((session.invoices_made, session.invoices_held), (2, 1))
+		(held,) = frappe.get_all("Sales Invoice", {"kdf_session": session.name, "docstatus": 0}, pluck="name")
+		self.assertIn(held, session.invoicing_result)
+		self.assertIn("organisation number (123)", session.invoicing_result)
+		self.assertIn("2 invoices: 1 submitted, 1 drafts", session.invoicing_result)
+		# a progress bar on the session from the start to the end, then the form is told to reload
+		progress = realtime.of("progress")
+		self.assertTrue(progress)
+		self.assertTrue(all((e.doctype, e.docname) == (session.doctype, session.name) for e in progress))
+		self.assertEqual(progress[-1].message["percent"], 100)
+		self.assertGreater(progress[0].message["percent"], 0)  # a bar at 0 % is not drawn
+		self.assertEqual(len(progress), 3)  # the start and each of the two invoices
+		(done,) = realtime.of("kdf_invoicing_done")
+		self.assertEqual((done.doctype, done.docname), (session.doctype, session.name))
+		(told,) = realtime.of("msgprint")
+		self.assertEqual(told.user, "Administrator")
+		self.assertIn(held, told.message["message"])
+
+	def test_a_second_run_counts_the_sessions_invoices(self):
+		from kdf_app.services import jobs
+
+		jobs.start(jobs.INVOICING, self.session.name)
+		jobs.start(jobs.INVOICING, self.session.name)
+		session = frappe.get_doc("Topplederprogram Session", self.session.name)
+		self.assertEqual(
+			(session.invoicing_status, session.invoices_made, session.invoices_held), ("Done", 0, 0)
+		)
+		self.assertIn("1 invoices: 1 submitted, 0 drafts", session.invoicing_result)
+
+	def test_the_dues_batch_runs_as_a_job_and_leaves_its_result_in_settings(self):
+		from kdf_app.api.members import create_dues_invoices
+
+		broken = make_org()
+		make_member(broken)
+		frappe.db.set_value("Customer", broken, "kdf_org_number", "123")
+		with Realtime() as realtime:
+			self.assertTrue(create_dues_invoices(2092, 1)["job_id"])
+		settings = frappe.get_single("KDF Settings")
+		self.assertTrue(settings.dues_last_run_on)
+		made = frappe.get_all("Sales Invoice", {"kdf_dues_year": 2092}, pluck="name")
+		self.assertIn(f"Dues 2092: {len(made)} invoices made.", settings.dues_last_run)
+		(held,) = frappe.get_all("Sales Invoice", {"kdf_dues_year": 2092, "customer": broken}, pluck="name")
+		self.assertIn(held, settings.dues_last_run)
+		progress = realtime.of("progress")
+		self.assertEqual(len(progress), len(made) + 1)
+		self.assertTrue(all(e.user == "Administrator" and not e.doctype for e in progress))
+		self.assertEqual(progress[-1].message["percent"], 100)
+		self.assertEqual(len(realtime.of("msgprint")), 1)
+
+
+class TestDeliveryStatusWhereTheSecretariatLooks(FrappeTestCase):
+	def test_a_list_column_and_on_the_invoices_first_tab(self):
+		meta = frappe.get_meta("Sales Invoice")
+		self.assertTrue(meta.get_field("kdf_ehf_status").in_list_view)
+		order = [f.fieldname for f in meta.fields]
+		first_tab_ends = next(i for i, f in enumerate(meta.fields) if f.fieldtype == "Tab Break")
+		self.assertLess(order.index("kdf_ehf_section"), first_tab_ends)
+		self.assertLess(order.index("kdf_ehf_status"), first_tab_ends)
+		self.assertFalse(meta.get_field("kdf_ehf_section").collapsible)

@@ -1,5 +1,6 @@
 // The membership dues batch (kdf_app.api.members.create_dues_invoices) from the Sales Invoice list, for the
-// secretariat; ERPNext's own list settings for Sales Invoice are kept and extended.
+// secretariat, and the delivery status (EHF / e-mail) as a coloured column; ERPNext's own list settings for
+// Sales Invoice are kept and extended.
 frappe.provide("kdf_app");
 
 kdf_app.dues_dialog = function () {
@@ -20,27 +21,35 @@ kdf_app.dues_dialog = function () {
 		],
 		primary_action_label: __("Create"),
 		primary_action(values) {
+			// a background job: a progress bar while it runs, a message when it is done, the result in KDF Settings
 			frappe
 				.call({
 					method: "kdf_app.api.members.create_dues_invoices",
 					args: { year: values.year, submit: cint(values.submit) },
-					freeze: true,
-					freeze_message: __("Creating dues invoices…"),
 				})
-				.then(({ message }) => {
+				.then(() => {
 					d.hide();
-					frappe.msgprint(__("{0} dues invoices created for {1}.", [message.length, values.year]));
-					if (message.length) {
-						frappe.set_route("List", "Sales Invoice", { kdf_dues_year: values.year });
-					}
+					frappe.show_alert({
+						message: __("The dues batch for {0} runs in the background; the progress shows here and you get a message when it is done.", [values.year]),
+						indicator: "blue",
+					}, 10);
+					frappe.set_route("List", "Sales Invoice", { kdf_dues_year: values.year });
 				});
 		},
 	});
 	d.show();
 };
 
+// the delivery status as the invoice form shows it (kdf_app.core.delivery)
+kdf_app.delivery_colour = { Klar: "blue", Sendt: "green", "Nytt forsøk": "orange", Feilet: "red" };
+
 (() => {
 	const settings = (frappe.listview_settings["Sales Invoice"] = frappe.listview_settings["Sales Invoice"] || {});
+	settings.formatters = settings.formatters || {};
+	settings.formatters.kdf_ehf_status = (value) =>
+		value
+			? `<span class="indicator-pill ${kdf_app.delivery_colour[value] || "gray"} ellipsis">${frappe.utils.escape_html(__(value))}</span>`
+			: "";
 	const erpnext_onload = settings.onload;
 	settings.onload = function (listview) {
 		if (erpnext_onload) erpnext_onload.apply(this, arguments);

@@ -5,10 +5,12 @@ from frappe.model.document import Document
 from kdf_app.core.i18n import DomainError
 from kdf_app.core.numbers import validate_account_number, validate_org_number
 from kdf_app.services.errors import throw
+from kdf_app.services.guard import protect
 
 
 class KDFSettings(Document):
 	def validate(self):
+		protect(self)  # the last dues batch's result is the app's to write
 		try:
 			if self.org_number:
 				self.org_number = validate_org_number(self.org_number)

@@ -1,4 +1,10 @@
 frappe.ui.form.on("Topplederprogram Session", {
+	setup(frm) {
+		// a background invoicing run that ends shows its result on the session (kdf_app.services.jobs)
+		frappe.realtime.on("kdf_invoicing_done", (data) => {
+			if (data && frm.doc && data.session === frm.doc.name && !frm.is_dirty()) frm.reload_doc();
+		});
+	},
 	status(frm) {
 		if (frm.is_new() || frm.doc.status !== "Avlyst") return;
 		const live = (frm.doc.confirmed_count || 0) + (frm.doc.waitlist_count || 0);
@@ -54,11 +60,33 @@ frappe.ui.form.on("Topplederprogram Session", {
 			frm.add_custom_button(__("Register a Group"), () => register_group_dialog(frm));
 		}
 		render_participants_overview(frm);
+		show_invoicing(frm);
 		frm.dashboard.add_indicator(__("Confirmed: {0}", [frm.doc.confirmed_count || 0]), "green");
 		frm.dashboard.add_indicator(__("Waitlisted: {0}", [frm.doc.waitlist_count || 0]), "orange");
 		frm.dashboard.add_indicator(__("Free seats: {0}", [frm.doc.free_seats ?? frm.doc.capacity]), "blue");
 	},
 });
+
+// What the last Create Invoices did, from the session's Invoicing fields: an indicator, and the held invoices
+// with their reasons at the top, so the secretariat sees them after the message is gone.
+function show_invoicing(frm) {
+	const status = frm.doc.invoicing_status;
+	if (!status) return;
+	const esc = frappe.utils.escape_html;
+	if (["Queued", "Running"].includes(status)) {
+		frm.dashboard.add_indicator(__("Invoicing: {0}", [__(status)]), "blue");
+		return;
+	}
+	const held = frm.doc.invoices_held || 0;
+	frm.dashboard.add_indicator(__("Invoicing: {0}", [__(status)]), status === "Stopped" ? "red" : held ? "orange" : "green");
+	if (held) frm.dashboard.add_indicator(__("Held: {0}", [held]), "orange");
+	if (status === "Stopped" || held) {
+		frm.set_intro(esc(frm.doc.invoicing_result || "").replace(/\n/g, "<br>"), status === "Stopped" ? "red" : "orange");
+	}
+	frm.add_custom_button(__("Invoices"), () =>
+		frappe.set_route("List", "Sales Invoice", { kdf_session: frm.doc.name })
+	, __("View"));
+}
 
 // What a stay package includes belongs to the session: choosing a package proposes its price, nights and a
 // dinner on the first day; the text is written from the session's dates (kdf_app.core.stay) and follows them as
