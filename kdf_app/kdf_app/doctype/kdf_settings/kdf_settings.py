@@ -4,6 +4,7 @@ from frappe.model.document import Document
 
 from kdf_app.core.i18n import DomainError
 from kdf_app.core.numbers import validate_account_number, validate_org_number
+from kdf_app.core.turnover import check_k
 from kdf_app.services.errors import throw
 from kdf_app.services.guard import protect
 
@@ -16,6 +17,8 @@ class KDFSettings(Document):
 				self.org_number = validate_org_number(self.org_number)
 			if self.bank_account:
 				self.bank_account = validate_account_number(self.bank_account)
+			if self.research_k:  # empty: the default (kdf_app.services.turnover.settings_k)
+				self.research_k = check_k(self.research_k)  # k-anonymity below 3 protects nobody
 		except DomainError as e:
 			throw(e)
 		if self.email_sender and not frappe.db.get_value(
