@@ -62,11 +62,23 @@ def _keys() -> list[str]:
 
 
 def anything_sealed() -> bool:
+	"""Whether any content was sealed with a key (a value or an attachment that begins with the seal's prefix).
+	Plain content, as sites made before sealing hold it, needs no key: the patch seals it with a new one."""
 	for doctype, fields in SEALED_FIELDS.items():
 		for field in fields:
-			if frappe.db.sql(f"select 1 from `tab{doctype}` where ifnull(`{field}`, '') != '' limit 1"):
+			if frappe.db.sql(
+				f"select 1 from `tab{doctype}` where `{field}` like %s limit 1", (f"{sealing.PREFIX}%",)
+			):
 				return True
-	return bool(frappe.get_all("File", {"attached_to_doctype": ("in", list(CONFIDENTIAL))}, limit=1))
+	prefix = sealing.PREFIX.encode()
+	for path in _attachments():
+		try:
+			with open(path, "rb") as f:
+				if f.read(len(prefix)) == prefix:
+					return True
+		except OSError:
+			continue
+	return False
 
 
 def ensure_key() -> None:

@@ -3,6 +3,8 @@ sandbox, child rows of core doctypes, and the attacks that read every case befor
 
 import json
 import os
+import shutil
+import tempfile
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
@@ -277,6 +279,42 @@ class TestSealedCases(FrappeTestCase):
 		self.assertTrue(sealing.is_sealed(summary))
 		frappe.set_user(self.manager)
 		self.assertEqual(case_vault.read_case(self.case)["closing_summary"], "oppsummering i klartekst")
+
+	def test_a_site_made_before_sealing_gets_a_key_and_its_plain_content_sealed(self):
+		"""A site made before sealing has plain case content and no key file: the patch makes the key and
+		seals (it refused, taking plain content for sealed). Once content is sealed, a lost key file is not
+		replaced by a new key (that would hide that the content can no longer be opened)."""
+		from unittest.mock import patch
+
+		from kdf_app.patches import seal_case_content
+
+		# runs last: the site's sealed content as it was (nothing here commits)
+		self.addCleanup(frappe.db.rollback)
+		for doctype, fields in case_vault.SEALED_FIELDS.items():  # as an older version stored them
+			for field in fields:
+				frappe.db.sql(f"update `tab{doctype}` set `{field}` = null where `{field}` like 'kdf:v1:%%'")
+		frappe.db.sql(
+			"update `tabMentoring Case` set request=%s where name=%s", (f"i klartekst: {SECRET}", self.case)
+		)
+		folder = tempfile.mkdtemp()
+		key_file = os.path.join(folder, "cases.json")
+		self.addCleanup(shutil.rmtree, folder, True)
+		self.addCleanup(setattr, frappe.local, case_vault._CACHE, None)
+		with (
+			patch.object(case_vault, "key_path", lambda: key_file),
+			patch.object(case_vault, "_attachments", lambda: iter(())),
+		):
+			setattr(frappe.local, case_vault._CACHE, None)
+			self.assertFalse(case_vault.anything_sealed())
+			seal_case_content.execute()
+			self.assertTrue(os.path.exists(key_file))
+			request = frappe.db.get_value("Mentoring Case", self.case, "request")
+			self.assertTrue(sealing.is_sealed(request))
+			self.assertIn(SECRET, case_vault._open(request))
+			# the key file lost after sealing: the content counts as sealed, so no new key would be made
+			os.remove(key_file)
+			setattr(frappe.local, case_vault._CACHE, None)
+			self.assertTrue(case_vault.anything_sealed())
 
 	# --- the template doors ------------------------------------------------------------------------------
 	def _rendered_or_refused_by_the_sandbox(self, out: str) -> None:
