@@ -21,6 +21,7 @@ def apply(
 	start_date: str,
 	consent: int | str = 0,
 	mobile: str | None = None,
+	research_consent: int | str = 0,
 ) -> dict:
 	"""A membership application from /bli-medlem (guests). Returns only a receipt: nothing of the register."""
 	service.submit_application(
@@ -33,6 +34,7 @@ def apply(
 			"organisation": organisation,
 			"start_date": start_date,
 			"consent": consent,
+			"research_consent": research_consent,
 		}
 	)
 	return {"ok": True, "message": _("Thank you! The secretariat will answer your application by e-mail.")}

@@ -36,11 +36,15 @@ def my_consent() -> dict | None:
 
 
 @frappe.whitelist(methods=["POST"])
-def set_consent(directory: int | str | None = None, newsletter: int | str | None = None) -> dict:
+def set_consent(
+	directory: int | str | None = None,
+	newsletter: int | str | None = None,
+	research: int | str | None = None,
+) -> dict:
 	"""The logged-in member changes their own consents (never anyone else's: it takes no member)."""
 	from kdf_app.services.privacy import set_consent as change
 
 	def flag(value):
 		return None if value in (None, "") else bool(cint(value))
 
-	return change(flag(directory), flag(newsletter))
+	return change(flag(directory), flag(newsletter), flag(research))

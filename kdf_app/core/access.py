@@ -141,6 +141,17 @@ MATRIX = (
 		note="the year's counts and sums; no names, no case content",
 	),
 	_row(
+		"Tenure and Turnover report (per year, county, kind: started, left, turnover rate, tenure quartiles, "
+		"reasons for leaving)",
+		"secretariat",
+		note="counts and shares, no names; the årsmelding takes its year's figures from the same functions",
+	),
+	_row(
+		"Research extract (anonymised tenures of members who consented) and its Research Extract Log",
+		note="only the role KDF Forskningsuttrekk, which a System Manager gives (not in the Role Profile KDF "
+		"Sekretariat); k-anonymous (k from KDF Settings, at least 3); every extract logged",
+	),
+	_row(
 		"Retention Log (which former member was anonymised when)",
 		"secretariat",
 		note="read-only; the member's id and dates, no names",
@@ -241,6 +252,9 @@ SYSTEM_FIELDS = {
 		"anonymised_on",
 		"directory_consent_on",
 		"newsletter_consent_on",
+		# only the member gives or withdraws it (Min profil, the membership application)
+		"research_consent",
+		"research_consent_on",
 	),
 	"Mentoring Case": ("anonymised_on", "year"),
 	"Registration": (
@@ -278,6 +292,7 @@ SYSTEM_FIELDS = {
 		"organisation",
 		"start_date",
 		"consent_on",
+		"research_consent",
 		"privacy_notice_version",
 		"privacy_notice_date",
 		"status",

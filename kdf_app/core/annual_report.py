@@ -27,6 +27,11 @@ def _member_on(m: Mapping, day: date) -> bool:
 	return bool(ended) and ended > day
 
 
+def members_on(members: Iterable[Mapping], day: date) -> set[str]:
+	"""The names of those who were members on ``day`` (the rule above)."""
+	return {m["name"] for m in members if _member_on(m, day)}
+
+
 @dataclass(frozen=True)
 class Membership:
 	year: int

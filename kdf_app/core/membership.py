@@ -21,8 +21,8 @@ from kdf_app.core.i18n import DomainError, _
 from kdf_app.core.members import LEAVING_REASONS, TITLES, Position, current_position, validate_positions
 
 # The privacy notice (/personvern) the applicant consents to; change both when the notice changes.
-PRIVACY_NOTICE_VERSION = "1.0"
-PRIVACY_NOTICE_DATE = date(2026, 11, 24)
+PRIVACY_NOTICE_VERSION = "1.1"  # 1.1: research use of the position history, with consent
+PRIVACY_NOTICE_DATE = date(2026, 12, 1)
 
 NEW, APPROVED, REJECTED = "Ny", "Godkjent", "Avvist"
 APPLICATION_STATUSES = (NEW, APPROVED, REJECTED)
@@ -92,6 +92,9 @@ class Application:
 	organisation: str
 	start_date: date
 	consent: bool
+	research_consent: bool = (
+		False  # may the position history go, anonymised, into research extracts (default no)
+	)
 
 
 def clean_application(
@@ -125,11 +128,18 @@ def clean_application(
 			start.isoformat(),
 			field="start_date",
 		)
-	if not values.get("consent") or str(values.get("consent")).lower() in ("0", "false", "off", "no"):
+	if not ticked(values.get("consent")):
 		raise DomainError(
 			_("You must confirm that you have read the privacy notice before you apply."), field="consent"
 		)
-	return Application(first, last, email, mobile, title, organisation, start, True)
+	return Application(
+		first, last, email, mobile, title, organisation, start, True, ticked(values.get("research_consent"))
+	)
+
+
+def ticked(value) -> bool:
+	"""A check box as a form sends it: anything but empty, 0, false, off or no is ticked."""
+	return bool(value) and str(value).strip().lower() not in ("0", "false", "off", "no")
 
 
 def duplicate(

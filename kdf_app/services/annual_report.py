@@ -4,14 +4,14 @@ already computes it (no second source of truth). Counts and sums only: no names,
 import frappe
 from frappe.utils import get_datetime, getdate, now_datetime
 
-from kdf_app.core.annual_report import cases, membership
-from kdf_app.core.dashboards import conflict_share, fill_rate
-from kdf_app.core.members import DIRECTOR_TITLES, turnover
+from kdf_app.core.annual_report import cases, members_on, membership
+from kdf_app.core.dashboards import fill_rate
 from kdf_app.core.retention import leaving_date
 from kdf_app.core.sessions import ATTENDED, CANCELLED, DRAFT
+from kdf_app.core.turnover import coverage_on, year_figures
 from kdf_app.services import dashboards
-from kdf_app.services.members import position_history
 from kdf_app.services.retention import position_ends
+from kdf_app.services.turnover import position_rows, today_
 
 
 def _sessions(year: int) -> list:
@@ -24,6 +24,18 @@ def _sessions(year: int) -> list:
 		fields=["name", "session_title", "kind", "starts_on", "status", "capacity", "confirmed_count"],
 		order_by="starts_on asc",
 	)
+
+
+def coverage(members: list, positions: list, day):
+	"""Membership Coverage's share as the register held it on ``day``: the kommuner and fylkeskommuner whose
+	chief executive then was a member then (kdf_app.core.turnover.coverage_on)."""
+	organisations = frappe.get_all(
+		"Customer",
+		filters={"customer_group": ("in", ["Kommune", "Fylkeskommune"]), "disabled": 0},
+		fields=["name", "customer_group as kind", "kdf_county as county"],
+	)
+	_rows, total = coverage_on(organisations, positions, members_on(members, day), day)
+	return total  # share, organisations, covered
 
 
 def figures(year: int) -> dict:
@@ -40,7 +52,10 @@ def figures(year: int) -> dict:
 			getdate(m.membership_ended_on) if m.membership_ended_on else None,
 			ends.get(m.name, []),
 		)
-	year_turnover = [r for r in turnover(position_history(), titles=set(DIRECTOR_TITLES)) if r.year == year]
+	# the chief executives' year as the register held it on 31 December (the report Tenure and Turnover's figures)
+	positions = position_rows()
+	directors = year_figures(positions, year, today_())
+	past_coverage = coverage(members, positions, directors.as_of) if year < today_().year else None
 	all_sessions = _sessions(year)
 	now = now_datetime()
 	live = [s for s in all_sessions if s.status != CANCELLED]
@@ -66,11 +81,16 @@ def figures(year: int) -> dict:
 	return {
 		"year": year,
 		"membership": membership(members, year),
-		"coverage": dashboards.coverage_share(),
-		"directors_left": sum(r.left for r in year_turnover),
-		"directors_started": sum(r.started for r in year_turnover),
-		"leaving_reasons": {k: v for r in year_turnover for k, v in r.reasons.items()},
-		"conflict_share": conflict_share(year_turnover),
+		# a past year's coverage on its 31 December; the current year's is today's (Membership Coverage)
+		"coverage": past_coverage.share if past_coverage else None,
+		"coverage_counts": (past_coverage.covered, past_coverage.organisations) if past_coverage else None,
+		"coverage_today": dashboards.coverage_share() if year >= today_().year else None,
+		"coverage_on": directors.as_of,
+		"directors": directors,
+		"directors_left": directors.left,
+		"directors_started": directors.started,
+		"leaving_reasons": directors.reasons,
+		"conflict_share": directors.share("Konflikt"),
 		"sessions": [
 			{
 				"session": s.name,

@@ -142,6 +142,7 @@ def submit_application(values: dict) -> str | None:
 			"organisation": app.organisation,
 			"start_date": app.start_date,
 			"consent_on": now_datetime(),
+			"research_consent": 1 if app.research_consent else 0,
 			"privacy_notice_version": rules.PRIVACY_NOTICE_VERSION,
 			"privacy_notice_date": rules.PRIVACY_NOTICE_DATE,
 			"status": rules.NEW,
@@ -199,6 +200,9 @@ def approve(name: str) -> dict:
 			"position_start": app.start_date,
 			"membership_status": ACTIVE,
 			"member_since": today(),
+			# what they answered on /bli-medlem, and when (default no)
+			"research_consent": 1 if doc.research_consent else 0,
+			"research_consent_on": doc.consent_on if doc.research_consent else None,
 		}
 	)
 	member.flags.ignore_permissions = True

@@ -205,6 +205,8 @@ def my_data() -> dict:
 				"member_directory_changed_on": consent.directory_consent_on,
 				"newsletter": bool(consent.newsletter_consent),
 				"newsletter_changed_on": consent.newsletter_consent_on,
+				"research_use": bool(consent.research_consent),
+				"research_use_changed_on": consent.research_consent_on,
 				"newsletter_group": GROUP,
 				"receives_newsletter": newsletter is not None and not cint(newsletter),
 			},
@@ -240,7 +242,14 @@ def remove_privacy_link() -> None:
 		website.save()
 
 
-CONSENT_FIELDS = ("directory_consent", "directory_consent_on", "newsletter_consent", "newsletter_consent_on")
+CONSENT_FIELDS = (
+	"directory_consent",
+	"directory_consent_on",
+	"newsletter_consent",
+	"newsletter_consent_on",
+	"research_consent",
+	"research_consent_on",
+)
 
 
 def my_consent(user: str | None = None) -> dict | None:
@@ -262,12 +271,16 @@ def my_consent(user: str | None = None) -> dict | None:
 		"directory_on": member.directory_consent_on,
 		"newsletter": bool(member.newsletter_consent),
 		"newsletter_on": member.newsletter_consent_on,
+		"research": bool(member.research_consent),
+		"research_on": member.research_consent_on,
 		"receives_newsletter": row is not None and not cint(row),
 	}
 
 
-def set_consent(directory: bool | None = None, newsletter: bool | None = None) -> dict:
-	"""The member changes their own consents. Saying yes to newsletters here is their own new opt-in: it lifts
+def set_consent(
+	directory: bool | None = None, newsletter: bool | None = None, research: bool | None = None
+) -> dict:
+	"""The member changes their own consents (research use: kdf_app.services.turnover's extract). Saying yes to newsletters here is their own new opt-in: it lifts
 	an earlier unsubscribe from KDF's newsletter group (never a global unsubscribe from all e-mail)."""
 	member = require_member(
 		_("Please log in to change your consents."),
@@ -276,6 +289,8 @@ def set_consent(directory: bool | None = None, newsletter: bool | None = None) -
 	doc = frappe.get_doc("Member", member)
 	if directory is not None:
 		doc.directory_consent = 1 if directory else 0
+	if research is not None:
+		doc.research_consent = 1 if research else 0
 	if newsletter is not None:
 		doc.newsletter_consent = 1 if newsletter else 0
 		if newsletter and doc.email:

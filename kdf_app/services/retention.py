@@ -393,6 +393,7 @@ def anonymise_member(member: str, on=None, accounting_years: int = 0) -> None:
 			"leaving_reason": None,
 			"directory_consent": 0,
 			"newsletter_consent": 0,
+			"research_consent": 0,  # an anonymised member is in no research extract (kdf_app.services.turnover)
 			"invitation_sent_on": None,
 			"last_portal_login": None,
 			"anonymised_on": on,

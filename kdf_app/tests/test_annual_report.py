@@ -56,9 +56,10 @@ class TestAnnualReport(InvoicingCase):
 		# no end of membership recorded, but their last position ended this year: that is their leaving date
 		retired = member(f"{YEAR - 5}-01-01")
 		frappe.db.set_value("Member", retired.name, "membership_status", "Avsluttet")
-		frappe.db.set_value("Member Position", {"parent": retired.name}, "to_date", f"{YEAR}-08-31")
+		# (on 1 January: the current year's figures are as of today, so an end later this year is not yet one)
+		frappe.db.set_value("Member Position", {"parent": retired.name}, "to_date", f"{YEAR}-01-01")
 		# a director who left their position after a conflict this year
-		mover.change_position(make_org(), "Kommunedirektør", f"{YEAR}-04-01", "Konflikt")
+		mover.change_position(make_org(), "Kommunedirektør", f"{YEAR}-01-02", "Konflikt")
 		# the session of the test case: invoiced, held this year, its participant attended
 		(invoice,) = create_session_invoices(self.session.name)
 		net_total = frappe.db.get_value("Sales Invoice", invoice, "net_total")

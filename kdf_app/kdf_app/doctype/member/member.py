@@ -43,7 +43,7 @@ class Member(Document):
 		before = None if self.is_new() else self.get_doc_before_save()
 		if before is not None and before.anonymised_on:
 			frappe.throw(_("This member was anonymised and can no longer be changed."), title=_("Anonymised"))
-		for consent in ("directory_consent", "newsletter_consent"):
+		for consent in ("directory_consent", "newsletter_consent", "research_consent"):
 			if before is not None and cint(before.get(consent)) != cint(self.get(consent)):
 				self.set(f"{consent}_on", now_datetime())
 		self.membership_ended_on = membership_ended_on(

@@ -35,14 +35,40 @@ def rows(f: dict) -> list[dict]:
 	add(s, _("Members at the end of the year"), m.at_end, bold=1, key="at_end")
 	if m.unknown_end:
 		add(s, _("Former members without a leaving date (not counted)"), m.unknown_end)
-	add(s, _("Director coverage today (Membership Coverage)"), _percent(f["coverage"]))
+	if f["coverage"] is not None:
+		add(
+			s,
+			_("Director coverage on {0} (Membership Coverage as of that day)").format(
+				formatdate(f["coverage_on"], "dd.MM.yyyy")
+			),
+			_percent(f["coverage"]),
+			key="coverage",
+		)
+	else:
+		add(
+			s,
+			_("Director coverage today (Membership Coverage)"),
+			_percent(f["coverage_today"]),
+			key="coverage",
+		)
+	# the chief executives' year as of its 31 December: the figures of the report Tenure and Turnover
+	d = f["directors"]
 	s = _("Chief executives")
-	add(s, _("Started in a position"), f["directors_started"])
-	add(s, _("Left a position"), f["directors_left"])
+	add(s, _("Started in a position"), d.started, key="directors_started")
+	add(s, _("Left a position"), d.left, key="directors_left")
 	for reason in [*LEAVING_REASONS, "Ukjent"]:
-		if f["leaving_reasons"].get(reason):
-			add(s, _(reason), f["leaving_reasons"][reason], indent=1)
-	add(s, _("Conflict share of those who left"), _percent(f["conflict_share"]))
+		if d.reasons.get(reason):
+			add(s, _(reason), d.reasons[reason], indent=1)
+	add(s, _("Conflict share of those who left"), _percent(d.share("Konflikt")), key="conflict_share")
+	add(s, _("In post during the year"), d.in_post, key="directors_in_post")
+	add(s, _("Turnover rate (left / in post)"), _percent(d.rate), key="turnover_rate")
+	median = d.survival.median
+	add(
+		s,
+		_("Median tenure, Kaplan–Meier (years)"),
+		_("not reached") if median is None else f"{median:n}".replace(".", ","),
+		key="median_tenure",
+	)
 	s = _("Topplederprogram")
 	add(s, _("Sessions held"), len(f["sessions"]), bold=1, key="sessions_held")
 	if f["sessions_cancelled"]:
