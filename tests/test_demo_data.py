@@ -1,5 +1,7 @@
 """The made-up demo members (kdf_app.core.demo)."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from kdf_app.core.demo import TITLES, fictitious_members
@@ -22,6 +24,16 @@ def test_members_fill_up_to_the_share_without_doubling_an_organisation():
 		assert m["title"] in (TITLES[kind], "Rådmann")
 		assert m["email"].isascii() and m["email"].endswith("@demo.kommunedirektor.no")
 		assert m["member_since"][:4] <= m["position_start"][:4] <= "2025"
+	# some held another post before: it ended the day before the current one began, with a reason
+	earlier = [(m, p) for m in members for p in m["previous_positions"]]
+	assert 0.3 * len(members) < len(earlier) < 0.5 * len(members)
+	for m, p in earlier:
+		assert p["from_date"] < p["to_date"] < m["position_start"]
+		assert date.fromisoformat(p["to_date"]) + timedelta(days=1) == date.fromisoformat(m["position_start"])
+		assert p["reason"] in ("Ny stilling", "Konflikt", "Annet") and p["title"] == m["title"]
+		assert (
+			p["organisation"] != m["organisation"] and p["organisation"]["type"] == m["organisation"]["type"]
+		)
 
 
 def test_the_same_input_gives_the_same_members_and_nothing_when_covered():

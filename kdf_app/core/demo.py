@@ -35,6 +35,9 @@ def fictitious_members(
 	organisations have a member. ``organisations`` and ``covered`` are (type, number) pairs. The same
 	input always gives the same members."""
 	rng = random.Random(seed)
+	history = random.Random(
+		seed + 1
+	)  # the earlier posts: their own sequence, so the members stay as they were
 	everyone = sorted(set(organisations))
 	have = covered & set(everyone)
 	free = [o for o in everyone if o not in have]
@@ -60,7 +63,35 @@ def fictitious_members(
 				"previous_positions": [],
 			}
 		)
+		start = date.fromisoformat(members[-1]["position_start"])
+		members[-1]["previous_positions"] = earlier_post(history, everyone, kind, number, title, start)
 	return members
+
+
+# why a chief executive left the post before the current one (they took another: no retirement here)
+EARLIER_REASONS = ("Ny stilling", "Ny stilling", "Ny stilling", "Konflikt", "Konflikt", "Annet")
+
+
+def earlier_post(rng, everyone, kind, number, title, start: date) -> list[dict]:
+	"""Four in ten made-up members held a chief executive post elsewhere (same kind of organisation) before the
+	current one, for two to nine years up to the day before it began: a history for the turnover figures."""
+	if rng.random() >= 0.4:
+		return []
+	others = [o for o in everyone if o[0] == kind and o[1] != number]
+	if not others:
+		return []
+	org_kind, org_number = rng.choice(others)
+	end = start - timedelta(days=1)
+	begun = date(end.year - rng.randint(2, 9), rng.randint(1, 12), 1)
+	return [
+		{
+			"organisation": {"type": org_kind, "number": org_number},
+			"title": title,
+			"from_date": begun.isoformat(),
+			"to_date": end.isoformat(),
+			"reason": rng.choice(EARLIER_REASONS),
+		}
+	]
 
 
 def upcoming_session_dates(
