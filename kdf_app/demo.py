@@ -42,6 +42,7 @@ def load() -> dict:
 		"members_created": members,
 		"session_2023": load_session_2023(),
 		"upcoming_session": load_upcoming_session(),
+		"bank_payments": load_payments(),  # a camt.054 paying some of the invoices
 		"site_language": _norwegian_site(),
 	}
 	frappe.db.commit()
@@ -358,3 +359,70 @@ def load_upcoming_session() -> str:
 		reg.flags.kdf_no_email = True
 		reg.insert(ignore_permissions=True)
 	return session.name
+
+
+def load_payments() -> str:
+	"""The bank's camt.054 for some of the demo's invoices (one paid in full, one in part, one without KID but
+	with the invoice number in the text, a suggestion), imported once, so the dashboards, report Innbetalinger
+	and Mine fakturaer show paid and unpaid. The 2023 session is invoiced first if nothing is."""
+	from datetime import timedelta
+	from decimal import Decimal
+
+	from frappe.utils import flt, getdate, nowdate
+
+	from kdf_app.core.bank_file import Payment, build
+	from kdf_app.core.numbers import kid
+	from kdf_app.services import bank_import
+	from kdf_app.services.invoicing import create_session_invoices
+	from kdf_app.services.settings import get_settings
+
+	if frappe.db.exists(bank_import.LOG, {"source": "Demo", "status": "Done"}):
+		return "already imported"
+	settings = get_settings()
+	if not (settings.company and settings.bank_account):
+		return "KDF Settings lack the company or the bank account"
+
+	def open_invoices():
+		return frappe.get_all(
+			"Sales Invoice",
+			filters={
+				"company": settings.company,
+				"docstatus": 1,
+				"is_return": 0,
+				"outstanding_amount": (">", 0),
+			},
+			fields=["name", "outstanding_amount", "customer_name"],
+			order_by="name asc",
+			limit=3,
+		)
+
+	invoices = open_invoices()
+	if not invoices:
+		session = frappe.db.get_value("Topplederprogram Session", {"status": HELD}, order_by="starts_on desc")
+		if session:
+			create_session_invoices(session, submit=True)
+		invoices = open_invoices()
+	if not invoices:
+		return "no open invoice to pay"
+	day = getdate(nowdate()) - timedelta(days=1)
+	payments = []
+	for i, si in enumerate(invoices):
+		amount = Decimal(str(flt(si.outstanding_amount, 2)))
+		if i == 0:  # paid in full, with the KID
+			payments.append(
+				Payment(f"DEMO-{si.name}", amount, day, kid=kid(si.name), debtor_name=si.customer_name)
+			)
+		elif i == 1:  # half, with the KID
+			half = (amount / 2).quantize(Decimal("0.01"))
+			payments.append(
+				Payment(f"DEMO-{si.name}", half, day, kid=kid(si.name), debtor_name=si.customer_name)
+			)
+		else:  # no KID: the invoice number in the free text gives a suggestion
+			payments.append(
+				Payment(
+					f"DEMO-{si.name}", amount, day, text=f"Faktura {si.name}", debtor_name=si.customer_name
+				)
+			)
+	data = build("054", "02", settings.bank_account, payments, message_id=f"DEMO-{nowdate()}")
+	log = bank_import.import_now(data, "demo-camt054.xml", source="Demo")
+	return f"{log}: {frappe.db.get_value(bank_import.LOG, log, 'status')}"

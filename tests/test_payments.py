@@ -175,3 +175,14 @@ def test_reasons_render_in_another_language():
 def test_number_keys_and_tokens():
 	assert number_keys(A) == {A, "2026-00012", "202600012"}
 	assert "2026000121" in tokens("KID 2026 0001 21")
+
+
+def test_mine_fakturaer_says_betalt_or_ikke_betalt():
+	from kdf_app.core.membership import invoice_status
+	from kdf_app.core.payments import member_payment_status
+
+	assert member_payment_status(invoice_status("Paid", 6000, 0)) == "Betalt"
+	assert member_payment_status(invoice_status("Unpaid", 6000, 6000)) == "Ikke betalt"
+	assert member_payment_status(invoice_status("Partly Paid", 6000, 2000)) == "Ikke betalt"
+	assert member_payment_status(invoice_status("Overdue", 6000, 6000)) == "Ikke betalt"
+	assert member_payment_status(invoice_status("Credit Note Issued", 6000, 0)) == "Kreditert"

@@ -29,10 +29,40 @@ def confirm_suggestion(log: str, row: str) -> dict:
 	return {"payment_entry": payment_entry, "message": _("Booked as {0}.").format(payment_entry)}
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def kdf_bank_account() -> str:
 	"""KDF's Bank Account (made from KDF Settings' account number the first time): the dialog's default."""
 	from kdf_app.services import bank_import
 
 	require_roles()
 	return bank_import.kdf_bank_account()
+
+
+@frappe.whitelist(methods=["POST"])
+def send_dunning(name: str) -> dict:
+	"""Send a draft Dunning (Purring / Inkassovarsel) the secretariat reviewed: submitted and e-mailed with its
+	PDF to the invoice's address; never twice."""
+	from kdf_app.services import dunning
+
+	require_roles()
+	recipient = dunning.send(name)
+	return {"recipient": recipient, "message": _("Sent to {0}.").format(recipient)}
+
+
+@frappe.whitelist(methods=["POST"])
+def propose_reminders() -> dict:
+	"""Propose the reminders now (the daily job does it too): the drafts made."""
+	from kdf_app.services import dunning
+
+	require_roles()
+	return {"drafts": dunning.propose()}
+
+
+@frappe.whitelist()
+def session_payments(session: str) -> list[dict]:
+	"""Per organisation invoiced for the session: invoiced, paid and outstanding (the session form)."""
+	from kdf_app.services import receivables
+
+	require_roles()
+	frappe.get_doc("Topplederprogram Session", session).check_permission("read")
+	return receivables.session_by_organisation(session)

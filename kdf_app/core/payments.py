@@ -231,3 +231,12 @@ def _fallback(payment: Payment, ledger: Ledger, why: Reason) -> Decision:
 			)
 			return Decision(UNMATCHED, (why, how))
 	return Decision(UNMATCHED, (why, (_("Nothing else in the payment points to an invoice."), ())))
+
+
+PAID_NO, NOT_PAID_NO, CREDITED_NO = "Betalt", "Ikke betalt", "Kreditert"
+
+
+def member_payment_status(status: str) -> str:
+	"""What Mine fakturaer says of an invoice's status (kdf_app.core.membership.invoice_status): Betalt,
+	Kreditert, or Ikke betalt (sent, partly paid, overdue), which the page shows with the due date."""
+	return status if status in (PAID_NO, CREDITED_NO) else NOT_PAID_NO

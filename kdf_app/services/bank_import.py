@@ -137,6 +137,22 @@ def start(
 	return log.name
 
 
+def import_now(content: bytes, file_name: str, bank_account: str | None = None, source: str = "Demo") -> str:
+	"""Import a file in this process (the demo, the folder job): the log's name."""
+	log = frappe.get_doc(
+		{
+			"doctype": LOG,
+			"bank_account": bank_account or kdf_bank_account(),
+			"file_name": file_name,
+			"source": source,
+			"status": QUEUED,
+			"unit_of_work": _(WHOLE_FILE),
+		}
+	).insert(ignore_permissions=True)
+	run(log.name, content)
+	return log.name
+
+
 def _file_content(file_url: str) -> bytes:
 	return frappe.get_doc("File", {"file_url": file_url}).get_content() or b""
 
@@ -407,8 +423,7 @@ def make_payment_entry(
 		}
 	)
 	pe.flags.ignore_permissions = True
-	pe.insert()
-	pe.submit()
+	pe.submit()  # inserted submitted in one pass (Frappe's submit() of a new document), as KDF's batches do
 	return pe.name
 
 
@@ -441,8 +456,7 @@ def make_bank_transaction(
 		}
 	)
 	bt.flags.ignore_permissions = True
-	bt.insert()
-	bt.submit()  # allocates and clears the Payment Entry (ERPNext's allocate_payment_entries)
+	bt.submit()  # in one pass; before_submit allocates and clears the Payment Entry (allocate_payment_entries)
 	return bt.name
 
 
@@ -472,8 +486,7 @@ def confirm(log: str, row_name: str) -> str:
 		if si and si.docstatus == 1 and flt(si.outstanding_amount) > 0:
 			allocated, _advance = payments.allocate(_money(row.amount), _money(si.outstanding_amount))
 	context = _Context(
-		(doc.bank_account
-		and frappe.db.get_value("Bank Account", doc.bank_account, "company"))
+		(doc.bank_account and frappe.db.get_value("Bank Account", doc.bank_account, "company"))
 		or get_settings().company,
 		doc.bank_account,
 	)

@@ -46,7 +46,8 @@ class BankImportCase(FrappeTestCase):
 		self.bank_account = bank_import.kdf_bank_account()
 		self.session = make_session()
 		self.orgs = [make_org() for _ in range(4)]
-		self.regs = {org: register(self.session, make_member(org)) for org in self.orgs}  # 6000 each
+		self.members = {org: make_member(org) for org in self.orgs}
+		self.regs = {org: register(self.session, self.members[org]) for org in self.orgs}  # 6000 each
 		create_session_invoices(self.session.name)
 		self.si = {
 			org: frappe.db.get_value("Sales Invoice", {"customer": org, "docstatus": 1, "is_return": 0})
@@ -334,3 +335,64 @@ class TestReport(BankImportCase):
 						execute({"bank_file_import": log.name})
 			finally:
 				frappe.set_user("Administrator")
+
+
+class TestMineFakturaer(BankImportCase):
+	def test_the_member_sees_betalt_after_the_import_and_ikke_betalt_with_the_due_date(self):
+		from kdf_app.api import membership as api
+		from kdf_app.tests.test_portal import page
+
+		a, b, *_ = self.orgs
+		paid_user = self.members[a].create_portal_user()
+		open_user = self.members[b].create_portal_user()
+		self.run_file([self.pay(1, "6000.00", kid=kid(self.si[a]))])
+		for user, invoice, payment in (
+			(paid_user, self.si[a], "Betalt"),
+			(open_user, self.si[b], "Ikke betalt"),
+		):
+			frappe.set_user(user)
+			try:
+				(mine,) = api.my_invoices()
+			finally:
+				frappe.set_user("Administrator")
+			self.assertEqual((mine["invoice"], mine["payment"]), (invoice, payment))
+			status, html = page("mine-fakturaer", user)
+			self.assertEqual(status, 200)
+			self.assertIn(f'<span class="kdf-payment">{payment}</span>', html)
+		due = frappe.utils.formatdate(
+			frappe.db.get_value("Sales Invoice", self.si[b], "due_date"), "d.M.yyyy"
+		)
+		self.assertIn(due, page("mine-fakturaer", open_user)[1])
+		self.assertNotIn("kdf-due-date", page("mine-fakturaer", paid_user)[1])
+
+
+class TestShowIt(BankImportCase):
+	def test_the_session_per_organisation_and_the_workspace_cards(self):
+		from kdf_app.api import dashboards
+		from kdf_app.api.payments import session_payments
+		from kdf_app.services import receivables
+		from kdf_app.tests.test_invitations import make_user
+
+		a, b, c, _d = self.orgs
+		before = receivables.outstanding(), receivables.overdue()
+		frappe.db.set_value("Sales Invoice", self.si[c], "due_date", frappe.utils.add_days(today(), -3))
+		self.run_file(
+			[self.pay(1, "6000.00", kid=kid(self.si[a])), self.pay(2, "2500.00", kid=kid(self.si[b]))]
+		)
+		rows = {r["customer"]: r for r in session_payments(self.session.name)}
+		self.assertEqual(set(rows), set(self.orgs))
+		self.assertEqual((rows[a]["invoiced"], rows[a]["paid"], rows[a]["outstanding"]), (6000, 6000, 0))
+		self.assertEqual((rows[b]["invoiced"], rows[b]["paid"], rows[b]["outstanding"]), (6000, 2500, 3500))
+		self.assertEqual((rows[c]["paid"], rows[c]["outstanding"]), (0, 6000))
+		self.assertAlmostEqual(receivables.outstanding(), before[0] - 8500, places=2)
+		self.assertAlmostEqual(receivables.overdue(), before[1] + 6000, places=2)
+		self.assertIn("kr", dashboards.outstanding().lower())
+		frappe.set_user(make_user(["Accounts User"]))
+		try:
+			for endpoint in (dashboards.outstanding, dashboards.overdue):
+				with self.assertRaises(frappe.PermissionError):
+					endpoint()
+			with self.assertRaises(frappe.PermissionError):
+				session_payments(self.session.name)
+		finally:
+			frappe.set_user("Administrator")

@@ -1,0 +1,50 @@
+"""What KDF is owed, from ERPNext's own invoices (the accountant's Accounts Receivable stays the truth): per
+organisation for a session (invoiced, paid, outstanding), and in all (outstanding, overdue) for the workspace."""
+
+import frappe
+from frappe.utils import flt, today
+
+
+def session_by_organisation(session: str) -> list[dict]:
+	"""One row per organisation invoiced for the session: invoiced (credit notes subtracted), paid and
+	outstanding, in kroner; the organisations that owe most first."""
+	invoices = frappe.get_all(
+		"Sales Invoice",
+		filters={"docstatus": 1, "kdf_session": session},
+		fields=["customer", "customer_name", "grand_total", "outstanding_amount", "is_return"],
+	)
+	rows: dict[str, dict] = {}
+	for si in invoices:
+		row = rows.setdefault(
+			si.customer,
+			{"customer": si.customer, "customer_name": si.customer_name, "invoiced": 0.0, "outstanding": 0.0},
+		)
+		row["invoiced"] += flt(si.grand_total)
+		row["outstanding"] += flt(si.outstanding_amount)
+	for row in rows.values():
+		row["invoiced"] = flt(row["invoiced"], 2)
+		row["outstanding"] = flt(row["outstanding"], 2)
+		row["paid"] = flt(row["invoiced"] - row["outstanding"], 2)
+	return sorted(rows.values(), key=lambda r: (-r["outstanding"], r["customer_name"] or ""))
+
+
+def _open(extra: dict | None = None) -> float:
+	from kdf_app.services.settings import get_settings
+
+	filters = {"docstatus": 1, "outstanding_amount": (">", 0), **(extra or {})}
+	company = get_settings().company
+	if company:
+		filters["company"] = company
+	return flt(
+		sum(flt(v) for v in frappe.get_all("Sales Invoice", filters=filters, pluck="outstanding_amount")), 2
+	)
+
+
+def outstanding() -> float:
+	"""Everything KDF's open invoices still ask for."""
+	return _open()
+
+
+def overdue() -> float:
+	"""What is past its due date."""
+	return _open({"due_date": ("<", today())})
