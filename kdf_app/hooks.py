@@ -35,6 +35,8 @@ scheduler_events = {
 		"kdf_app.services.evaluation.daily",
 		# a position confirmed ahead of its first day, a last day passed: the member's organisation follows
 		"kdf_app.services.members.apply_due_positions",
+		# draft reminders (Purring, Inkassovarsel) for overdue invoices, reviewed and sent by the secretariat
+		"kdf_app.services.dunning.propose",
 	],
 	# open sessions' registrations nobody confirmed in time go, with what they held
 	"hourly": [
@@ -106,7 +108,12 @@ jinja = {
 }
 # the portal on a phone: no page wider than the screen (e2e/phone_walk.py checks every page at 360 px)
 web_include_css = ["/assets/kdf_app/css/kdf_portal.css"]
-doctype_js = {"Sales Invoice": "public/js/sales_invoice.js"}
+doctype_js = {
+	"Sales Invoice": "public/js/sales_invoice.js",
+	"Dunning": "public/js/dunning.js",  # send a reviewed reminder (kdf_app.services.dunning)
+	# invoiced / paid / outstanding per organisation (kdf_app.services.receivables)
+	"Topplederprogram Session": "public/js/session_payments.js",
+}
 doctype_list_js = {
 	"Sales Invoice": "public/js/sales_invoice_list.js",  # the dues batch dialog
 	"Bank Transaction": "public/js/bank_transaction_list.js",  # import the bank's file
