@@ -133,6 +133,28 @@ def _tell(user: str | None, session: str, message: str, indicator: str = "green"
 		)
 
 
+def in_users_language(fn):
+	"""Decorator: the job's messages and the result it leaves (for the desk) in the language of whoever
+	started it (``user``), and the caller's language back afterwards (in tests a job runs inline); what
+	members and payers receive is Norwegian whatever it is (kdf_app.services.language)."""
+	from functools import wraps
+
+	@wraps(fn)
+	def wrapper(*args, user: str | None = None, **kwargs):
+		from frappe.translate import get_user_lang
+
+		before = getattr(frappe.local, "lang", None)
+		if user:
+			frappe.local.lang = get_user_lang(user)
+		try:
+			return fn(*args, user=user, **kwargs)
+		finally:
+			frappe.local.lang = before
+
+	return wrapper
+
+
+@in_users_language
 def run_invoicing(session: str, user: str | None = None) -> list[str]:
 	from kdf_app.services.invoicing import create_session_invoices, record_run
 
@@ -153,6 +175,7 @@ def run_invoicing(session: str, user: str | None = None) -> list[str]:
 	return created
 
 
+@in_users_language
 def run_cancellation(session: str, user: str | None = None) -> list[str]:
 	from kdf_app.services.registration import cancel_for_session
 
@@ -162,6 +185,7 @@ def run_cancellation(session: str, user: str | None = None) -> list[str]:
 	return names
 
 
+@in_users_language
 def run_dues(year: int, submit: bool | None = None, user: str | None = None) -> list[str]:
 	from kdf_app.services.dues import create_dues_invoices, record_run
 

@@ -279,6 +279,31 @@ class TestInvoicingFeedback(InvoicingCase):
 		self.assertEqual(told.user, "Administrator")
 		self.assertIn(held, told.message["message"])
 
+	def test_an_invoice_submitted_in_one_pass_keeps_its_timeline(self):
+		"""The batch inserts an invoice submitted in one pass: the EHF is attached with Frappe's line on the
+		invoice's timeline, and the registration is linked with a line on its own."""
+		(name,) = create_session_invoices(self.session.name)
+		self.assertEqual(frappe.db.get_value("Sales Invoice", name, "docstatus"), 1)
+		self.assertEqual(frappe.db.get_value("Registration", self.reg.name, "sales_invoice"), name)
+		attached = frappe.get_all(
+			"Comment",
+			{"reference_doctype": "Sales Invoice", "reference_name": name, "comment_type": "Attachment"},
+			pluck="content",
+		)
+		self.assertEqual(len(attached), 1)
+		self.assertIn(f"{name}.xml", attached[0])
+		self.assertTrue(
+			frappe.db.exists(
+				"Comment",
+				{
+					"reference_doctype": "Registration",
+					"reference_name": self.reg.name,
+					"comment_type": "Info",
+					"content": f"Invoiced on {name}.",
+				},
+			)
+		)
+
 	def test_a_second_run_counts_the_sessions_invoices(self):
 		from kdf_app.services import jobs
 
@@ -312,6 +337,23 @@ class TestInvoicingFeedback(InvoicingCase):
 
 
 class TestDeliveryStatusWhereTheSecretariatLooks(FrappeTestCase):
+	def test_the_list_shows_the_amount_and_the_delivery_status(self):
+		"""Frappe shows title, tags and as many columns as List View Settings allow (4 up to 1366 px)."""
+		import json
+
+		from kdf_app.install import setup_sales_invoice_list
+
+		frappe.delete_doc_if_exists("List View Settings", "Sales Invoice")
+		setup_sales_invoice_list()
+		settings = frappe.get_doc("List View Settings", "Sales Invoice")
+		fields = [f["fieldname"] for f in json.loads(settings.fields)]
+		self.assertEqual(fields, ["status_field", "grand_total", "kdf_ehf_status"])
+		self.assertLessEqual(2 + len(fields), int(settings.total_fields))  # title and tags come first
+		settings.total_fields = "4"  # a System Manager's own choice is kept
+		settings.save(ignore_permissions=True)
+		setup_sales_invoice_list()
+		self.assertEqual(frappe.db.get_value("List View Settings", "Sales Invoice", "total_fields"), "4")
+
 	def test_a_list_column_and_on_the_invoices_first_tab(self):
 		meta = frappe.get_meta("Sales Invoice")
 		self.assertTrue(meta.get_field("kdf_ehf_status").in_list_view)

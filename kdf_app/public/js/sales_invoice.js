@@ -31,13 +31,9 @@ frappe.ui.form.on("Sales Invoice", {
 					frm.set_intro(`${__("EHF would fail")}:<ul>${items}</ul>`, "red");
 				});
 		}
-		if (frm.doc.kdf_ehf_status) {
-			// where the secretariat looks first: the delivery status beside the invoice's own
-			const colour = { Klar: "blue", Sendt: "green", "Nytt forsøk": "orange", Feilet: "red" }[frm.doc.kdf_ehf_status];
-			frm.dashboard.add_indicator(__("Delivery: {0}", [__(frm.doc.kdf_ehf_status)]), colour || "gray");
-			if (frm.doc.docstatus === 1 && frm.doc.kdf_ehf_status === "Feilet" && frm.doc.kdf_ehf_message) {
-				frm.set_intro(`${__("Delivery failed")}: ${frappe.utils.escape_html(frm.doc.kdf_ehf_message)}`, "red");
-			}
+		if (frm.doc.docstatus === 1 && frm.doc.kdf_ehf_status === "Feilet" && frm.doc.kdf_ehf_message) {
+			// the Delivery section is on the first tab; a failure also says so at the top
+			frm.set_intro(`${__("Delivery failed")}: ${frappe.utils.escape_html(frm.doc.kdf_ehf_message)}`, "red");
 		}
 		if (frm.doc.docstatus !== 1 || !frm.doc.kdf_ehf_status) return;
 		if (frm.doc.kdf_ehf_status === "Nytt forsøk" && frm.doc.kdf_ehf_next_try) {
