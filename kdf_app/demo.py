@@ -378,6 +378,7 @@ def load_payments() -> str:
 
 	if frappe.db.exists(bank_import.LOG, {"source": "Demo", "status": "Done"}):
 		return "already imported"
+	frappe.clear_document_cache("KDF Settings", "KDF Settings")  # filled in above, in this process
 	settings = get_settings()
 	if not (settings.company and settings.bank_account):
 		return "KDF Settings lack the company or the bank account"
@@ -398,8 +399,7 @@ def load_payments() -> str:
 
 	invoices = open_invoices()
 	if not invoices:
-		session = frappe.db.get_value("Topplederprogram Session", {"status": HELD}, order_by="starts_on desc")
-		if session:
+		for session in frappe.get_all("Topplederprogram Session", {"status": HELD}, pluck="name"):
 			create_session_invoices(session, submit=True)
 		invoices = open_invoices()
 	if not invoices:

@@ -84,7 +84,7 @@ def _make_bank_account(company: str, number: str) -> str:
 		frappe.get_doc(
 			{
 				"doctype": "Bank Account",
-				"account_name": "KDF",
+				"account_name": f"{abbr} {number}",  # the name is "<account name> - <bank>": one per company and number
 				"bank": bank,
 				"account": account,
 				"is_company_account": 1,

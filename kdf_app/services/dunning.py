@@ -199,7 +199,16 @@ def send(name: str) -> str:
 		)
 	dunning.flags.ignore_permissions = True
 	dunning.submit()
-	pdf = frappe.attach_print("Dunning", dunning.name, print_format=PRINT_FORMAT, lang=LANGUAGE)
+	try:
+		pdf = frappe.attach_print("Dunning", dunning.name, print_format=PRINT_FORMAT, lang=LANGUAGE)
+	except Exception as e:  # wkhtmltopdf fetches the print CSS from the site's host_name
+		frappe.log_error(
+			title=f"Dunning {dunning.name}: no PDF", reference_doctype="Dunning", reference_name=name
+		)
+		frappe.throw(
+			_("The PDF could not be made, so nothing was sent: {0}").format(str(e).strip()[-300:]),
+			title=_("Not sent"),
+		)
 	frappe.sendmail(
 		recipients=[recipient],
 		subject=f"{kind or _('Dunning')}: faktura {', '.join(invoices)} fra {dunning.company}",

@@ -396,3 +396,19 @@ class TestShowIt(BankImportCase):
 				session_payments(self.session.name)
 		finally:
 			frappe.set_user("Administrator")
+
+
+class TestBankAccount(BankImportCase):
+	def test_kdfs_bank_account_is_made_beside_another_companys(self):
+		other = frappe.get_all("Company", {"name": ("!=", TEST_COMPANY)}, pluck="name", limit=1)
+		if not other:
+			self.skipTest("no other company on this site")
+		theirs = bank_import._make_bank_account(other[0], OTHER_ACCOUNT)
+		frappe.db.set_single_value("KDF Settings", "kdf_bank_account", None)
+		frappe.clear_document_cache("KDF Settings", "KDF Settings")
+		ours = bank_import.kdf_bank_account()
+		self.assertNotEqual(ours, theirs)
+		self.assertEqual(
+			frappe.db.get_value("Bank Account", ours, ["company", "bank_account_no", "is_company_account"]),
+			(TEST_COMPANY, KDF_ACCOUNT, 1),
+		)

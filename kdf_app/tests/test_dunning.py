@@ -1,14 +1,13 @@
 """Reminders: Purring and Inkassovarsel as ERPNext Dunning Types with bokmål texts, made once; drafts proposed
 for overdue invoices; sent by e-mail with the PDF once per invoice and step."""
 
-from unittest.mock import patch
-
 import frappe
 from frappe.utils import add_days, today
 
 from kdf_app.core.numbers import kid
 from kdf_app.services import dunning
 from kdf_app.tests.test_bank_import import BankImportCase
+from kdf_app.tests.test_invoicing import site_served
 from kdf_app.tests.utils import TEST_COMPANY, make_test_email_account
 
 
@@ -67,27 +66,35 @@ class TestDunning(BankImportCase):
 		a, *_ = self.orgs
 		overdue(self.si[a], 40)
 		(draft,) = self.proposed()
-		with patch.object(
-			frappe, "attach_print", return_value={"fname": "purring.pdf", "fcontent": b"%PDF-1.4"}
-		):
+		with site_served():  # the real PDF (wkhtmltopdf fetches the print CSS from the site)
 			recipient = dunning.send(draft)
-			self.assertEqual(recipient, dunning.invoice_address(self.si[a]))
-			mail = frappe.get_last_doc(
-				"Email Queue", filters={"reference_doctype": "Dunning", "reference_name": draft}
-			)
-			self.assertIn(recipient, [r.recipient for r in mail.recipients])
-			self.assertIn("purring.pdf", mail.message)
-			self.assertEqual(frappe.db.get_value("Dunning", draft, "docstatus"), 1)
-			with self.assertRaises(frappe.ValidationError):
-				dunning.send(draft)  # not twice
-			# the reminder went out today: no collection notice until 14 days later
-			self.assertEqual(self.proposed(), [])
-			(notice,) = self.proposed(add_days(today(), 14))
-			self.assertEqual(
-				frappe.db.get_value("Dunning", notice, "dunning_type"),
-				dunning.type_name(dunning.INKASSOVARSEL, TEST_COMPANY),
-			)
-			self.assertEqual(self.proposed(add_days(today(), 15)), [])
+		self.assertEqual(recipient, dunning.invoice_address(self.si[a]))
+		mail = frappe.get_last_doc(
+			"Email Queue", filters={"reference_doctype": "Dunning", "reference_name": draft}
+		)
+		self.assertIn(recipient, [r.recipient for r in mail.recipients])
+		self.assertIn(f"{draft}.pdf", mail.message)  # the attachment, in the MIME message
+		self.assertEqual(frappe.db.get_value("Dunning", draft, "docstatus"), 1)
+		with self.assertRaises(frappe.ValidationError):
+			dunning.send(draft)  # not twice
+		# the reminder went out today: no collection notice until 14 days later
+		self.assertEqual(self.proposed(), [])
+		(notice,) = self.proposed(add_days(today(), 14))
+		self.assertEqual(
+			frappe.db.get_value("Dunning", notice, "dunning_type"),
+			dunning.type_name(dunning.INKASSOVARSEL, TEST_COMPANY),
+		)
+		self.assertEqual(self.proposed(add_days(today(), 15)), [])
+
+	def test_no_pdf_sends_nothing(self):
+		overdue(self.si[self.orgs[0]], 20)
+		(draft,) = self.proposed()
+		with site_served(reachable=False), self.assertRaises(frappe.ValidationError) as e:
+			dunning.send(draft)
+		self.assertIn("nothing was sent", str(e.exception))
+		self.assertFalse(
+			frappe.db.exists("Email Queue", {"reference_doctype": "Dunning", "reference_name": draft})
+		)
 
 	def test_only_the_secretariat_sends(self):
 		from kdf_app.api.payments import send_dunning
