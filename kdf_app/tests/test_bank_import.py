@@ -359,9 +359,9 @@ class TestMineFakturaer(BankImportCase):
 			status, html = page("mine-fakturaer", user)
 			self.assertEqual(status, 200)
 			self.assertIn(f'<span class="kdf-payment">{payment}</span>', html)
-		due = frappe.utils.formatdate(
-			frappe.db.get_value("Sales Invoice", self.si[b], "due_date"), "d.M.yyyy"
-		)
+		from kdf_app.core.sessions import format_date_no
+
+		due = format_date_no(frappe.db.get_value("Sales Invoice", self.si[b], "due_date"))
 		self.assertIn(due, page("mine-fakturaer", open_user)[1])
 		self.assertNotIn("kdf-due-date", page("mine-fakturaer", paid_user)[1])
 
