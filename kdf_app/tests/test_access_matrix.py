@@ -365,6 +365,24 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 			.name
 		)
 		cls.created.append(("Member Change Request", cls.change_request))
+		# a research extract's log: the role KDF Forskningsuttrekk's and the System Manager's, no actor's
+		from kdf_app.services.guard import app_write
+
+		with app_write():
+			cls.research_log = (
+				frappe.get_doc(
+					{
+						"doctype": "Research Extract Log",
+						"made_by": "Administrator",
+						"from_year": 1971,
+						"to_year": 1975,
+						"detail": "matrise-forskningslogg",
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
+		cls.created.append(("Research Extract Log", cls.research_log))
 
 	@classmethod
 	def tearDownClass(cls):
@@ -1193,6 +1211,42 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 					{"report_name": "KDF Annual Report", "filters": json.dumps({"year": getdate().year})},
 				),
 				lambda r: r.status_code == 200 and bool(r.json().get("message", {}).get("result")),
+			),
+			# tenure and turnover: the secretariat's counts; the research extract and its log: no actor's
+			p(
+				"query report Tenure and Turnover",
+				"Tenure and Turnover",
+				lambda a: self.call(
+					a,
+					"frappe.desk.query_report.run",
+					{"report_name": "Tenure and Turnover", "filters": json.dumps({})},
+				),
+				lambda r: r.status_code == 200 and bool(r.json().get("message", {}).get("result")),
+			),
+			p(
+				"make_extract",
+				"Research extract",
+				lambda a: self.call(
+					a, "kdf_app.api.research.make_extract", {"from_year": 1971, "to_year": 1975}, "POST"
+				),
+				lambda r: r.status_code == 200 and "content" in (r.json().get("message") or {}),
+			),
+			p(
+				"REST list",
+				"Research extract",
+				lambda a: self.get(a, "/api/resource/Research Extract Log", {"fields": '["name","detail"]'}),
+				has("matrise-forskningslogg"),
+			),
+			p(
+				"reportview.get",
+				"Research extract",
+				lambda a: self.call(
+					a,
+					"frappe.desk.reportview.get",
+					{"doctype": "Research Extract Log", "fields": '["`tabResearch Extract Log`.`detail`"]'},
+					"POST",
+				),
+				has("matrise-forskningslogg"),
 			),
 			p(
 				"REST list",

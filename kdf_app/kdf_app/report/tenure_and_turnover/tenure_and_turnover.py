@@ -7,7 +7,7 @@ from datetime import date
 
 import frappe
 from frappe import _
-from frappe.utils import cint
+from frappe.utils import cint, formatdate
 
 from kdf_app.core import turnover as rules
 from kdf_app.core.i18n import DomainError
@@ -28,9 +28,9 @@ def columns(group: str) -> list[dict]:
 		column("in_post", _("In Post"), "Int", 90),
 		column("rate", _("Turnover Rate %"), "Percent", 130),
 		column("in_post_at_end", _("In Post at the End"), "Int", 130),
-		column("median", _("Median Tenure (Years)"), "Float", 160),
-		column("q1", _("Lower Quartile (Years)"), "Float", 160),
-		column("q3", _("Upper Quartile (Years)"), "Float", 160),
+		{**column("median", _("Median Tenure (Years)"), "Float", 160), "precision": 1},
+		{**column("q1", _("Lower Quartile (Years)"), "Float", 160), "precision": 1},
+		{**column("q3", _("Upper Quartile (Years)"), "Float", 160), "precision": 1},
 		column("ongoing", _("Ongoing (Censored)"), "Int", 140),
 	] + [column(frappe.scrub(r), _("{0} %").format(_(r)), "Percent", 120) for r in rules.REASONS]
 
@@ -110,7 +110,7 @@ def execute(filters=None):
 		{"label": _("Turnover rate"), "value": total.rate, "datatype": "Percent"},
 		{"label": _("Of them after a conflict"), "value": total.share("Konflikt"), "datatype": "Percent"},
 		{
-			"label": _("Median tenure on {0} (years)").format(frappe.format(total.as_of, "Date")),
+			"label": _("Median tenure on {0} (years)").format(formatdate(total.as_of, "dd.MM.yyyy")),
 			"value": total.survival.median if total.survival.median is not None else _("not reached"),
 			"datatype": "Float" if total.survival.median is not None else "Data",
 		},
