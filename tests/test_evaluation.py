@@ -41,7 +41,7 @@ def test_open_from_the_end_for_the_window():
 def test_check_open_says_why():
 	with pytest.raises(DomainError, match="opens when"):
 		check_open(END, 14, END - timedelta(hours=1))
-	with pytest.raises(DomainError, match=r"closed on 21\.09\.2026"):
+	with pytest.raises(DomainError, match=r"closed on 21\. september 2026"):
 		check_open(END, 14, END + timedelta(days=15))
 	with pytest.raises(DomainError, match="no evaluation"):
 		check_open(END, 0, END)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kdf_app.core.i18n import DomainError, _
-from kdf_app.core.sessions import ATTENDED, CONFIRMED, NO_SHOW, SEAT_HOLDING, WAITLISTED
+from kdf_app.core.sessions import ATTENDED, CONFIRMED, NO_SHOW, SEAT_HOLDING, WAITLISTED, format_date_no
 
 # KDF Settings → member_cancellation_cutoff
 AT_DEADLINE, DAYS_BEFORE = "Registration deadline", "Days before start"
@@ -87,7 +87,7 @@ def check_cancellation(
 				"The cancellation deadline ({0}) has passed. Contact the secretariat if you cannot attend; "
 				"a late cancellation may still be invoiced."
 			),
-			limit.strftime("%d.%m.%Y %H:%M"),
+			format_date_no(limit, time=True),  # as every date on the portal: 21. august 2023 kl. 23:59
 			field="status",
 		)
 	charge = policy.charge if late and status == CONFIRMED else CHARGE_NOTHING

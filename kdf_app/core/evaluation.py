@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from statistics import mean
 
 from kdf_app.core.i18n import DomainError, _
+from kdf_app.core.sessions import format_date_no
 
 SCORES = (1, 2, 3, 4, 5)
 MIN_ANONYMOUS_ANSWERS = 3
@@ -52,9 +53,7 @@ def check_open(ends_on: datetime | None, open_days: int | None, now: datetime) -
 	if now < ends_on:
 		raise DomainError(_("The evaluation opens when the session is over."))
 	if now > closes_on(ends_on, open_days):
-		raise DomainError(
-			_("The evaluation closed on {0}."), closes_on(ends_on, open_days).strftime("%d.%m.%Y")
-		)
+		raise DomainError(_("The evaluation closed on {0}."), format_date_no(closes_on(ends_on, open_days)))
 
 
 def due_reminder(

@@ -133,6 +133,20 @@ class TestNorwegianFormats(PortalCase):
 		self.assertTrue(format_date_no(created) in html, f"no {format_date_no(created)} on /radgivning")
 		self.assertIsNone(re.search(r"\b\d\d-\d\d-\d{4}\b", html), "a dd-mm-yyyy date on /radgivning")
 
+	def test_amounts_on_mine_data_read_as_on_the_session_page(self):
+		member, user = member_user()
+		reg = register(make_session(), member, stay_package="Test med overnatting", extra_night=1)
+		before = frappe.db.get_single_value("System Settings", "number_format")
+		self.addCleanup(frappe.db.set_single_value, "System Settings", "number_format", before)
+		frappe.db.set_single_value("System Settings", "number_format", "#.###,##")  # as on a Norwegian site
+		status, html, _cached = fetch("mine-data", user)
+		self.assertEqual(status, 200)
+		total = format_nok(frappe.db.get_value("Registration", reg.name, "total"))  # kr 12 200,00
+		self.assertTrue(total in html, f"no {total} on /mine-data")
+		self.assertIsNone(
+			re.search(r"kr\s?\d{1,3}\.\d{3},\d\d", html), "an amount as kr 12.200,00 on /mine-data"
+		)
+
 	def test_the_session_page_and_list_use_the_portal_formats(self):
 		session = make_session()
 		status, html, _cached = fetch(session.route)
