@@ -33,7 +33,13 @@ kdf_app.dues_dialog = function () {
 						message: __("The dues batch for {0} runs in the background; the progress shows here and you get a message when it is done.", [values.year]),
 						indicator: "blue",
 					}, 10);
-					frappe.set_route("List", "Sales Invoice", { kdf_dues_year: values.year });
+					if (window.cur_list && cur_list.doctype === "Sales Invoice" && cur_list.filter_area) {
+						// already on the list: show that year's invoices as they are made
+						cur_list.filter_area.clear(false).then(() =>
+							cur_list.filter_area.add([["Sales Invoice", "kdf_dues_year", "=", values.year]]));
+					} else {
+						frappe.set_route("List", "Sales Invoice", { kdf_dues_year: values.year });
+					}
 				});
 		},
 	});
