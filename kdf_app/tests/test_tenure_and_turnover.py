@@ -205,6 +205,20 @@ class TestResearchConsent(TurnoverCase):
 		frappe.set_user("Administrator")
 		self.assertNotIn(m.name, service.consenting())
 
+	def test_the_secretariat_records_a_withdrawal_never_a_yes(self):
+		m = person([(make_org(), f"{LAST}-01-01", None, None)], consent=1)
+		frappe.set_user(make_user(["KDF Sekretariat"]))
+		frappe.get_doc("Member", m.name).withdraw_research_consent()
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Member", m.name, "research_consent"), 0)
+		self.assertIsNotNone(frappe.db.get_value("Member", m.name, "research_consent_on"))
+		self.assertNotIn(m.name, service.consenting())
+		for roles in (["KDF Saksbehandler"], ["Accounts User"]):
+			frappe.set_user(make_user(roles))
+			with self.assertRaises(frappe.PermissionError):
+				frappe.get_doc("Member", m.name).withdraw_research_consent()
+			frappe.set_user("Administrator")
+
 	def test_min_profil_and_the_privacy_notice_say_it(self):
 		from kdf_app.tests.test_portal import page
 

@@ -43,6 +43,14 @@ frappe.ui.form.on("Member", {
 				: frm.doc.invitation_sent_on ? [__("Invited, not logged in yet"), "orange"] : [__("Not invited to the portal"), "gray"];
 			frm.dashboard.set_headline_alert(`<span class="indicator ${colour}">${text}</span>`);
 		}
+		if (frm.doc.research_consent && frappe.user.has_role(["KDF Sekretariat", "System Manager"])) {
+			// only ever to no: a yes is the member's own (Min profil, the application)
+			frm.add_custom_button(__("Withdraw Research Consent"), () => {
+				frappe.confirm(__("Record that {0} withdraws their consent to research use?", [frappe.utils.escape_html(frm.doc.member_name)]), () =>
+					frm.call({ doc: frm.doc, method: "withdraw_research_consent", freeze: true }).then(() => frm.reload_doc())
+				);
+			}, __("Privacy"));
+		}
 		frm.add_custom_button(__("Change Position"), () => {
 			const d = new frappe.ui.Dialog({
 				title: __("Change Position"),

@@ -137,6 +137,19 @@ class Member(Document):
 			return create_portal_user(frappe.get_doc("Member", self.name))
 
 	@frappe.whitelist()
+	def withdraw_research_consent(self) -> None:
+		"""The secretariat records a member's withdrawal of research use (a former member without a login writes
+		to them). Only ever to no: a yes is the member's own, on Min profil or in the application."""
+		self.check_permission("write")
+		with app_write():  # on the stored member, never on a document the client sent
+			doc = frappe.get_doc("Member", self.name)
+			if not doc.research_consent:
+				return
+			doc.research_consent = 0
+			doc.save()
+			doc.add_comment("Info", _("Research consent withdrawn at the member's request."))
+
+	@frappe.whitelist()
 	def send_invitation(self) -> dict:
 		"""E-mail the member the portal invitation (again): a fresh set-password link (secretariat only)."""
 		from kdf_app.services.invitations import invite
