@@ -168,8 +168,6 @@ after_request = ["kdf_app.services.read_log.flush", "kdf_app.services.client.neu
 # rate limits keyed on the connection's address, X-Forwarded-For only from a trusted proxy (kdf_app.services.client)
 before_request = [
 	"kdf_app.services.client.set_client_address",
-	# Frappe's page cache serves guests only; anyone logged in gets their own page (kdf_app.services.page_cache)
-	"kdf_app.services.page_cache.before_request",
 	# web pages use compiled templates kept in the worker process (kdf_app.services.web_render)
 	"kdf_app.services.web_render.before_request",
 ]

@@ -12,8 +12,9 @@ asking, so only pages that do not depend on the visitor may go in, and only a gu
   registration);
 * :class:`GuestCachedPage` (a ``page_renderer`` hook) serves a guest the cached copy before Frappe looks up the
   route at all; a copy past its time is dropped and the page rendered again;
-* :func:`before_request` (a ``before_request`` hook) turns the page cache off for the whole request of
-  anyone logged in (or calling with an API key): a page a guest had cached is never shown to them;
+* anyone logged in (or calling with an API key) never gets a guest's copy: our pages are rendered by our own
+  renderers (kdf_app.services.web_render.PortalPage, SessionPage), which turn Frappe's page cache off for the
+  request before Frappe would look in it (:func:`for_this_visitor`);
 * a change of a session (its packages and agenda are its child rows) or of its seat count clears the list and
   the session's page at once and again after the commit (:func:`session_changed`, ``update_counts``), so a
   guest request that read the old data while the change was being saved cannot keep it cached.
@@ -37,10 +38,11 @@ def is_guest() -> bool:
 	return frappe.session.user == "Guest" and not authorised
 
 
-def before_request() -> None:
-	"""The page cache is for guests: off for the whole request of anyone logged in."""
+def for_this_visitor() -> None:
+	"""Before Frappe renders one of our pages: only a guest may get (or leave) a cached copy; Frappe's page
+	cache is keyed by path and language, not by who is asking."""
 	if not is_guest():
-		frappe.local.no_cache = 1  # Frappe's page cache is keyed by path and language, not by user
+		frappe.local.no_cache = 1
 
 
 class GuestCachedPage(BaseTemplatePage):

@@ -20,6 +20,8 @@ from frappe.website.page_renderers.document_page import DocumentPage
 from frappe.website.page_renderers.template_page import TemplatePage
 from jinja2 import BytecodeCache
 
+from kdf_app.services import page_cache
+
 NOT_PAGES = ("/api/", "/assets/", "/files/", "/private/", "/socket.io", "/backups")
 
 
@@ -112,6 +114,10 @@ class PortalPage(TemplatePage):
 	def can_render(self) -> bool:
 		return getattr(self, "app", None) == "kdf_app" and super().can_render()
 
+	def get_html(self):
+		page_cache.for_this_visitor()
+		return super().get_html()
+
 
 class SessionPage(DocumentPage):
 	"""``page_renderer`` hook: a session's page (topplederprogram/<session>), Frappe's DocumentPage found first
@@ -119,3 +125,7 @@ class SessionPage(DocumentPage):
 
 	def can_render(self) -> bool:
 		return self.path.startswith(SESSION_PREFIX) and super().can_render()
+
+	def get_html(self):
+		page_cache.for_this_visitor()
+		return super().get_html()

@@ -17,7 +17,7 @@ from frappe.utils import add_days, add_to_date, get_datetime, now_datetime
 from frappe.website.serve import get_response
 
 from kdf_app.core.sessions import format_date_no, format_nok
-from kdf_app.services import page_cache
+from kdf_app.services import page_cache, web_render
 from kdf_app.tests.utils import make_member, make_session, register
 
 test_ignore = ["Sales Invoice", "Customer", "Member", "Topplederprogram Session"]
@@ -25,7 +25,8 @@ test_ignore = ["Sales Invoice", "Customer", "Member", "Topplederprogram Session"
 
 def fetch(path: str, user: str = "Guest") -> tuple[int, str, bool]:
 	"""One request for a portal page as ``user``, with the app's before_request hook, as the web server runs
-	it: (HTTP status, HTML, served from Frappe's page cache)."""
+	it: (HTTP status, HTML, served from Frappe's page cache). Nothing here keeps a guest's copy from a member:
+	the page renderers do."""
 	from frappe.utils import set_request
 
 	frappe.set_user(user)
@@ -34,7 +35,7 @@ def fetch(path: str, user: str = "Guest") -> tuple[int, str, bool]:
 		frappe.local.no_cache = 0
 		frappe.local.response = frappe._dict({"docs": []})
 		set_request(method="GET", path=f"/{path}")
-		page_cache.before_request()
+		web_render.before_request()
 		response = get_response(path)
 		return response.status_code, response.get_data(as_text=True), bool(frappe.local.response.from_cache)
 	finally:
