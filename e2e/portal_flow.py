@@ -10,7 +10,8 @@ and a Member with a portal user and password. Then, in the browser, as that memb
    ``<script>alert(1)</script>`` that must not run nor be stored), submits and waits for the success
    message in #kdf-register-result,
 4. on /pameldinger ("Mine påmeldinger") finds the registration row with status "Bekreftet",
-5. cancels it through the confirm dialog and, after the page reloads, sees status "Avmeldt".
+5. cancels it through the page's dialog (*Melde av påmeldingen?*) and, after the page reloads, sees status
+   "Avmeldt".
 
 Finally it checks via REST that the registration is "Avmeldt" and that its dietary_needs holds no
 "<script", and deletes everything it created.
@@ -351,24 +352,22 @@ def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
 	step(f"/pameldinger lists {result['name']} with status {status!r}")
 	shot(page, folder, "mine-pameldinger.png")
 
-	# 5. cancel through the confirm dialog; the page reloads
+	# 5. cancel through the page's own dialog (Norwegian, fits a phone); the page reloads
 	row.locator(".kdf-cancel").click()
-	dialog = page.locator(".modal.show")
+	dialog = page.locator("#kdf-cancel-dialog")
 	try:
 		dialog.wait_for(state="visible", timeout=10000)
 	except PlaywrightTimeout:
 		raise Failed("clicking the cancel button showed no confirm dialog") from None
-	primary = dialog.locator(".modal-footer .btn-primary:visible")
-	if primary.first.inner_text().strip() != "Ja":  # the member's portal language is Norwegian
-		raise Failed(f"the confirm button says {primary.first.inner_text().strip()!r}, not 'Ja'")
-	step(
-		f"confirm dialog: {dialog.locator('.modal-body').inner_text().strip()!r}, "
-		f"primary button {primary.first.inner_text().strip()!r}"
-	)
+	title = dialog.locator("#kdf-cancel-title").inner_text().strip()
+	primary = dialog.locator("#kdf-cancel-yes")
+	if title != "Melde av påmeldingen?" or primary.inner_text().strip() != "Ja, meld av":
+		raise Failed(f"the dialog reads {title!r} / {primary.inner_text().strip()!r}, not Norwegian")
+	step(f"confirm dialog: {title!r}, primary button {primary.inner_text().strip()!r}")
 	try:
 		with page.expect_navigation(timeout=15000):
 			with page.expect_response(calls("kdf_app.api.registration.cancel")) as cancel:
-				primary.first.click()
+				primary.click()
 	except PlaywrightTimeout:
 		raise Failed(
 			"confirming the dialog gave no answer to the cancel request or no page reload "
