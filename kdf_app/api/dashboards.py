@@ -104,3 +104,12 @@ def _chart_endpoint(build):
 upcoming_sessions_chart = _chart_endpoint(dashboards.upcoming_chart)
 session_revenue_chart = _chart_endpoint(dashboards.revenue_chart)
 member_turnover_chart = _chart_endpoint(dashboards.turnover_chart)
+
+
+def _dues_chart() -> dict:
+	from kdf_app.services import receivables
+
+	return receivables.dues_chart()
+
+
+dues_chart = _chart_endpoint(_dues_chart)

@@ -48,3 +48,30 @@ def outstanding() -> float:
 def overdue() -> float:
 	"""What is past its due date."""
 	return _open({"due_date": ("<", today())})
+
+
+DUES_YEARS = 6
+
+
+def dues_chart() -> dict:
+	"""The membership dues of the last years: paid and outstanding per dues year (credit notes subtracted)."""
+	from frappe import _
+
+	rows = frappe.get_all(
+		"Sales Invoice",
+		filters={"docstatus": 1, "kdf_dues_year": ("is", "set")},
+		fields=["kdf_dues_year", "grand_total", "outstanding_amount"],
+	)
+	years: dict[int, list[float]] = {}
+	for r in rows:
+		invoiced_outstanding = years.setdefault(int(r.kdf_dues_year), [0.0, 0.0])
+		invoiced_outstanding[0] += flt(r.grand_total)
+		invoiced_outstanding[1] += flt(r.outstanding_amount)
+	shown = sorted(years)[-DUES_YEARS:]
+	return {
+		"labels": [str(y) for y in shown],
+		"datasets": [
+			{"name": _("Paid"), "values": [flt(years[y][0] - years[y][1], 2) for y in shown]},
+			{"name": _("Outstanding"), "values": [flt(years[y][1], 2) for y in shown]},
+		],
+	}

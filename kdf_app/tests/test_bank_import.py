@@ -412,3 +412,18 @@ class TestBankAccount(BankImportCase):
 			frappe.db.get_value("Bank Account", ours, ["company", "bank_account_no", "is_company_account"]),
 			(TEST_COMPANY, KDF_ACCOUNT, 1),
 		)
+
+
+class TestDuesChart(BankImportCase):
+	def test_dues_paid_and_outstanding_per_year(self):
+		from kdf_app.api.dashboards import dues_chart
+
+		a, b, *_ = self.orgs
+		for org in (a, b):  # as the dues batch marks its invoices
+			frappe.db.set_value("Sales Invoice", self.si[org], "kdf_dues_year", 2099)
+		self.run_file(
+			[self.pay(1, "6000.00", kid=kid(self.si[a])), self.pay(2, "2500.00", kid=kid(self.si[b]))]
+		)
+		chart = dues_chart()
+		self.assertEqual(chart["labels"][-1], "2099")
+		self.assertEqual([d["values"][-1] for d in chart["datasets"]], [8500, 3500])
