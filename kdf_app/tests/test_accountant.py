@@ -202,6 +202,16 @@ class TestNorwegianForMembers(EnglishUser, InvoicingCase):
 			],
 		)
 
+	def test_the_patch_writes_english_price_lines_in_norwegian(self):
+		from kdf_app.patches import norwegian_price_lines
+
+		line = self.reg.price_lines[0]
+		frappe.db.set_value("Registration Price Line", line.name, "description", "Participant fee")
+		norwegian_price_lines.execute()
+		self.assertEqual(
+			frappe.db.get_value("Registration Price Line", line.name, "description"), "Deltakeravgift"
+		)
+
 	def test_confirmation_email_is_norwegian(self):
 		from kdf_app.core.sessions import format_date_no
 
