@@ -17,11 +17,14 @@ CARDS = {
 	"Waitlisted for Next Sessions": api.upcoming_waitlist,
 	"OU-Refundable Fees This Year": api.ou_refundable_this_year,
 	"Conflict Share of Leavers": api.conflict_share,
+	"Outstanding Invoices": api.outstanding,
+	"Overdue Invoices": api.overdue,
 }
 CHARTS = {
 	"Next Sessions": api.upcoming_sessions_chart,
 	"Revenue and Outstanding per Session": api.session_revenue_chart,
 	"Directors Started and Left": api.member_turnover_chart,
+	"Dues Paid and Outstanding per Year": api.dues_chart,
 }
 
 
