@@ -206,6 +206,11 @@ KDF_MODULE = "KDF App"
 # Sales Invoice drops it; after_migrate adds it back. No cancel, amend or delete.
 SECRETARIAT_DOCPERMS = {
 	"Sales Invoice": dict(read=1, write=1, create=1, submit=1, print=1, email=1, report=1, export=1),
+	# who has paid (kdf_app.services.bank_import, dunning): the bank's entries and payments read, reminders sent
+	"Bank Account": dict(read=1),
+	"Bank Transaction": dict(read=1, print=1, report=1, export=1),
+	"Payment Entry": dict(read=1, print=1, report=1),
+	"Dunning": dict(read=1, write=1, create=1, submit=1, print=1, email=1, report=1),
 }
 
 

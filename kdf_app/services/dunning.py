@@ -206,7 +206,7 @@ def send(name: str) -> str:
 			title=f"Dunning {dunning.name}: no PDF", reference_doctype="Dunning", reference_name=name
 		)
 		frappe.throw(
-			_("The PDF could not be made, so nothing was sent: {0}").format(str(e).strip()[-300:]),
+			_("The PDF could not be made, so nothing was sent: {0}").format((str(e).strip().splitlines() or [""])[-1][-300:]),
 			title=_("Not sent"),
 		)
 	frappe.sendmail(

@@ -175,6 +175,33 @@ class TestMatching(BankImportCase):
 		self.assertEqual((pe.party, flt(pe.unallocated_amount), pe.references), (a, 6000, []))
 		self.assert_books()
 
+	def test_the_secretariat_imports_and_confirms_with_its_own_role(self):
+		"""The KDF Sekretariat role alone (no Accounts role): ERPNext's Payment Entry reads the chart of accounts
+		with the user's permissions, which failed the import and the confirmation for the secretariat."""
+		from kdf_app.api.payments import confirm_suggestion
+		from kdf_app.tests.test_invitations import make_user
+
+		a, b, *_ = self.orgs
+		data = build(
+			"054",
+			"08",
+			KDF_ACCOUNT,
+			[
+				self.pay(1, "6000.00", kid=kid(self.si[a])),
+				self.pay(2, "6000.00", text=f"Faktura {self.si[b]}"),
+			],
+		)
+		frappe.set_user(make_user(["KDF Sekretariat"]))
+		try:
+			log = frappe.get_doc(
+				bank_import.LOG, bank_import.start(data, "sekretariat.xml", self.bank_account)
+			)
+			self.assertEqual((log.status, log.matched, log.suggested), ("Done", 1, 1), log.error)
+			confirm_suggestion(log.name, self.row(log, 2).name)
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual((self.outstanding(a), self.outstanding(b)), (0, 0))
+
 	def test_only_the_secretariat_confirms(self):
 		from kdf_app.api.payments import confirm_suggestion
 		from kdf_app.tests.test_invitations import make_user
@@ -236,6 +263,9 @@ class TestIdempotenceAndBadFiles(BankImportCase):
 		self.assertEqual(
 			(again.status, again.already_imported, again.matched, again.unmatched), ("Done", 2, 0, 0)
 		)
+		self.assertEqual(bank_import.run(again.name, b"ignored"), "Done")  # the job again: nothing twice
+		again.reload()
+		self.assertEqual(len(again.rows), 2)
 		statement = self.run_file(
 			[*first, self.pay(3, "6000.00", kid=kid(self.si[b]))], kind="053", version="08"
 		)

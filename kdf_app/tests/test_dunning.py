@@ -91,10 +91,24 @@ class TestDunning(BankImportCase):
 		(draft,) = self.proposed()
 		with site_served(reachable=False), self.assertRaises(frappe.ValidationError) as e:
 			dunning.send(draft)
-		self.assertIn("nothing was sent", str(e.exception))
+		self.assertRegex(str(e.exception), "nothing was sent|ingenting ble sendt")
 		self.assertFalse(
 			frappe.db.exists("Email Queue", {"reference_doctype": "Dunning", "reference_name": draft})
 		)
+
+	def test_the_secretariat_sends_with_its_own_role(self):
+		from kdf_app.api.payments import send_dunning
+		from kdf_app.tests.test_invitations import make_user
+
+		overdue(self.si[self.orgs[0]], 20)
+		(draft,) = self.proposed()
+		frappe.set_user(make_user(["KDF Sekretariat"]))
+		try:
+			with site_served():
+				send_dunning(draft)
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Dunning", draft, "docstatus"), 1)
 
 	def test_only_the_secretariat_sends(self):
 		from kdf_app.api.payments import send_dunning

@@ -49,23 +49,26 @@ def execute(filters=None):
 	)
 	for r in rows:
 		r["status_label"] = _(r["status"])
+		r["currency"] = "NOK"  # KDF's account (kdf_app.core.bank_file refuses any other)
 	columns = [
 		column("bank_file_import", _("Bank File Import"), "Link", 150, options="Bank File Import"),
 		column("booking_date", _("Booking Date"), "Date", 100),
-		column("status_label", _("Status"), "Data", 110),
-		column("amount", _("Amount"), "Currency", 110, options="NOK"),
+		column("status_label", _("Status"), "Data", 190),
+		column("amount", _("Amount"), "Currency", 110, options="currency"),
 		column("kid", _("KID"), "Data", 120),
 		column("payer", _("Payer"), "Data", 160),
 		column("sales_invoice", _("Sales Invoice"), "Link", 160, options="Sales Invoice"),
-		column("customer", _("Customer"), "Link", 160, options="Customer"),
+		# plain text: a Link column would ask for Customer permission, which the KDF Sekretariat role alone lacks
+		column("customer", _("Customer"), "Data", 160),
 		column("reason", _("Reason"), "Data", 380),
-		column("allocated", _("Allocated to the Invoice"), "Currency", 110, options="NOK"),
-		column("advance", _("Advance"), "Currency", 100, options="NOK"),
+		column("allocated", _("Allocated to the Invoice"), "Currency", 110, options="currency"),
+		column("advance", _("Advance"), "Currency", 100, options="currency"),
 		column("payment_entry", _("Payment Entry"), "Link", 150, options="Payment Entry"),
 		column("bank_transaction", _("Bank Transaction"), "Link", 150, options="Bank Transaction"),
 		column("reference", _("Bank Reference"), "Data", 150),
 		column("text", _("Payment Text"), "Data", 200),
 		{**column("status", "status", "Data", 0), "hidden": 1},
 		{**column("row", "row", "Data", 0), "hidden": 1},
+		{**column("currency", "currency", "Data", 0), "hidden": 1},
 	]
 	return columns, rows
