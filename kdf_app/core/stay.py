@@ -11,11 +11,7 @@ import re
 from datetime import date, timedelta
 
 from kdf_app.core.i18n import DomainError, _
-
-MONTHS = (
-	"januar", "februar", "mars", "april", "mai", "juni",
-	"juli", "august", "september", "oktober", "november", "desember",
-)  # fmt: skip
+from kdf_app.core.sessions import MONTHS
 
 _MONTH = {m: i for i, m in enumerate(MONTHS, start=1)}
 # «6. september», «6.–7. september», «30. november–1. desember», «6. september 2027»
