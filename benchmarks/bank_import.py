@@ -10,8 +10,8 @@ them to a savepoint, so both pay the same open invoices):
 
 - the platform baseline: for each invoice ERPNext's ``get_payment_entry``, then insert and submit (what the desk's
   Create → Payment does), nothing else;
-- the import: a camt.054 with one KID payment per invoice (kdf_app.core.bank_file.build), read, matched and
-  booked by kdf_app.services.bank_import.run as the background job does: the Bank File Import log, a submitted
+- the import: a camt.054 with one KID payment per invoice (kdf_app.kdf_billing.core.bank_file.build), read, matched and
+  booked by kdf_app.kdf_billing.services.bank_import.run as the background job does: the Bank File Import log, a submitted
   Payment Entry allocated to each invoice and a submitted Bank Transaction reconciled with it (progress
   published every 10 payments).
 
@@ -91,9 +91,9 @@ def baseline(invoices: list[str], day: date, one_pass: bool = False) -> float:
 def imported(invoices: list[str], day: date, bank_account: str, account: str, profile: int) -> float:
 	import frappe
 
-	from kdf_app.core.bank_file import Payment, build
-	from kdf_app.core.numbers import kid
-	from kdf_app.services import bank_import
+	from kdf_app.kdf_billing.core.bank_file import Payment, build
+	from kdf_app.kdf_billing.services import bank_import
+	from kdf_app.shared.core.numbers import kid
 
 	uid = frappe.generate_hash(length=6)
 	data = build(
@@ -134,7 +134,7 @@ def run(args):
 	import frappe
 	from frappe.utils import getdate, today
 
-	from kdf_app.services import bank_import
+	from kdf_app.kdf_billing.services import bank_import
 	from kdf_app.tests.utils import make_org, use_test_settings
 
 	use_test_settings(

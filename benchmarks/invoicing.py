@@ -81,9 +81,9 @@ def plain_invoices(settings, customer: str, n: int, one_pass: bool) -> None:
 def run(args):
 	import frappe
 
-	from kdf_app.core.ehf import build
-	from kdf_app.services.ehf import document_for
-	from kdf_app.services.invoicing import create_session_invoices
+	from kdf_app.kdf_billing.core.ehf import build
+	from kdf_app.kdf_billing.services.ehf import document_for
+	from kdf_app.kdf_billing.services.invoicing import create_session_invoices
 	from kdf_app.tests.utils import make_org, use_test_settings
 
 	use_test_settings(

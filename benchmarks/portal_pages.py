@@ -7,7 +7,7 @@ one after the other and interleaved (so that the machine's load falls on all of 
 
 * ``ping``: ``GET /api/method/ping`` as a guest, the platform's floor for one request;
 * a guest's session page, programme list and /personvern (Frappe's page cache for guests,
-  kdf_app.services.page_cache: one warm-up request first, as any visitor after a change would make it);
+  kdf_app.kdf_app.services.page_cache: one warm-up request first, as any visitor after a change would make it);
 * the member's *Mine påmeldinger* (``/pameldinger``) and the session page as the member (their own, never
   cached).
 

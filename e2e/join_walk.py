@@ -157,7 +157,7 @@ def guest_applies(page: Page, base: str, fx: dict, folder: Path | None) -> None:
 	shot(page, folder, "guest-application-sent.png")
 
 	# the same address again: the page answers as for any application (it never tells a guest whose an address
-	# is); nothing is saved, the address gets an e-mail instead (kdf_app.services.membership.submit_application)
+	# is); nothing is saved, the address gets an e-mail instead (kdf_app.kdf_members.services.membership.submit_application)
 	page.goto(f"{base}/bli-medlem")
 	fill_application(page, fx)
 	with page.expect_response(calls("kdf_app.api.membership.apply")) as again:

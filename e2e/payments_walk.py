@@ -10,7 +10,7 @@ served over HTTP, with a worker running (the import is a background job):
 
 Set up over REST as Administrator: the walk's secretariat desk user (as e2e/walk.py), two open invoices of the
 demo and, for the first, its member's portal login. The camt.054 is written here from the message definitions
-(kdf_app.core.bank_file.build): the first invoice paid with its KID, the second without KID but with its number
+(kdf_app.kdf_billing.core.bank_file.build): the first invoice paid with its KID, the second without KID but with its number
 in the free text.
 
 In the browser:
@@ -41,8 +41,8 @@ from portal_flow import CHROMIUM, CHROMIUM_ARGS, Failed, Rest, step
 from walk import DESK_USERS, desk_login, desk_user
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from kdf_app.core.bank_file import Payment, build
-from kdf_app.core.numbers import kid
+from kdf_app.kdf_billing.core.bank_file import Payment, build
+from kdf_app.shared.core.numbers import kid
 
 VIEWPORT = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}

@@ -139,7 +139,7 @@ def setup(rest: Rest, fx: dict) -> None:
 
 
 def expected_text(starts: datetime, nights: int) -> str:
-	"""What the session's rows say (kdf_app.core.stay.includes_text, written out for a two-day session)."""
+	"""What the session's rows say (kdf_app.kdf_programmes.core.stay.includes_text, written out for a two-day session)."""
 	d1, d2 = starts.date(), starts.date() + timedelta(days=1)
 	first = f"{d1.day}. {MONTHS[d1.month - 1]}"
 	night = (

@@ -298,7 +298,9 @@ def extract_step(page: Page, base: str, fx: dict, rest: Rest, folder: Path | Non
 	page.goto(f"{base}/app/research-extract-log")
 	page.wait_for_selector(".list-row-container", timeout=30000)
 	if not page.get_by_role("button", name="Lag forskningsuttrekk").count():
-		raise Failed("the Research Extract Log list has no Lag forskningsuttrekk button for the research role")
+		raise Failed(
+			"the Research Extract Log list has no Lag forskningsuttrekk button for the research role"
+		)
 	step("the Research Extract Log list shows the extract, with its own Lag forskningsuttrekk button")
 	shot(page, folder, "extract-log.png")
 

@@ -23,7 +23,7 @@ def connected(context):
 @pass_context
 def kdf_demo(context):
 	"""Load the KDF demo data (organisations, members, the 2023 Topplederprogram)."""
-	from kdf_app.demo import load
+	from kdf_app.demo.load import load
 
 	with connected(context):
 		summary = load()
@@ -35,7 +35,7 @@ def kdf_demo(context):
 @pass_context
 def kdf_rotate_case_key(context):
 	"""Seal all case content with a new key and drop the old one (back up the new key file afterwards)."""
-	from kdf_app.services.case_vault import key_path, rotate_key
+	from kdf_app.kdf_advice.services.case_vault import key_path, rotate_key
 
 	with connected(context):
 		count = rotate_key()

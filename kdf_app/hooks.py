@@ -27,25 +27,25 @@ fixtures = [
 
 scheduler_events = {
 	"daily": [
-		"kdf_app.services.reminders.send_deadline_reminders",
-		"kdf_app.services.reminders.send_practical_information",
-		"kdf_app.services.cases.anonymise_due_cases",
-		"kdf_app.services.retention.run",  # former members (KDF Settings → Personvern / Privacy)
-		# evaluation links for sessions that are over, then the reminders (kdf_app.services.evaluation)
-		"kdf_app.services.evaluation.daily",
+		"kdf_app.kdf_programmes.services.reminders.send_deadline_reminders",
+		"kdf_app.kdf_programmes.services.reminders.send_practical_information",
+		"kdf_app.kdf_advice.services.cases.anonymise_due_cases",
+		"kdf_app.kdf_privacy.services.retention.run",  # former members (KDF Settings → Personvern / Privacy)
+		# evaluation links for sessions that are over, then the reminders (kdf_app.kdf_programmes.services.evaluation)
+		"kdf_app.kdf_programmes.services.evaluation.daily",
 		# a position confirmed ahead of its first day, a last day passed: the member's organisation follows
-		"kdf_app.services.members.apply_due_positions",
+		"kdf_app.kdf_members.services.members.apply_due_positions",
 		# draft reminders (Purring, Inkassovarsel) for overdue invoices, reviewed and sent by the secretariat
-		"kdf_app.services.dunning.propose",
+		"kdf_app.kdf_billing.services.dunning.propose",
 	],
 	# open sessions' registrations nobody confirmed in time go, with what they held
 	"hourly": [
-		"kdf_app.services.guest_registration.lapse",
-		# the bank's files dropped into the folder of KDF Settings (kdf_app.services.bank_import)
-		"kdf_app.services.bank_import.import_folder",
+		"kdf_app.kdf_programmes.services.guest_registration.lapse",
+		# the bank's files dropped into the folder of KDF Settings (kdf_app.kdf_billing.services.bank_import)
+		"kdf_app.kdf_billing.services.bank_import.import_folder",
 	],
-	# failed EHF sends whose next try is due (kdf_app.core.delivery: 5 min, 30 min, 2 h, 12 h)
-	"cron": {"*/5 * * * *": ["kdf_app.services.ehf.retry_due_sends"]},
+	# failed EHF sends whose next try is due (kdf_app.kdf_billing.core.delivery: 5 min, 30 min, 2 h, 12 h)
+	"cron": {"*/5 * * * *": ["kdf_app.kdf_billing.services.ehf.retry_due_sends"]},
 }
 
 # ERPNext doctypes ---------------------------------------------------------------------------------
@@ -62,8 +62,8 @@ doc_events = {
 	},
 	# the setup checklist (KDF Settings, KDF workspace) follows the outgoing e-mail accounts
 	"Email Account": {
-		"on_update": "kdf_app.services.setup_status.on_settings_change",
-		"on_trash": "kdf_app.services.setup_status.on_settings_change",
+		"on_update": "kdf_app.kdf_app.services.setup_status.on_settings_change",
+		"on_trash": "kdf_app.kdf_app.services.setup_status.on_settings_change",
 	},
 	# a member's portal login never gets ERPNext's Customer role (kdf_app.custom.user)
 	"User": {
@@ -71,47 +71,47 @@ doc_events = {
 		"validate": "kdf_app.custom.user.validate",
 		"on_update": "kdf_app.custom.user.on_update",
 	},
-	# the registration's price-line labels are cached per language (kdf_app.services.registration)
+	# the registration's price-line labels are cached per language (kdf_app.kdf_programmes.services.registration)
 	"Translation": {
-		"on_update": "kdf_app.services.registration.clear_price_labels",
-		"on_trash": "kdf_app.services.registration.clear_price_labels",
+		"on_update": "kdf_app.kdf_programmes.services.registration.clear_price_labels",
+		"on_trash": "kdf_app.kdf_programmes.services.registration.clear_price_labels",
 	},
 	# the secretariat writes newsletters, never template code (Frappe renders them as Jinja)
 	"Newsletter": {"validate": "kdf_app.custom.newsletter.validate"},
-	# Jinja-rendered text an Accounts User may write: no template code (kdf_app.core.newsletter)
+	# Jinja-rendered text an Accounts User may write: no template code (kdf_app.kdf_members.core.newsletter)
 	"Terms and Conditions": {"validate": "kdf_app.custom.newsletter.validate"},
 	"Process Statement Of Accounts": {"validate": "kdf_app.custom.newsletter.validate"},
 	"Cheque Print Template": {"validate": "kdf_app.custom.newsletter.validate"},
 	"Auto Repeat": {"validate": "kdf_app.custom.newsletter.validate"},
-	# a guest's cached programme list and session page go when the session changes (kdf_app.services.page_cache)
+	# a guest's cached programme list and session page go when the session changes (kdf_app.kdf_app.services.page_cache)
 	"Topplederprogram Session": {
-		"on_change": "kdf_app.services.page_cache.session_changed",
-		"on_trash": "kdf_app.services.page_cache.session_changed",
+		"on_change": "kdf_app.kdf_app.services.page_cache.session_changed",
+		"on_trash": "kdf_app.kdf_app.services.page_cache.session_changed",
 	},
-	"KDF Settings": {"on_change": "kdf_app.services.page_cache.public_pages_changed"},
+	"KDF Settings": {"on_change": "kdf_app.kdf_app.services.page_cache.public_pages_changed"},
 	"File": {
 		"before_validate": "kdf_app.permissions.file_before_validate",
 		"after_insert": "kdf_app.permissions.file_after_insert",
 	},
 }
-clear_cache = "kdf_app.services.registration.clear_price_labels"
+clear_cache = "kdf_app.kdf_programmes.services.registration.clear_price_labels"
 jinja = {
 	"methods": [
-		"kdf_app.services.ehf.kid",
-		"kdf_app.core.sessions.format_nok",  # KDF's prices on the portal: kr 6 000,00, whatever the site's currency
-		"kdf_app.core.sessions.format_date_no",  # the portal's dates: 2. desember 2026, whatever the site's format
-		"kdf_app.services.settings.get_settings",
-		"kdf_app.services.participants.participant_list",
-		"kdf_app.services.privacy.kdf_consent",
-		"kdf_app.services.topics.session_topics",
+		"kdf_app.kdf_billing.services.ehf.kid",
+		"kdf_app.kdf_programmes.core.sessions.format_nok",  # KDF's prices on the portal: kr 6 000,00, whatever the site's currency
+		"kdf_app.kdf_programmes.core.sessions.format_date_no",  # the portal's dates: 2. desember 2026, whatever the site's format
+		"kdf_app.shared.services.settings.get_settings",
+		"kdf_app.kdf_programmes.services.participants.participant_list",
+		"kdf_app.kdf_privacy.services.privacy.kdf_consent",
+		"kdf_app.kdf_programmes.services.topics.session_topics",
 	]
 }
 # the portal on a phone: no page wider than the screen (e2e/phone_walk.py checks every page at 360 px)
 web_include_css = ["/assets/kdf_app/css/kdf_portal.css"]
 doctype_js = {
 	"Sales Invoice": "public/js/sales_invoice.js",
-	"Dunning": "public/js/dunning.js",  # send a reviewed reminder (kdf_app.services.dunning)
-	# invoiced / paid / outstanding per organisation (kdf_app.services.receivables)
+	"Dunning": "public/js/dunning.js",  # send a reviewed reminder (kdf_app.kdf_billing.services.dunning)
+	# invoiced / paid / outstanding per organisation (kdf_app.kdf_billing.services.receivables)
 	"Topplederprogram Session": "public/js/session_payments.js",
 }
 doctype_list_js = {
@@ -120,7 +120,7 @@ doctype_list_js = {
 }
 
 # Permissions -------------------------------------------------------------------------------------
-# Need to know on every path; the matrix is kdf_app.core.access.MATRIX, proven over HTTP by
+# Need to know on every path; the matrix is kdf_app.kdf_privacy.core.access.MATRIX, proven over HTTP by
 # kdf_app/tests/test_access_matrix.py.
 permission_query_conditions = {
 	"Member": "kdf_app.permissions.member_query",
@@ -164,26 +164,29 @@ override_whitelisted_methods = {
 	"frappe.desk.notifications.get_open_count": "kdf_app.api.guarded.get_open_count",
 }
 # Every read of case content and every refused attempt, written whatever the request's outcome.
-after_request = ["kdf_app.services.read_log.flush", "kdf_app.services.client.neutralise_export"]
-# rate limits keyed on the connection's address, X-Forwarded-For only from a trusted proxy (kdf_app.services.client)
-before_request = [
-	"kdf_app.services.client.set_client_address",
-	# web pages use compiled templates kept in the worker process (kdf_app.services.web_render)
-	"kdf_app.services.web_render.before_request",
+after_request = [
+	"kdf_app.kdf_advice.services.read_log.flush",
+	"kdf_app.kdf_privacy.services.client.neutralise_export",
 ]
-# Our portal pages found directly, a guest's cached copy served first (kdf_app.services.web_render, .page_cache)
-website_path_resolver = "kdf_app.services.web_render.resolve_path"
+# rate limits keyed on the connection's address, X-Forwarded-For only from a trusted proxy (kdf_app.kdf_privacy.services.client)
+before_request = [
+	"kdf_app.kdf_privacy.services.client.set_client_address",
+	# web pages use compiled templates kept in the worker process (kdf_app.kdf_app.services.web_render)
+	"kdf_app.kdf_app.services.web_render.before_request",
+]
+# Our portal pages found directly, a guest's cached copy served first (kdf_app.kdf_app.services.web_render, .page_cache)
+website_path_resolver = "kdf_app.kdf_app.services.web_render.resolve_path"
 page_renderer = [
-	"kdf_app.services.page_cache.GuestCachedPage",
-	"kdf_app.services.web_render.PortalPage",
-	"kdf_app.services.web_render.SessionPage",
+	"kdf_app.kdf_app.services.page_cache.GuestCachedPage",
+	"kdf_app.kdf_app.services.web_render.PortalPage",
+	"kdf_app.kdf_app.services.web_render.SessionPage",
 ]
 # Frappe lets all API endpoints be typed; ours are.
 require_type_annotated_api_methods = True
 
 # Portal ------------------------------------------------------------------------------------------
 # The member's portal is KDF's only: install/migrate disables every other app's menu item in Portal
-# Settings (kdf_app.services.portal.setup_portal) and keeps these, in this order and wording.
+# Settings (kdf_app.kdf_app.services.portal.setup_portal) and keeps these, in this order and wording.
 standard_portal_menu_items = [
 	{"title": "Topplederprogram", "route": "/topplederprogram", "role": "KDF Medlem"},
 	{"title": "Mine påmeldinger", "route": "/pameldinger", "role": "KDF Medlem"},
@@ -192,4 +195,4 @@ standard_portal_menu_items = [
 	{"title": "Min profil", "route": "/min-profil", "role": "KDF Medlem"},
 ]
 # the member's record shows whether (and when) they last logged in
-on_login = "kdf_app.services.invitations.record_login"
+on_login = "kdf_app.kdf_members.services.invitations.record_login"

@@ -4,8 +4,8 @@ import frappe
 from frappe import _
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from kdf_app.core.delivery import STATUSES as DELIVERY_STATUSES
-from kdf_app.core.organisations import KINDS
+from kdf_app.kdf_billing.core.delivery import STATUSES as DELIVERY_STATUSES
+from kdf_app.kdf_members.core.organisations import KINDS
 
 CUSTOM_FIELDS = {
 	"Customer": [
@@ -200,13 +200,13 @@ SECRETARIAT_PROFILE_ROLES = ("KDF Sekretariat", "Sales User", "Newsletter Manage
 # Customer, Contact and Newsletter open from the KDF workspace as before). Created once with every other module
 # blocked; a System Manager may unblock modules. A user given the Role Profile gets it (kdf_app.custom.user).
 SECRETARIAT_MODULE_PROFILE = "KDF Sekretariat"
-KDF_MODULE = "KDF App"
+KDF_APP = "kdf_app"  # every module of the app (one per domain) stays open to the secretariat
 # Invoices: one permission row of our own role added to ERPNext's Sales Invoice (a standard DocPerm row, not
 # a Custom DocPerm, so ERPNext's own rows keep coming from ERPNext). A migrate that re-imports ERPNext's
 # Sales Invoice drops it; after_migrate adds it back. No cancel, amend or delete.
 SECRETARIAT_DOCPERMS = {
 	"Sales Invoice": dict(read=1, write=1, create=1, submit=1, print=1, email=1, report=1, export=1),
-	# who has paid (kdf_app.services.bank_import, dunning): the bank's entries and payments read, reminders sent
+	# who has paid (kdf_app.kdf_billing.services.bank_import, dunning): the bank's entries and payments read, reminders sent
 	"Bank Account": dict(read=1),
 	"Bank Transaction": dict(read=1, print=1, report=1, export=1),
 	"Payment Entry": dict(read=1, print=1, report=1),
@@ -229,13 +229,13 @@ SETUP_DOCS = [
 
 
 def after_install():
-	from kdf_app.services.mail import choose_missing_templates, create_missing_templates
+	from kdf_app.shared.services.mail import choose_missing_templates, create_missing_templates
 
 	create_custom_fields(CUSTOM_FIELDS, update=True)
 	setup_sales_invoice_list()
-	from kdf_app.services.case_vault import ensure_key
+	from kdf_app.kdf_advice.services.case_vault import ensure_key
 
-	ensure_key()  # the key that seals case content (kdf_app.services.case_vault), beside the site
+	ensure_key()  # the key that seals case content (kdf_app.kdf_advice.services.case_vault), beside the site
 	setup_languages()
 	setup_role_profile()
 	setup_module_profile()
@@ -249,10 +249,10 @@ def after_install():
 	setup_onboarding()
 	setup_member_portal()  # on existing sites: the patch member_portal
 	hide_error_tracebacks()  # on existing sites: the patch hide_error_tracebacks
-	from kdf_app.services.newsletter import sync_all
+	from kdf_app.kdf_members.services.newsletter import sync_all
 
 	sync_all()  # the Email Group «KDF medlemmer»; on existing sites: the patch newsletter_group
-	from kdf_app.services.privacy import ensure_privacy_link
+	from kdf_app.kdf_privacy.services.privacy import ensure_privacy_link
 
 	ensure_privacy_link()  # also on every migrate
 
@@ -271,13 +271,13 @@ def after_migrate():
 	setup_secretariat_permissions()
 	default_new_settings()
 	setup_onboarding()
-	from kdf_app.services.portal import setup_portal
+	from kdf_app.kdf_app.services.portal import setup_portal
 
 	setup_portal()  # a migrate adds other apps' new portal items enabled: disable them again
-	from kdf_app.services.privacy import ensure_privacy_link
+	from kdf_app.kdf_privacy.services.privacy import ensure_privacy_link
 
 	ensure_privacy_link()  # the portal footer links to /personvern
-	from kdf_app.services.dunning import create_missing_types
+	from kdf_app.kdf_billing.services.dunning import create_missing_types
 
 	create_missing_types()  # Purring and Inkassovarsel with bokmål texts, once (never overwritten)
 
@@ -307,8 +307,8 @@ def setup_sales_invoice_list() -> None:
 
 def setup_member_portal():
 	"""KDF's portal menu, KDF on the login page, no open sign-up, set-password links valid a week."""
-	from kdf_app.services.invitations import ensure_link_expiry
-	from kdf_app.services.portal import setup_portal, setup_website
+	from kdf_app.kdf_app.services.portal import setup_portal, setup_website
+	from kdf_app.kdf_members.services.invitations import ensure_link_expiry
 
 	setup_portal()
 	setup_website()
@@ -341,7 +341,7 @@ def setup_languages():
 
 
 def setup_onboarding():
-	from kdf_app.services.setup_status import setup_onboarding as create
+	from kdf_app.kdf_app.services.setup_status import setup_onboarding as create
 
 	create()
 
@@ -391,7 +391,8 @@ def setup_module_profile() -> None:
 	"""The Module Profile for the secretariat's users (created once: every module but KDF's blocked)."""
 	if frappe.db.exists("Module Profile", SECRETARIAT_MODULE_PROFILE):
 		return
-	blocked = sorted(m for m in frappe.get_all("Module Def", pluck="name") if m != KDF_MODULE)
+	modules = frappe.get_all("Module Def", fields=["name", "app_name"])
+	blocked = sorted(m.name for m in modules if m.app_name != KDF_APP)
 	frappe.get_doc(
 		{
 			"doctype": "Module Profile",
@@ -462,7 +463,7 @@ def setup_defaults():
 	settings.flags.ignore_mandatory = True
 	settings.save(ignore_permissions=True)
 	if settings.company:
-		from kdf_app.services.taxes import ensure_tax_setup
+		from kdf_app.kdf_billing.services.taxes import ensure_tax_setup
 
 		ensure_tax_setup(settings.company)
 
@@ -480,7 +481,7 @@ def _item_group():
 def before_uninstall():
 	"""Remove what the app added to ERPNext and Frappe so a reinstall starts clean; customers, contacts,
 	invoices (and the items and price list they use) are kept."""
-	from kdf_app.services.mail import shipped_templates
+	from kdf_app.shared.services.mail import shipped_templates
 
 	for doctype, fields in CUSTOM_FIELDS.items():
 		for f in fields:
@@ -503,14 +504,14 @@ def before_uninstall():
 	for t in shipped_templates():
 		if frappe.db.exists("Email Template", t["name"]):
 			frappe.delete_doc("Email Template", t["name"], ignore_permissions=True, force=True)
-	from kdf_app.services.setup_status import ONBOARDING
+	from kdf_app.kdf_app.services.setup_status import ONBOARDING
 
 	if frappe.db.exists("Module Onboarding", ONBOARDING):
 		steps = frappe.get_all("Onboarding Step Map", {"parent": ONBOARDING}, pluck="step")
 		frappe.delete_doc("Module Onboarding", ONBOARDING, ignore_permissions=True, force=True)
 		for step in steps:
 			frappe.delete_doc("Onboarding Step", step, ignore_permissions=True, force=True)
-	from kdf_app.services.privacy import remove_privacy_link
+	from kdf_app.kdf_privacy.services.privacy import remove_privacy_link
 
 	remove_privacy_link()  # /personvern goes with the app; the Email Group (and its opt-outs) stays
 	frappe.clear_cache()

@@ -4,14 +4,14 @@ Every ``has_permission`` hook answers an explicit True or False (Frappe v16 read
 checks role permissions as well: True here means "this record is within the user's reach", never more than
 the role allows. Every ``permission_query_conditions`` hook gives the same answer for lists, counts, report
 view, exports and link search. Child rows follow their parent document (see ``RowOfParent``). Which actor may
-see what is written down in ``kdf_app.core.access.MATRIX``; the HTTP access-matrix test proves it.
+see what is written down in ``kdf_app.kdf_privacy.core.access.MATRIX``; the HTTP access-matrix test proves it.
 """
 
 import frappe
 from frappe import _
 
-from kdf_app.core.access import CASE, CHILD_PARENTS, CONFIDENTIAL
-from kdf_app.core.sessions import DRAFT
+from kdf_app.kdf_privacy.core.access import CASE, CHILD_PARENTS, CONFIDENTIAL
+from kdf_app.kdf_programmes.core.sessions import DRAFT
 
 SECRETARIAT = ("KDF Sekretariat", "System Manager")
 
@@ -54,7 +54,7 @@ def own_records_only(doctype: str, sees_all):
 
 
 member_query, member_has_permission = own_records_only("Member", _sees_register)
-# a member's own change requests (kdf_app.services.membership); the secretariat sees all
+# a member's own change requests (kdf_app.kdf_members.services.membership); the secretariat sees all
 change_request_query, change_request_has_permission = own_records_only(
 	"Member Change Request", lambda user: bool(PARTICIPANT_LIST_ROLES & _roles(user))
 )
@@ -251,7 +251,7 @@ def _case_condition(user: str) -> str:
 
 
 def case_query(user: str | None = None, **kwargs) -> str:
-	from kdf_app.services.read_log import record_list
+	from kdf_app.kdf_advice.services.read_log import record_list
 
 	user = user or frappe.session.user
 	record_list(CASE, user)
@@ -259,7 +259,7 @@ def case_query(user: str | None = None, **kwargs) -> str:
 
 
 def case_meeting_query(user: str | None = None, **kwargs) -> str:
-	from kdf_app.services.read_log import record_list
+	from kdf_app.kdf_advice.services.read_log import record_list
 
 	user = user or frappe.session.user
 	record_list("Case Meeting", user)
@@ -280,7 +280,7 @@ def may_read_case(doc, user: str, ptype: str = "read") -> bool:
 
 
 def case_has_permission(doc, ptype: str | None = None, user: str | None = None, **kwargs) -> bool:
-	from kdf_app.services.read_log import record
+	from kdf_app.kdf_advice.services.read_log import record
 
 	user = user or frappe.session.user
 	allowed = may_read_case(doc, user, ptype or "read")
@@ -351,13 +351,13 @@ def file_before_validate(doc, method=None) -> None:
 
 def file_after_insert(doc, method=None) -> None:
 	"""A confidential record's attachment uploaded as public is moved to the private files at once, and its
-	content is sealed (kdf_app.services.case_vault)."""
+	content is sealed (kdf_app.kdf_advice.services.case_vault)."""
 	if doc.attached_to_doctype not in CONFIDENTIAL or doc.is_folder:
 		return
 	if not doc.is_private:
 		doc.is_private = 1
 		doc.save(ignore_permissions=True)
-	from kdf_app.services.case_vault import seal_attachment
+	from kdf_app.kdf_advice.services.case_vault import seal_attachment
 
 	seal_attachment(doc)  # its content is sealed like the case's text
 

@@ -2,7 +2,7 @@ import csv
 
 import pytest
 
-from kdf_app.core.shared import ORGANISATIONS_CSV, shared_file
+from kdf_app.shared.core.paths import ORGANISATIONS_CSV, shared_file
 
 
 @pytest.fixture(scope="session")

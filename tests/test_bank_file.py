@@ -1,13 +1,13 @@
-"""Reading the bank's camt.054/camt.053 files (kdf_app.core.bank_file), files built from the message definitions."""
+"""Reading the bank's camt.054/camt.053 files (kdf_app.kdf_billing.core.bank_file), files built from the message definitions."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from kdf_app.core.bank_file import Batch, Payment, bban, build, parse, same_account
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.numbers import kid
+from kdf_app.kdf_billing.core.bank_file import Batch, Payment, bban, build, parse, same_account
+from kdf_app.shared.core.i18n import DomainError
+from kdf_app.shared.core.numbers import kid
 
 KDF = "86011117947"
 OTHER = "15030000002"

@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from kdf_app.core.calendar import CANCEL, REQUEST, Event, build_ics, escape, fold, unfold, utc
+from kdf_app.kdf_programmes.core.calendar import CANCEL, REQUEST, Event, build_ics, escape, fold, unfold, utc
 
 OSLO = "Europe/Oslo"
 EVENT = Event(

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from kdf_app.core.cancellation import (
+from kdf_app.kdf_programmes.core.cancellation import (
 	AT_DEADLINE,
 	CHARGE_FULL,
 	CHARGE_NOTHING,
@@ -18,8 +18,8 @@ from kdf_app.core.cancellation import (
 	cutoff,
 	may_promote,
 )
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.sessions import ATTENDED, CANCELLED_REG, CONFIRMED, WAITLISTED
+from kdf_app.kdf_programmes.core.sessions import ATTENDED, CANCELLED_REG, CONFIRMED, WAITLISTED
+from kdf_app.shared.core.i18n import DomainError
 
 DEADLINE = datetime(2023, 8, 21, 23, 59)
 START = datetime(2023, 9, 6, 9, 0)

@@ -2,14 +2,14 @@ from datetime import date
 
 import pytest
 
-from kdf_app.core.cases import (
+from kdf_app.kdf_advice.core.cases import (
 	MentorCandidate,
 	check_request,
 	check_transition,
 	due_for_anonymisation,
 	match,
 )
-from kdf_app.core.i18n import DomainError
+from kdf_app.shared.core.i18n import DomainError
 
 
 def mentor(
@@ -62,7 +62,7 @@ def test_retention():
 
 
 def test_dates_follow_the_status():
-	from kdf_app.core.cases import status_dates
+	from kdf_app.kdf_advice.core.cases import status_dates
 
 	today = date(2026, 5, 1)
 	assert status_dates("Tildelt", None, None, today) == (None, None)

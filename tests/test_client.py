@@ -1,6 +1,6 @@
 """The client's address for rate limits, and export cells neutralised."""
 
-from kdf_app.core.client import DEFAULT_TRUSTED_PROXIES, client_address, neutralise_cell
+from kdf_app.kdf_privacy.core.client import DEFAULT_TRUSTED_PROXIES, client_address, neutralise_cell
 
 
 def test_a_client_cannot_choose_its_own_address():

@@ -1,4 +1,4 @@
-from kdf_app.core.collation import field_key, sort_key, sort_norwegian
+from kdf_app.shared.core.collation import field_key, sort_key, sort_norwegian
 
 
 def test_the_alphabet_ends_with_ae_oe_aa():

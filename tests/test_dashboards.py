@@ -1,5 +1,5 @@
-from kdf_app.core.dashboards import SessionMoney, conflict_share, fill_rate, money_per_session
-from kdf_app.core.members import TurnoverRow
+from kdf_app.kdf_app.core.dashboards import SessionMoney, conflict_share, fill_rate, money_per_session
+from kdf_app.kdf_members.core.members import TurnoverRow
 
 
 def test_fill_rate():

@@ -1,8 +1,8 @@
-"""A failed EHF send is tried again with backoff, then failed for good (kdf_app.core.delivery)."""
+"""A failed EHF send is tried again with backoff, then failed for good (kdf_app.kdf_billing.core.delivery)."""
 
 from datetime import datetime, timedelta
 
-from kdf_app.core.delivery import (
+from kdf_app.kdf_billing.core.delivery import (
 	FAILED,
 	MAX_ATTEMPTS,
 	RETRYING,

@@ -1,10 +1,10 @@
-"""The made-up demo members (kdf_app.core.demo)."""
+"""The made-up demo members (kdf_app.demo.people)."""
 
 from datetime import date, timedelta
 
 import pytest
 
-from kdf_app.core.demo import TITLES, fictitious_members
+from kdf_app.demo.people import TITLES, fictitious_members
 
 ORGS = [("Kommune", f"{n:04d}") for n in range(3001, 3301)] + [
 	("Fylkeskommune", f"{n:02d}") for n in range(10, 25)
@@ -48,7 +48,7 @@ def test_the_same_input_gives_the_same_members_and_nothing_when_covered():
 def test_the_upcoming_session_is_a_wednesday_after_its_deadline():
 	from datetime import date, datetime
 
-	from kdf_app.core.demo import upcoming_session_dates
+	from kdf_app.demo.people import upcoming_session_dates
 
 	starts, ends, deadline = upcoming_session_dates(date(2026, 11, 24), 75, 21, 26)
 	assert starts == datetime(2027, 2, 10, 10, 0) and starts.weekday() == 2

@@ -5,10 +5,16 @@ from decimal import Decimal
 
 import pytest
 
-from kdf_app.core.ehf import Address, Document, Line, Party, build, check
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.invoicing import OU_TEXT, Participation, VatSetup, invoice_lines, ou_eligible_amount
-from kdf_app.core.shared import shared_dir
+from kdf_app.kdf_billing.core.ehf import Address, Document, Line, Party, build, check
+from kdf_app.kdf_billing.core.invoicing import (
+	OU_TEXT,
+	Participation,
+	VatSetup,
+	invoice_lines,
+	ou_eligible_amount,
+)
+from kdf_app.shared.core.i18n import DomainError
+from kdf_app.shared.core.paths import shared_dir
 
 RULES = shared_dir() / "peppol-bis-3" / "sch"
 pytestmark = pytest.mark.skipif(not RULES.exists(), reason=f"official rules not found at {RULES}")
@@ -16,7 +22,7 @@ pytestmark = pytest.mark.skipif(not RULES.exists(), reason=f"official rules not 
 
 @pytest.fixture(scope="module")
 def validator():
-	from kdf_app.core.schematron import peppol_validator
+	from kdf_app.kdf_billing.core.schematron import peppol_validator
 
 	return peppol_validator(str(RULES))
 
@@ -176,7 +182,7 @@ def test_broken_input_is_caught(change, message):
 
 def test_the_rules_themselves_reject_what_check_refuses(validator):
 	"""Without our own check, the official rules catch the same broken documents."""
-	from kdf_app.core import ehf
+	from kdf_app.kdf_billing.core import ehf
 
 	doc = document(invoice_lines(P2023, VatSetup()), buyer_reference="")
 	original = ehf.check
@@ -191,7 +197,7 @@ def test_the_rules_themselves_reject_what_check_refuses(validator):
 
 
 def test_ou_refundable_and_vat_of_line():
-	from kdf_app.core.invoicing import ou_refundable, vat_of_line
+	from kdf_app.kdf_billing.core.invoicing import ou_refundable, vat_of_line
 
 	assert ou_refundable(True, "Kommunedirektør", "fee", credited=False)
 	assert not ou_refundable(False, "Kommunedirektør", "fee", credited=False)
@@ -211,7 +217,7 @@ REGISTERED = SETUPS["registered, fee exempt (E + S)"]
 
 def header_discounted(prepaid=Decimal(0), rounding=Decimal(0), **kw):
 	"""The 2023 invoice with 10 % off the net total, spread per VAT category as ERPNext spreads it."""
-	from kdf_app.core.ehf import Allowance
+	from kdf_app.kdf_billing.core.ehf import Allowance
 
 	vat, seller = REGISTERED
 	allowances = (
@@ -293,7 +299,7 @@ def test_fully_prepaid_invoice_has_nothing_due_and_passes(validator):
 
 
 def test_the_invoice_vat_amounts_are_used_and_a_wrong_total_is_refused():
-	from kdf_app.core.ehf import Totals, problems, totals
+	from kdf_app.kdf_billing.core.ehf import Totals, problems, totals
 
 	# ERPNext rounded per tax row: one øre more on 25 %, still within BR-CO-17
 	doc = header_discounted(vat_amounts=(("S", Decimal(25), Decimal("374.64")),))
@@ -319,7 +325,7 @@ def test_vat_that_does_not_match_the_category_is_refused(change, message):
 
 
 def test_a_discount_beyond_its_category_or_without_lines_is_refused():
-	from kdf_app.core.ehf import Allowance
+	from kdf_app.kdf_billing.core.ehf import Allowance
 
 	vat, seller = REGISTERED
 	too_much = document(
@@ -347,7 +353,7 @@ def test_a_discount_beyond_its_category_or_without_lines_is_refused():
 	],
 )
 def test_what_ehf_cannot_carry_is_refused_with_the_reason(facts, message):
-	from kdf_app.core.ehf import InvoiceFacts, problems
+	from kdf_app.kdf_billing.core.ehf import InvoiceFacts, problems
 
 	found = problems(header_discounted(facts=InvoiceFacts(**facts)))
 	assert len(found) == 1 and message in found[0].render()

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from kdf_app.core.evaluation import (
+from kdf_app.kdf_programmes.core.evaluation import (
 	MIN_ANONYMOUS_ANSWERS,
 	agenda_items,
 	check_answer,
@@ -14,7 +14,7 @@ from kdf_app.core.evaluation import (
 	new_key,
 	results,
 )
-from kdf_app.core.i18n import DomainError
+from kdf_app.shared.core.i18n import DomainError
 
 END = datetime(2026, 9, 7, 15, 0)
 ITEMS = ["Oppstart", "Et liv på toppen", "Middag"]

@@ -3,8 +3,8 @@ empty row is refused with its number, never left out."""
 
 import pytest
 
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.sessions import GroupRow, check_group
+from kdf_app.kdf_programmes.core.sessions import GroupRow, check_group
+from kdf_app.shared.core.i18n import DomainError
 
 ME = GroupRow("Leder", "leder@k.no", "Kommune A", is_self=True)
 

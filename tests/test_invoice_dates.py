@@ -1,8 +1,8 @@
-"""The session's dates on an invoice line, in Norwegian whoever invoices (kdf_app.core.invoicing)."""
+"""The session's dates on an invoice line, in Norwegian whoever invoices (kdf_app.kdf_billing.core.invoicing)."""
 
 from datetime import date
 
-from kdf_app.core.invoicing import date_range_no
+from kdf_app.kdf_billing.core.invoicing import date_range_no
 
 
 def test_one_day():

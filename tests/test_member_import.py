@@ -1,12 +1,11 @@
-"""The member list from a spreadsheet (kdf_app.core.member_import): rows checked, grouped per member, refused
+"""The member list from a spreadsheet (kdf_app.kdf_members.core.member_import): rows checked, grouped per member, refused
 with a reason; a member goes in with all their rows or not at all."""
 
 from datetime import date
 
 import pytest
 
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.member_import import (
+from kdf_app.kdf_members.core.member_import import (
 	AMBIGUOUS,
 	COLUMNS,
 	EXAMPLE_ROWS,
@@ -16,7 +15,8 @@ from kdf_app.core.member_import import (
 	parse_date,
 	plan_import,
 )
-from kdf_app.core.members import Position
+from kdf_app.kdf_members.core.members import Position
+from kdf_app.shared.core.i18n import DomainError
 
 ORGS = organisation_index(
 	[

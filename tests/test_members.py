@@ -2,8 +2,7 @@ from datetime import date
 
 import pytest
 
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.members import (
+from kdf_app.kdf_members.core.members import (
 	Position,
 	coverage,
 	current_position,
@@ -12,6 +11,7 @@ from kdf_app.core.members import (
 	turnover,
 	validate_positions,
 )
+from kdf_app.shared.core.i18n import DomainError
 
 
 def test_move_closes_the_open_row_and_opens_a_new_one():
@@ -166,7 +166,7 @@ def test_turnover_per_year_with_reasons():
 
 
 def test_reconcile_moves_only_when_organisation_or_title_changes():
-	from kdf_app.core.members import reconcile
+	from kdf_app.kdf_members.core.members import reconcile
 
 	today = date(2024, 6, 1)
 	history = [Position("Alta", "Rådmann", date(2020, 1, 1))]
@@ -181,7 +181,7 @@ def test_reconcile_moves_only_when_organisation_or_title_changes():
 
 
 def test_a_change_confirmed_ahead_holds_from_its_first_day():
-	from kdf_app.core.members import coming_position, in_force, position_on, reconcile
+	from kdf_app.kdf_members.core.members import coming_position, in_force, position_on, reconcile
 
 	today = date(2024, 6, 1)
 	history = [Position("Alta", "Rådmann", date(2020, 1, 1))]
@@ -208,7 +208,7 @@ def test_a_change_confirmed_ahead_holds_from_its_first_day():
 
 
 def test_due_updates_are_the_members_whose_position_began_or_ended():
-	from kdf_app.core.members import due_updates
+	from kdf_app.kdf_members.core.members import due_updates
 
 	day = date(2024, 9, 1)
 	positions = [

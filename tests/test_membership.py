@@ -1,12 +1,12 @@
-"""Joining and change rules (kdf_app.core.membership), without Frappe."""
+"""Joining and change rules (kdf_app.kdf_members.core.membership), without Frappe."""
 
 from datetime import date
 
 import pytest
 
-from kdf_app.core import membership as m
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.members import Position
+from kdf_app.kdf_members.core import membership as m
+from kdf_app.kdf_members.core.members import Position
+from kdf_app.shared.core.i18n import DomainError
 
 TODAY = date(2026, 11, 24)
 OFFICIAL = {"Oslo kommune", "Vestland fylkeskommune"}

@@ -1,4 +1,4 @@
-from kdf_app.core.newsletter import Change, plan
+from kdf_app.kdf_members.core.newsletter import Change, plan
 
 
 def test_active_member_is_added():
@@ -52,7 +52,7 @@ def test_no_email_only_removes_previous():
 
 
 def test_without_newsletter_consent_an_active_member_is_not_in_the_group():
-	from kdf_app.core.newsletter import Change, plan
+	from kdf_app.kdf_members.core.newsletter import Change, plan
 
 	assert plan("Aktiv", "a@kdf.no", None, {}, consent=False) == []
 	assert plan("Aktiv", "a@kdf.no", None, {"a@kdf.no": False}, consent=False) == [
@@ -64,7 +64,7 @@ def test_without_newsletter_consent_an_active_member_is_not_in_the_group():
 
 
 def test_template_code_in_a_newsletter_is_found():
-	from kdf_app.core.newsletter import template_code_in
+	from kdf_app.kdf_members.core.newsletter import template_code_in
 
 	assert template_code_in({"subject": "Hei", "message": "<p>Landsmøtet</p>"}) == []
 	assert template_code_in({"message": "{{ frappe.db.sql('x') }}"}) == ["message"]
@@ -76,7 +76,7 @@ def test_template_code_in_a_newsletter_is_found():
 
 
 def test_template_code_escaped_for_markdown_is_found():
-	from kdf_app.core.newsletter import has_template_code, template_code_in
+	from kdf_app.kdf_members.core.newsletter import has_template_code, template_code_in
 
 	# Markdown turns \{\{ into {{ before Frappe renders the newsletter
 	assert has_template_code(r"Hei \{\{ frappe.get_all('Mentoring Case') \}\}")
@@ -86,7 +86,7 @@ def test_template_code_escaped_for_markdown_is_found():
 
 
 def test_other_rendered_texts_are_guarded():
-	from kdf_app.core.newsletter import TEMPLATE_TEXT_FIELDS, template_code_in
+	from kdf_app.kdf_members.core.newsletter import TEMPLATE_TEXT_FIELDS, template_code_in
 
 	assert template_code_in(
 		{"terms": "{{ frappe.db.sql('x') }}"}, TEMPLATE_TEXT_FIELDS["Terms and Conditions"]

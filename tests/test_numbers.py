@@ -1,7 +1,7 @@
 import pytest
 
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.numbers import (
+from kdf_app.shared.core.i18n import DomainError
+from kdf_app.shared.core.numbers import (
 	compact_org_number,
 	is_valid_kid,
 	is_valid_org_number,

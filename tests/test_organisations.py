@@ -1,4 +1,4 @@
-from kdf_app.core.organisations import Organisation, make_organisation, parse_rows, plan_import
+from kdf_app.kdf_members.core.organisations import Organisation, make_organisation, parse_rows, plan_import
 
 
 def test_the_official_list_parses_completely(organisation_rows):

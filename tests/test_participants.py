@@ -1,12 +1,11 @@
 """Non-member participants and group registration: pricing per participant category, who may register,
-and the checks on a group before anything is saved (kdf_app.core.sessions)."""
+and the checks on a group before anything is saved (kdf_app.kdf_programmes.core.sessions)."""
 
 from decimal import Decimal
 
 import pytest
 
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.sessions import (
+from kdf_app.kdf_programmes.core.sessions import (
 	CONFIRMED,
 	CONTACT_PARTICIPANT,
 	MEMBER_PARTICIPANT,
@@ -25,6 +24,7 @@ from kdf_app.core.sessions import (
 	price_registration,
 	seats_after,
 )
+from kdf_app.shared.core.i18n import DomainError
 
 PRICES = SessionPrices(
 	participant_fee=Decimal(6000),
@@ -105,7 +105,7 @@ def test_a_group_larger_than_the_free_seats_fills_them_and_waitlists_the_rest_in
 
 
 def test_ou_refund_covers_the_leadership_team_but_only_the_fee():
-	from kdf_app.core.invoicing import ou_refundable
+	from kdf_app.kdf_billing.core.invoicing import ou_refundable
 
 	assert ou_refundable(True, "Kommunedirektør", "fee", False)
 	assert not ou_refundable(True, "Kommunalsjef", "fee", False)  # a title alone does not make a manager

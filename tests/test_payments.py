@@ -1,9 +1,8 @@
-"""Matching a payment to KDF's invoices (kdf_app.core.payments): book on the KID, suggest otherwise."""
+"""Matching a payment to KDF's invoices (kdf_app.kdf_billing.core.payments): book on the KID, suggest otherwise."""
 
 from decimal import Decimal
 
-from kdf_app.core.numbers import kid
-from kdf_app.core.payments import (
+from kdf_app.kdf_billing.core.payments import (
 	MATCHED,
 	SUGGESTED,
 	UNMATCHED,
@@ -15,6 +14,7 @@ from kdf_app.core.payments import (
 	number_keys,
 	tokens,
 )
+from kdf_app.shared.core.numbers import kid
 
 D = Decimal
 BERGEN = "964338531"
@@ -178,8 +178,8 @@ def test_number_keys_and_tokens():
 
 
 def test_mine_fakturaer_says_betalt_or_ikke_betalt():
-	from kdf_app.core.membership import invoice_status
-	from kdf_app.core.payments import member_payment_status
+	from kdf_app.kdf_billing.core.payments import member_payment_status
+	from kdf_app.kdf_members.core.membership import invoice_status
 
 	assert member_payment_status(invoice_status("Paid", 6000, 0)) == "Betalt"
 	assert member_payment_status(invoice_status("Unpaid", 6000, 6000)) == "Ikke betalt"

@@ -1,7 +1,7 @@
 from datetime import date
 
-from kdf_app.core.annual_report import cases, membership
-from kdf_app.core.retention import (
+from kdf_app.kdf_app.core.annual_report import cases, membership
+from kdf_app.kdf_privacy.core.retention import (
 	books_kept_until,
 	books_need,
 	decide,
@@ -95,7 +95,7 @@ def test_cases_are_counted_per_type_opened_and_closed():
 
 
 def test_membership_ended_on_follows_the_status():
-	from kdf_app.core.retention import membership_ended_on
+	from kdf_app.kdf_privacy.core.retention import membership_ended_on
 
 	today = date(2026, 3, 1)
 	assert membership_ended_on("Aktiv", "Utmeldt", None, today) == today
@@ -107,7 +107,7 @@ def test_membership_ended_on_follows_the_status():
 
 
 def test_dietary_needs_are_kept_for_the_session_only():
-	from kdf_app.core.retention import DEFAULT_DIETARY_DAYS, dietary_due
+	from kdf_app.kdf_privacy.core.retention import DEFAULT_DIETARY_DAYS, dietary_due
 
 	ended = date(2026, 9, 7)
 	assert not dietary_due(ended, date(2026, 10, 7), 30)

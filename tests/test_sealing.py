@@ -2,7 +2,7 @@
 
 import pytest
 
-from kdf_app.core import sealing
+from kdf_app.kdf_advice.core import sealing
 
 
 @pytest.fixture

@@ -3,8 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.sessions import (
+from kdf_app.kdf_programmes.core.sessions import (
 	CANCELLED,
 	CONFIRMED,
 	FULL,
@@ -25,6 +24,7 @@ from kdf_app.core.sessions import (
 	split_package,
 	to_promote,
 )
+from kdf_app.shared.core.i18n import DomainError
 
 # The Topplederprogram of 6–7 September 2023 (seed 003)
 PRICES_2023 = SessionPrices(
@@ -124,7 +124,7 @@ def test_free_text_is_neutralised():
 
 
 def test_ehf_payers_need_an_invoice_reference():
-	from kdf_app.core.sessions import check_invoice_reference
+	from kdf_app.kdf_programmes.core.sessions import check_invoice_reference
 
 	check_invoice_reference("Bergen kommune", True, "RES-1", "Bekreftet")
 	check_invoice_reference("KS", False, None, "Bekreftet")
@@ -175,7 +175,7 @@ def test_a_session_ends_after_it_starts_closes_registration_before_and_offers_ea
 def test_agenda_sorts_by_day_then_time_value_and_shows_hh_mm():
 	from datetime import date, time, timedelta
 
-	from kdf_app.core.sessions import agenda_by_day
+	from kdf_app.kdf_programmes.core.sessions import agenda_by_day
 
 	day1, day2 = date(2023, 9, 6), date(2023, 9, 7)
 	items = [
@@ -200,7 +200,7 @@ def test_agenda_sorts_by_day_then_time_value_and_shows_hh_mm():
 
 
 def test_seats_after_placing_count_the_new_registration():
-	from kdf_app.core.sessions import seats_after
+	from kdf_app.kdf_programmes.core.sessions import seats_after
 
 	before = Seats(35, 34, 0)
 	status, _ = place(before)
@@ -221,7 +221,7 @@ def test_format_nok_is_norwegian_with_no_break_spaces():
 def test_registration_state_is_the_rule_of_the_registration_check():
 	"""The portal's programme list and session page show registration_state; the registration check refuses
 	(without a secretariat's reason) exactly when that state is not open or full: one rule, not two."""
-	from kdf_app.core.sessions import (
+	from kdf_app.kdf_programmes.core.sessions import (
 		CLOSED,
 		DRAFT,
 		HELD,
@@ -264,7 +264,7 @@ def test_registration_state_is_the_rule_of_the_registration_check():
 def test_portal_dates_are_norwegian_whatever_the_site_format():
 	from datetime import date
 
-	from kdf_app.core.sessions import format_date_no
+	from kdf_app.kdf_programmes.core.sessions import format_date_no
 
 	assert format_date_no(date(2026, 12, 2)) == "2. desember 2026"
 	assert format_date_no("2026-12-02") == "2. desember 2026"

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.stay import check_package, dates_named, day_range, includes_text
+from kdf_app.kdf_programmes.core.stay import check_package, dates_named, day_range, includes_text
+from kdf_app.shared.core.i18n import DomainError
 
 SEPT = (date(2023, 9, 6), date(2023, 9, 7))  # the Topplederprogram of 6–7 September 2023 (seed 003)
 JAN = (date(2027, 1, 13), date(2027, 1, 14))

@@ -9,7 +9,7 @@ TEMPLATES = sorted(
 	[
 		*ROOT.glob("www/**/*.html"),
 		*ROOT.glob("templates/**/*.html"),
-		*ROOT.glob("kdf_app/doctype/*/templates/*.html"),
+		*ROOT.glob("*/doctype/*/templates/*.html"),
 	]
 )
 EXPRESSION = re.compile(r"{{(.*?)}}", re.S)

@@ -20,7 +20,7 @@ def messages():
 		for rx in (PY, JS) if path.suffix != ".py" else (PY,):
 			for m in rx.finditer(text):
 				found.setdefault(m.group("msg").replace("\\'", "'").replace('\\"', '"'), path.name)
-	for path in APP.glob("kdf_app/*/*/*.json"):
+	for path in APP.glob("*/*/*/*.json"):
 		doc = json.loads(path.read_text(encoding="utf-8"))
 		if doc.get("doctype") not in ("DocType", "Report", "Workspace"):
 			continue

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from kdf_app.core import turnover as t
-from kdf_app.core.i18n import DomainError
+from kdf_app.kdf_members.core import turnover as t
+from kdf_app.shared.core.i18n import DomainError
 
 TODAY = date(2026, 6, 15)
 
@@ -186,7 +186,7 @@ def generated_register(rng, people, first=1995, multi=0.35):
 
 
 def check_guarantee(extract, k):
-	"""Independently of kdf_app.core.turnover.verify: every released combination, and every key's whole
+	"""Independently of kdf_app.kdf_members.core.turnover.verify: every released combination, and every key's whole
 	combination of rows, holds at least k different people; one key is one person."""
 	cells, keys, key_people = defaultdict(set), defaultdict(list), defaultdict(set)
 	for row, person in zip(extract.rows, extract.persons, strict=True):

@@ -3,10 +3,10 @@
 import frappe
 from frappe import _
 
-from kdf_app.core.cases import RECEIVED, check_request
-from kdf_app.core.i18n import DomainError
-from kdf_app.services.errors import throw
-from kdf_app.services.members import require_member
+from kdf_app.kdf_advice.core.cases import RECEIVED, check_request
+from kdf_app.kdf_members.services.members import require_member
+from kdf_app.shared.core.i18n import DomainError
+from kdf_app.shared.services.errors import throw
 
 
 def _member() -> str:
@@ -49,7 +49,7 @@ def my_cases() -> list[dict]:
 @frappe.whitelist(methods=["GET"])
 def attachment(name: str) -> None:
 	"""A file attached to a case, opened for a user with need to know (the read is logged)."""
-	from kdf_app.services.case_vault import read_attachment
+	from kdf_app.kdf_advice.services.case_vault import read_attachment
 
 	file_name, content = read_attachment(name)
 	frappe.local.response.filename = file_name

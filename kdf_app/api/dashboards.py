@@ -7,10 +7,10 @@ cards and charts themselves are hidden from other roles by kdf_app.permissions.d
 import frappe
 from frappe.utils import fmt_money
 
-from kdf_app.core.members import ACTIVE
-from kdf_app.core.sessions import WAITLISTED
+from kdf_app.kdf_app.services import dashboards
+from kdf_app.kdf_members.core.members import ACTIVE
+from kdf_app.kdf_programmes.core.sessions import WAITLISTED
 from kdf_app.permissions import require_roles
-from kdf_app.services import dashboards
 
 Filters = str | dict | list | None
 
@@ -66,7 +66,7 @@ def conflict_share(filters: Filters = None) -> dict:
 @frappe.whitelist()
 def outstanding(filters: Filters = None) -> str:
 	require_roles()
-	from kdf_app.services import receivables
+	from kdf_app.kdf_billing.services import receivables
 
 	return fmt_money(receivables.outstanding(), precision=0, currency="NOK")
 
@@ -74,7 +74,7 @@ def outstanding(filters: Filters = None) -> str:
 @frappe.whitelist()
 def overdue(filters: Filters = None) -> str:
 	require_roles()
-	from kdf_app.services import receivables
+	from kdf_app.kdf_billing.services import receivables
 
 	return fmt_money(receivables.overdue(), precision=0, currency="NOK")
 
@@ -107,7 +107,7 @@ member_turnover_chart = _chart_endpoint(dashboards.turnover_chart)
 
 
 def _dues_chart() -> dict:
-	from kdf_app.services import receivables
+	from kdf_app.kdf_billing.services import receivables
 
 	return receivables.dues_chart()
 

@@ -7,8 +7,8 @@ import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
 
+from kdf_app.kdf_programmes.services import evaluation as service
 from kdf_app.permissions import require_roles
-from kdf_app.services import evaluation as service
 
 
 def _scores(scores: str | dict | None) -> dict:

@@ -9,7 +9,7 @@ from kdf_app.permissions import require_roles
 def create_session_invoices(session: str) -> dict:
 	"""Start invoicing the session in the background (one Sales Invoice per due registration; re-running
 	creates no duplicates). The progress shows on the session; a second start while it runs is refused."""
-	from kdf_app.services import jobs
+	from kdf_app.shared.services import jobs
 
 	require_roles()
 	frappe.get_doc("Topplederprogram Session", session).check_permission("write")

@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
 
-from kdf_app.services import membership as service
+from kdf_app.kdf_members.services import membership as service
 
 # a kommune's network may put several people behind one address: ten applications an hour per address
 APPLY_LIMIT, APPLY_WINDOW = 10, 60 * 60

@@ -10,7 +10,7 @@ from kdf_app.permissions import require_roles
 def import_bank_file(file_url: str, bank_account: str | None = None) -> dict:
 	"""Import an uploaded camt.054/camt.053 file into KDF's Bank Account (the chosen one, else KDF Settings')
 	in the background; the progress and the result show on the Bank File Import it returns."""
-	from kdf_app.services import bank_import
+	from kdf_app.kdf_billing.services import bank_import
 
 	require_roles()
 	file = frappe.get_doc("File", {"file_url": file_url})
@@ -22,7 +22,7 @@ def import_bank_file(file_url: str, bank_account: str | None = None) -> dict:
 @frappe.whitelist(methods=["POST"])
 def confirm_suggestion(log: str, row: str) -> dict:
 	"""Book a suggested payment (one click in report Innbetalinger or on the import)."""
-	from kdf_app.services import bank_import
+	from kdf_app.kdf_billing.services import bank_import
 
 	require_roles()
 	payment_entry = bank_import.confirm(log, row)
@@ -32,7 +32,7 @@ def confirm_suggestion(log: str, row: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def kdf_bank_account() -> str:
 	"""KDF's Bank Account (made from KDF Settings' account number the first time): the dialog's default."""
-	from kdf_app.services import bank_import
+	from kdf_app.kdf_billing.services import bank_import
 
 	require_roles()
 	return bank_import.kdf_bank_account()
@@ -42,7 +42,7 @@ def kdf_bank_account() -> str:
 def send_dunning(name: str) -> dict:
 	"""Send a draft Dunning (Purring / Inkassovarsel) the secretariat reviewed: submitted and e-mailed with its
 	PDF to the invoice's address; never twice."""
-	from kdf_app.services import dunning
+	from kdf_app.kdf_billing.services import dunning
 
 	require_roles()
 	recipient = dunning.send(name)
@@ -52,7 +52,7 @@ def send_dunning(name: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def propose_reminders() -> dict:
 	"""Propose the reminders now (the daily job does it too): the drafts made."""
-	from kdf_app.services import dunning
+	from kdf_app.kdf_billing.services import dunning
 
 	require_roles()
 	return {"drafts": dunning.propose()}
@@ -61,7 +61,7 @@ def propose_reminders() -> dict:
 @frappe.whitelist()
 def session_payments(session: str) -> list[dict]:
 	"""Per organisation invoiced for the session: invoiced, paid and outstanding (the session form)."""
-	from kdf_app.services import receivables
+	from kdf_app.kdf_billing.services import receivables
 
 	require_roles()
 	frappe.get_doc("Topplederprogram Session", session).check_permission("read")

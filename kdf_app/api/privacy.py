@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, today
 
-from kdf_app.services.privacy import my_data as collect
+from kdf_app.kdf_privacy.services.privacy import my_data as collect
 
 
 @frappe.whitelist()
@@ -28,7 +28,7 @@ def download_my_data() -> None:
 @frappe.whitelist()
 def my_consent() -> dict | None:
 	"""The logged-in member's consents to the member directory and to newsletters."""
-	from kdf_app.services.privacy import my_consent as consent
+	from kdf_app.kdf_privacy.services.privacy import my_consent as consent
 
 	if frappe.session.user == "Guest":
 		frappe.throw(_("Please log in."), frappe.PermissionError)
@@ -42,7 +42,7 @@ def set_consent(
 	research: int | str | None = None,
 ) -> dict:
 	"""The logged-in member changes their own consents (never anyone else's: it takes no member)."""
-	from kdf_app.services.privacy import set_consent as change
+	from kdf_app.kdf_privacy.services.privacy import set_consent as change
 
 	def flag(value):
 		return None if value in (None, "") else bool(cint(value))

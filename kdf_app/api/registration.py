@@ -4,9 +4,9 @@ import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
 
-from kdf_app.core.sessions import format_nok, group_outcome
-from kdf_app.services import registration as service
-from kdf_app.services.members import require_member
+from kdf_app.kdf_members.services.members import require_member
+from kdf_app.kdf_programmes.core.sessions import format_nok, group_outcome
+from kdf_app.kdf_programmes.services import registration as service
 
 
 def _current_member() -> str:
@@ -178,9 +178,9 @@ def register_guest(
 	topic: str | None = None,
 ) -> dict:
 	"""Registration without a login for a session open to everyone (Åpen): the address gets a link to confirm it
-	(kdf_app.services.guest_registration); no seat is held until then. The answer is the same for every address
+	(kdf_app.kdf_programmes.services.guest_registration); no seat is held until then. The answer is the same for every address
 	that passes the form's checks: it tells nobody whose an address is."""
-	from kdf_app.services import guest_registration
+	from kdf_app.kdf_programmes.services import guest_registration
 
 	guest_registration.request(
 		session,
@@ -206,7 +206,7 @@ def register_guest(
 def confirm_guest(key: str) -> dict:
 	"""The participant confirms by the link e-mailed to them: the seat is decided now. Returns the status and
 	total only."""
-	from kdf_app.services import guest_registration
+	from kdf_app.kdf_programmes.services import guest_registration
 
 	doc = guest_registration.confirm(key)
 	return {

@@ -1,8 +1,8 @@
-"""The anonymised research extract (kdf_app.services.turnover): only for the role KDF Forskningsuttrekk."""
+"""The anonymised research extract (kdf_app.kdf_members.services.turnover): only for the role KDF Forskningsuttrekk."""
 
 import frappe
 
-from kdf_app.services import turnover as service
+from kdf_app.kdf_members.services import turnover as service
 
 
 @frappe.whitelist(methods=["POST"])

@@ -8,7 +8,7 @@ from kdf_app.permissions import require_roles
 @frappe.whitelist()
 def default_session() -> str | None:
 	"""The session a participant list opens with: the next one to start, or else the most recent."""
-	from kdf_app.services.sessions import default_session as pick
+	from kdf_app.kdf_programmes.services.sessions import default_session as pick
 
 	require_roles()
 	return pick()
@@ -17,7 +17,7 @@ def default_session() -> str | None:
 @frappe.whitelist()
 def participants_by_organisation(session: str) -> list[dict]:
 	"""The session form's participants overview, grouped by organisation (secretariat only)."""
-	from kdf_app.services.participants import participants_by_organisation as grouped
+	from kdf_app.kdf_programmes.services.participants import participants_by_organisation as grouped
 
 	require_roles()
 	return grouped(session)
@@ -27,11 +27,11 @@ def participants_by_organisation(session: str) -> list[dict]:
 def package_includes(
 	starts_on: str, ends_on: str | None = None, nights: int = 0, dinner_on: str | None = None
 ) -> str:
-	"""The text a stay package row gets from the session's dates (kdf_app.core.stay.includes_text), for the
+	"""The text a stay package row gets from the session's dates (kdf_app.kdf_programmes.core.stay.includes_text), for the
 	session form to propose while the secretariat edits (secretariat only)."""
 	from frappe.utils import cint, getdate
 
-	from kdf_app.core.stay import includes_text
+	from kdf_app.kdf_programmes.core.stay import includes_text
 
 	require_roles()
 	starts = getdate(starts_on)

@@ -28,7 +28,7 @@ def outgoing_email_accounts(txt: str | None = None, query: str | None = None) ->
 @frappe.whitelist()
 def setup_status() -> dict:
 	"""What KDF still lacks for a real install (KDF Settings → Setup Status); keeps the onboarding in step."""
-	from kdf_app.services import setup_status as service
+	from kdf_app.kdf_app.services import setup_status as service
 
 	require_roles()
 	service.sync_onboarding()

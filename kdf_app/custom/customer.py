@@ -3,10 +3,10 @@
 import frappe
 from frappe import _
 
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.numbers import peppol_id, validate_area_number, validate_org_number
-from kdf_app.core.organisations import KINDS, default_send_ehf
-from kdf_app.services.errors import throw
+from kdf_app.kdf_members.core.organisations import KINDS, default_send_ehf
+from kdf_app.shared.core.i18n import DomainError
+from kdf_app.shared.core.numbers import peppol_id, validate_area_number, validate_org_number
+from kdf_app.shared.services.errors import throw
 
 
 def validate(doc, method=None):

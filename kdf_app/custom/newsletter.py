@@ -1,12 +1,12 @@
 """Frappe's Newsletter: the secretariat writes them (role Newsletter Manager in the Role Profile KDF Sekretariat),
-but never template code — Frappe renders the content as Jinja (kdf_app.core.newsletter.template_code_in).
+but never template code — Frappe renders the content as Jinja (kdf_app.kdf_members.core.newsletter.template_code_in).
 The same refusal guards the other documents KDF's roles may write whose text Frappe/ERPNext render the same
-way (kdf_app.core.newsletter.TEMPLATE_TEXT_FIELDS: Terms and Conditions, Process Statement Of Accounts)."""
+way (kdf_app.kdf_members.core.newsletter.TEMPLATE_TEXT_FIELDS: Terms and Conditions, Process Statement Of Accounts)."""
 
 import frappe
 from frappe import _
 
-from kdf_app.core.newsletter import TEMPLATE_TEXT_FIELDS, has_template_code, template_code_in
+from kdf_app.kdf_members.core.newsletter import TEMPLATE_TEXT_FIELDS, has_template_code, template_code_in
 
 
 def validate(doc, method=None):

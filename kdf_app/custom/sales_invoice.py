@@ -2,7 +2,7 @@
 
 import frappe
 
-from kdf_app.services import ehf, invoice_links, returns
+from kdf_app.kdf_billing.services import ehf, invoice_links, returns
 
 DELIVERY_FIELDS = (
 	"kdf_ehf_status",
@@ -21,7 +21,7 @@ def before_insert(doc, method=None):
 
 
 def before_validate(doc, method=None):
-	"""A credit note of a KDF invoice carries the original's taxes and settles it (kdf_app.services.returns)."""
+	"""A credit note of a KDF invoice carries the original's taxes and settles it (kdf_app.kdf_billing.services.returns)."""
 	returns.follow_original(doc)
 
 

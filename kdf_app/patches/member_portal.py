@@ -8,7 +8,7 @@ from kdf_app.install import setup_member_portal
 
 
 def execute():
-	from kdf_app.services.mail import choose_missing_templates, create_missing_templates
+	from kdf_app.shared.services.mail import choose_missing_templates, create_missing_templates
 
 	create_missing_templates()  # the invitation's template (kdf-member-invitation), whenever this patch runs
 	choose_missing_templates()

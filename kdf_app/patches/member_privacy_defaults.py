@@ -1,4 +1,4 @@
-"""Existing members get the new privacy fields filled in sensibly (kdf_app.core.retention, Member → Privacy).
+"""Existing members get the new privacy fields filled in sensibly (kdf_app.kdf_privacy.core.retention, Member → Privacy).
 
 - Newsletter consent: yes (the column's default) for everyone, as before this version every active member was
   in the newsletter group — except whoever had unsubscribed (the group row's flag, or an Email Unsubscribe for the
@@ -15,8 +15,8 @@ import json
 import frappe
 from frappe.utils import getdate
 
-from kdf_app.core.newsletter import GROUP
-from kdf_app.core.retention import FORMER_STATUSES
+from kdf_app.kdf_members.core.newsletter import GROUP
+from kdf_app.kdf_privacy.core.retention import FORMER_STATUSES
 
 
 def execute():

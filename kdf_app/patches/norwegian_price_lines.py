@@ -1,11 +1,11 @@
 """Price lines stored in the acting user's language (an English-speaking secretariat registering in the desk)
-are written as members read them: Norwegian (kdf_app.services.language). Only the three labels KDF writes;
+are written as members read them: Norwegian (kdf_app.shared.services.language). Only the three labels KDF writes;
 a stay package's line carries the package's name and is left alone."""
 
 import frappe
 
-from kdf_app.core.sessions import PRICE_LABELS
-from kdf_app.services.language import for_members
+from kdf_app.kdf_programmes.core.sessions import PRICE_LABELS
+from kdf_app.shared.services.language import for_members
 
 
 def execute():

@@ -7,8 +7,8 @@ package's old column is left in the table (Frappe never drops one)."""
 import frappe
 from frappe.utils import getdate
 
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.stay import check_package
+from kdf_app.kdf_programmes.core.stay import check_package
+from kdf_app.shared.core.i18n import DomainError
 
 
 def execute():

@@ -4,7 +4,7 @@ A web server for this site is started in a subprocess; ten actors log in (or sta
 path family Frappe offers to every kind of protected data: REST resources and child rows, frappe.client.*,
 report view get/count/export, group-by counts, link search and titles, print view and PDF per print format,
 query reports, global search, docinfo, files, the portal endpoints, and writes that must not take effect.
-What each actor should see comes from ``kdf_app.core.access.MATRIX`` — the same table the README prints.
+What each actor should see comes from ``kdf_app.kdf_privacy.core.access.MATRIX`` — the same table the README prints.
 Afterwards the Case Read Log must hold every read of the case and every refused attempt.
 """
 
@@ -27,8 +27,8 @@ from frappe.utils import add_days, getdate, today
 from frappe.utils.password import update_password
 from pypdf import PdfReader
 
-from kdf_app.core.access import ACTORS, row
-from kdf_app.services.newsletter import ensure_group
+from kdf_app.kdf_members.services.newsletter import ensure_group
+from kdf_app.kdf_privacy.core.access import ACTORS, row
 from kdf_app.tests.test_invoicing import _Assets
 from kdf_app.tests.utils import make_member, make_org, make_session, register, use_test_settings
 
@@ -44,7 +44,7 @@ FILE_SECRET = "matrise-hemmelig-vedlegg"
 TOPIC_SECRET = "matrise-innmeldt-tema"
 EVAL_SECRET = "matrise-evaluering-navngitt"
 ANON_EVAL_SECRET = "matrise-evaluering-anonym"
-# every door of the template sandbox to the cases and to people (kdf_app.services.sandbox)
+# every door of the template sandbox to the cases and to people (kdf_app.kdf_privacy.services.sandbox)
 SANDBOX_ATTACK = (
 	"{{ frappe.db.sql('select request from `tabMentoring Case`') }}"
 	"|{{ frappe.db.sql('select notes from `tabCase Meeting`') }}"
@@ -213,7 +213,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		cls.registration = register(cls.session, cls.member, dietary_needs=DIET_SECRET, topic=TOPIC_SECRET)
 		cls.created.append(("Registration", cls.registration.name))
 		# a non-member colleague the member registered (group registration): their data is the secretariat's
-		from kdf_app.services.registration import register_group
+		from kdf_app.kdf_programmes.services.registration import register_group
 
 		cls.team_session = make_session(participants_allowed="Medlemmer og ledergrupper", non_member_fee=7000)
 		cls.created.append(("Topplederprogram Session", cls.team_session.name))
@@ -232,7 +232,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 			for reg in (cls.colleague_reg, cls.participant_reg)
 			for doctype, name in (("Registration", reg.name), ("Contact", reg.contact))
 		]
-		# evaluations (kdf_app.services.evaluation): a named answer, and an anonymous one with no identity stored
+		# evaluations (kdf_app.kdf_programmes.services.evaluation): a named answer, and an anonymous one with no identity stored
 		cls.evaluations = {}
 		for kind, secret in (("named", EVAL_SECRET), ("anonymous", ANON_EVAL_SECRET)):
 			named = kind == "named"
@@ -318,8 +318,8 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 	def _joining_and_invoices(cls):
 		"""A membership application, member A's change request and the invoice of member A's registration
 		(KDF's test settings for invoicing; the site's own are put back in tearDownClass)."""
-		from kdf_app.services.invoicing import create_session_invoices
-		from kdf_app.services.membership import submit_application
+		from kdf_app.kdf_billing.services.invoicing import create_session_invoices
+		from kdf_app.kdf_members.services.membership import submit_application
 
 		cls.settings_before = frappe.db.get_singles_dict("KDF Settings")
 		use_test_settings(
@@ -366,7 +366,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		)
 		cls.created.append(("Member Change Request", cls.change_request))
 		# a research extract's log: the role KDF Forskningsuttrekk's and the System Manager's, no actor's
-		from kdf_app.services.guard import app_write
+		from kdf_app.kdf_privacy.services.guard import app_write
 
 		with app_write():
 			cls.research_log = (
@@ -421,7 +421,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 				and frappe.db.get_single_value("KDF Settings", field) != value
 			):
 				frappe.db.set_single_value("KDF Settings", field, value)
-		# the newsletter group's rows of the members deleted above (kdf_app.services.newsletter)
+		# the newsletter group's rows of the members deleted above (kdf_app.kdf_members.services.newsletter)
 		emails = [m.email for m in (getattr(cls, "member", None), getattr(cls, "member_b", None)) if m]
 		if emails:
 			frappe.db.delete("Email Group Member", {"email": ("in", emails)})
@@ -1440,7 +1440,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		self.assertTrue(any(not e.allowed for e in by_user.get("Guest", [])), "a guest's attempt is logged")
 
 	# --- the matrix generated from the site ----------------------------------------------------------------
-	# Each planted value and the matrix row (kdf_app.core.access.MATRIX) that says who may read it. The doors
+	# Each planted value and the matrix row (kdf_app.kdf_privacy.core.access.MATRIX) that says who may read it. The doors
 	# come from the site's metadata, so a doctype, child table or print format that an upgrade adds is swept
 	# without anyone listing it.
 	CANARIES = {
@@ -1693,7 +1693,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		frappe.db.rollback()
 		stored = frappe.db.get_value("Mentoring Case", case, ["anonymised_on", "request"], as_dict=True)
 		self.assertIsNone(stored.anonymised_on)
-		from kdf_app.services.case_vault import _open
+		from kdf_app.kdf_advice.services.case_vault import _open
 
 		self.assertIn(CASE_SECRET, _open(stored.request))
 		# nobody links a portal login to a member through a generic write

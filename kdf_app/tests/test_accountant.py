@@ -9,7 +9,7 @@ from erpnext.controllers.accounts_controller import get_default_taxes_and_charge
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt
 
-from kdf_app.services.invoicing import create_session_invoices
+from kdf_app.kdf_billing.services.invoicing import create_session_invoices
 from kdf_app.tests.test_invoicing import InvoicingCase, attached_xml, official_fatal
 from kdf_app.tests.utils import make_member, make_org
 
@@ -103,7 +103,7 @@ class TestDeskCreditNote(InvoicingCase):
 		self.assertEqual(flt(frappe.db.get_value("Sales Invoice", name, "outstanding_amount")), 11900 - 6000)
 
 	def test_a_dues_invoice_credited_in_the_desk_too(self):
-		from kdf_app.services.dues import create_dues_invoices
+		from kdf_app.kdf_billing.services.dues import create_dues_invoices
 
 		names = create_dues_invoices(2091, submit=True)
 		name = next(n for n in names if frappe.db.get_value("Sales Invoice", n, "customer") == self.org)
@@ -213,7 +213,7 @@ class TestNorwegianForMembers(EnglishUser, InvoicingCase):
 		)
 
 	def test_confirmation_email_is_norwegian(self):
-		from kdf_app.core.sessions import format_date_no
+		from kdf_app.kdf_programmes.core.sessions import format_date_no
 
 		raw = frappe.db.get_value(
 			"Email Queue", {"reference_doctype": "Registration", "reference_name": self.reg.name}, "message"
@@ -260,7 +260,7 @@ class Realtime:
 
 class TestInvoicingFeedback(InvoicingCase):
 	def test_the_job_leaves_its_result_on_the_session(self):
-		from kdf_app.services import jobs
+		from kdf_app.shared.services import jobs
 		from kdf_app.tests.utils import register
 
 		broken = make_org()
@@ -315,7 +315,7 @@ class TestInvoicingFeedback(InvoicingCase):
 		)
 
 	def test_a_second_run_counts_the_sessions_invoices(self):
-		from kdf_app.services import jobs
+		from kdf_app.shared.services import jobs
 
 		jobs.start(jobs.INVOICING, self.session.name)
 		jobs.start(jobs.INVOICING, self.session.name)

@@ -5,8 +5,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt, getdate, today
 
-from kdf_app.kdf_app.report.ou_refund_pack.ou_refund_pack import execute as ou_pack
-from kdf_app.services.invoicing import create_session_invoices
+from kdf_app.kdf_billing.report.ou_refund_pack.ou_refund_pack import execute as ou_pack
+from kdf_app.kdf_billing.services.invoicing import create_session_invoices
 from kdf_app.tests.utils import TEST_COMPANY, make_member, make_org, make_session, register, use_test_settings
 
 

@@ -11,10 +11,10 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt, getdate, today
 
-from kdf_app.core.bank_file import Batch, Payment, build
-from kdf_app.core.numbers import kid
-from kdf_app.services import bank_import
-from kdf_app.services.invoicing import create_session_invoices
+from kdf_app.kdf_billing.core.bank_file import Batch, Payment, build
+from kdf_app.kdf_billing.services import bank_import
+from kdf_app.kdf_billing.services.invoicing import create_session_invoices
+from kdf_app.shared.core.numbers import kid
 from kdf_app.tests.utils import (
 	TEST_COMPANY,
 	make_member,
@@ -340,7 +340,7 @@ class TestIdempotenceAndBadFiles(BankImportCase):
 
 class TestReport(BankImportCase):
 	def test_innbetalinger_lists_each_payment_with_its_reason_for_the_secretariat_and_the_accountant(self):
-		from kdf_app.kdf_app.report.innbetalinger.innbetalinger import execute
+		from kdf_app.kdf_billing.report.innbetalinger.innbetalinger import execute
 		from kdf_app.tests.test_invitations import make_user
 
 		a = self.orgs[0]
@@ -389,7 +389,7 @@ class TestMineFakturaer(BankImportCase):
 			status, html = page("mine-fakturaer", user)
 			self.assertEqual(status, 200)
 			self.assertIn(f'<span class="kdf-payment">{payment}</span>', html)
-		from kdf_app.core.sessions import format_date_no
+		from kdf_app.kdf_programmes.core.sessions import format_date_no
 
 		due = format_date_no(frappe.db.get_value("Sales Invoice", self.si[b], "due_date"))
 		self.assertIn(due, page("mine-fakturaer", open_user)[1])
@@ -400,7 +400,7 @@ class TestShowIt(BankImportCase):
 	def test_the_session_per_organisation_and_the_workspace_cards(self):
 		from kdf_app.api import dashboards
 		from kdf_app.api.payments import session_payments
-		from kdf_app.services import receivables
+		from kdf_app.kdf_billing.services import receivables
 		from kdf_app.tests.test_invitations import make_user
 
 		a, b, c, _d = self.orgs

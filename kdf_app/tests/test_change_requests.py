@@ -122,7 +122,7 @@ class TestProfile(ProfileCase):
 		def broken(member):
 			frappe.throw("Kontakten kunne ikke lagres")
 
-		with patch("kdf_app.services.members.sync_contact", broken):
+		with patch("kdf_app.kdf_members.services.members.sync_contact", broken):
 			with self.assertRaises(frappe.ValidationError) as caught:
 				self.as_user(self.kari_user, api.update_profile, mobile="", email=new, title=self.kari.title)
 		self.assertIn("nothing was changed", str(caught.exception))
@@ -260,7 +260,7 @@ class TestChangeRequests(ProfileCase):
 		self.assertEqual(api.my_change_requests(), [])
 		frappe.set_user(self.kari_user)
 		self.assertFalse(frappe.has_permission(CR, "write", doc=name))
-		from kdf_app.services import membership as service
+		from kdf_app.kdf_members.services import membership as service
 
 		with self.assertRaises(frappe.PermissionError):
 			service.confirm_change(name)

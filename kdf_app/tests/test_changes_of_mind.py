@@ -6,10 +6,10 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime
 from frappe.utils.background_jobs import get_queue
 
-from kdf_app.core.cancellation import CHARGE_FULL, CHARGE_NOTHING, CHARGE_PACKAGE
-from kdf_app.services import jobs
-from kdf_app.services.invoicing import create_session_invoices
-from kdf_app.services.registration import cancel, refresh_seats, registrations_of
+from kdf_app.kdf_billing.services.invoicing import create_session_invoices
+from kdf_app.kdf_programmes.core.cancellation import CHARGE_FULL, CHARGE_NOTHING, CHARGE_PACKAGE
+from kdf_app.kdf_programmes.services.registration import cancel, refresh_seats, registrations_of
+from kdf_app.shared.services import jobs
 from kdf_app.tests.utils import make_member, make_session, register, start_now, use_test_settings
 
 test_ignore = ["Sales Invoice", "Customer", "Member", "Topplederprogram Session"]
@@ -203,7 +203,7 @@ class TestJobs(ChangesOfMind):
 
 class TestOverHTTPRegistrationCommitsEarly(ChangesOfMind):
 	def test_register_now_inserts_and_queues_the_confirmation(self):
-		from kdf_app.services.registration import register_now
+		from kdf_app.kdf_programmes.services.registration import register_now
 
 		doc = register_now(
 			{"session": self.session.name, "member": self.member.name, "invoice_reference": "R"}

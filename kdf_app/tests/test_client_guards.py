@@ -7,7 +7,7 @@ from frappe.tests.utils import FrappeTestCase
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from kdf_app.services import client
+from kdf_app.kdf_privacy.services import client
 
 
 class TestClientGuards(FrappeTestCase):

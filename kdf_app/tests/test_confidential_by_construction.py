@@ -9,9 +9,13 @@ import tempfile
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from kdf_app.core import sealing
-from kdf_app.kdf_app.doctype.mentoring_case.test_mentoring_case import assigned_case, make_mentor, make_user
-from kdf_app.services import case_vault
+from kdf_app.kdf_advice.core import sealing
+from kdf_app.kdf_advice.doctype.mentoring_case.test_mentoring_case import (
+	assigned_case,
+	make_mentor,
+	make_user,
+)
+from kdf_app.kdf_advice.services import case_vault
 from kdf_app.tests.utils import make_member, make_org, make_session, register
 
 SECRET = "forseglet-konflikt-med-ordfører"

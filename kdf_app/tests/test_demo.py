@@ -1,7 +1,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from kdf_app.demo import load
+from kdf_app.demo.load import load
 
 
 class TestDemo(FrappeTestCase):
@@ -39,7 +39,7 @@ class TestDemo(FrappeTestCase):
 			frappe.db.count("Member", {"email": ("like", "%@demo.kommunedirektor.no")}), 40
 		)
 		# made-up members on top of the hand-written ones: 94 % of the official organisations have one
-		from kdf_app.demo import _official_organisations, _org_index
+		from kdf_app.demo.load import _official_organisations, _org_index
 
 		index = _org_index()
 		official = {index[o] for o in _official_organisations()}

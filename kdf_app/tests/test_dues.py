@@ -1,7 +1,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from kdf_app.services.dues import create_dues_invoices
+from kdf_app.kdf_billing.services.dues import create_dues_invoices
 from kdf_app.tests.utils import make_member, use_test_settings
 from kdf_app.tests.utils import make_org as _make_org
 

@@ -4,8 +4,8 @@ for overdue invoices; sent by e-mail with the PDF once per invoice and step."""
 import frappe
 from frappe.utils import add_days, today
 
-from kdf_app.core.numbers import kid
-from kdf_app.services import dunning
+from kdf_app.kdf_billing.services import dunning
+from kdf_app.shared.core.numbers import kid
 from kdf_app.tests.test_bank_import import BankImportCase
 from kdf_app.tests.test_invoicing import site_served
 from kdf_app.tests.utils import TEST_COMPANY, make_test_email_account

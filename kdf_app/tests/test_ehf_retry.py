@@ -9,10 +9,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import frappe
 from frappe.utils import add_to_date, get_datetime, now_datetime
 
-from kdf_app.core.delivery import FAILED, RETRYING, SENT
 from kdf_app.hooks import scheduler_events
-from kdf_app.services import ehf
-from kdf_app.services.invoicing import create_session_invoices
+from kdf_app.kdf_billing.core.delivery import FAILED, RETRYING, SENT
+from kdf_app.kdf_billing.services import ehf
+from kdf_app.kdf_billing.services.invoicing import create_session_invoices
 from kdf_app.tests.test_invoicing import InvoicingCase, attached_xml
 from kdf_app.tests.utils import use_test_settings
 
@@ -81,7 +81,9 @@ class TestRetry(InvoicingCase):
 		self.assertNotIn(self.invoice, ehf.retry_due_sends())
 
 	def test_the_scheduler_retries_with_backoff_until_it_is_sent(self):
-		self.assertIn("kdf_app.services.ehf.retry_due_sends", scheduler_events["cron"]["*/5 * * * *"])
+		self.assertIn(
+			"kdf_app.kdf_billing.services.ehf.retry_due_sends", scheduler_events["cron"]["*/5 * * * *"]
+		)
 		_AccessPoint.answers = [503, 503, 503]
 		self.assertEqual(ehf.send(self.invoice), RETRYING)
 		self.assert_waits(timedelta(minutes=5), 1)

@@ -7,9 +7,9 @@ import frappe
 from frappe.utils import flt, today
 from lxml import etree
 
-from kdf_app.core.sessions import money
-from kdf_app.services.ehf import EHFWouldFail
-from kdf_app.services.invoicing import create_session_invoices
+from kdf_app.kdf_billing.services.ehf import EHFWouldFail
+from kdf_app.kdf_billing.services.invoicing import create_session_invoices
+from kdf_app.kdf_programmes.core.sessions import money
 from kdf_app.tests.test_invoicing import InvoicingCase, attached_xml, official_fatal
 from kdf_app.tests.utils import TEST_COMPANY
 
@@ -157,9 +157,9 @@ class TestRegisteredTotals(TotalsCase):
 		self.assertEqual(cf["AllowanceTotalAmount"], f["AllowanceTotalAmount"])
 
 	def test_a_hand_made_invoice_in_the_desk_agrees_too(self):
-		from kdf_app.services.invoicing import new_invoice
-		from kdf_app.services.settings import get_settings
-		from kdf_app.services.taxes import item_tax_template, sales_taxes_template
+		from kdf_app.kdf_billing.services.invoicing import new_invoice
+		from kdf_app.kdf_billing.services.taxes import item_tax_template, sales_taxes_template
+		from kdf_app.shared.services.settings import get_settings
 
 		si = new_invoice(get_settings())
 		si.customer = self.org
@@ -198,7 +198,7 @@ class TestRegisteredTotals(TotalsCase):
 		self.assertIn("cash or non-trade discount", str(caught.exception))
 		self.assertEqual(frappe.db.get_value("Sales Invoice", si.name, "docstatus"), 0)
 		# and in Norwegian for a Norwegian user
-		from kdf_app.services.ehf import problems_for
+		from kdf_app.kdf_billing.services.ehf import problems_for
 
 		lang = frappe.local.lang
 		try:

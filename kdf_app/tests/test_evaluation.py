@@ -10,10 +10,10 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, cint, get_datetime, now_datetime
 
 from kdf_app.api import evaluation as api
-from kdf_app.core.calendar import unfold
-from kdf_app.core.evaluation import key_hash
-from kdf_app.services import evaluation as service
-from kdf_app.services.registration import cancel, set_attendance
+from kdf_app.kdf_programmes.core.calendar import unfold
+from kdf_app.kdf_programmes.core.evaluation import key_hash
+from kdf_app.kdf_programmes.services import evaluation as service
+from kdf_app.kdf_programmes.services.registration import cancel, set_attendance
 from kdf_app.tests.test_invitations import make_user
 from kdf_app.tests.test_portal import page
 from kdf_app.tests.utils import (
@@ -26,7 +26,7 @@ from kdf_app.tests.utils import (
 )
 
 AGENDA = ["Oppstart og refleksjon over innmeldte tema", "Et liv på toppen", "Middag"]
-REPORT = "kdf_app.kdf_app.report.session_evaluation_results.session_evaluation_results"
+REPORT = "kdf_app.kdf_programmes.report.session_evaluation_results.session_evaluation_results"
 
 
 def mails(registration: str) -> list[dict]:
@@ -364,9 +364,9 @@ class TestTopics(EvaluationCase):
 		self.assertIn("Hvordan lede gjennom kriser?", html)
 
 		frappe.set_user(self.secretariat)
-		_columns, rows = frappe.get_attr("kdf_app.kdf_app.report.session_topics.session_topics.execute")(
-			{"session": session.name}
-		)
+		_columns, rows = frappe.get_attr(
+			"kdf_app.kdf_programmes.report.session_topics.session_topics.execute"
+		)({"session": session.name})
 		self.assertEqual(
 			[(row.member_name, row.topic) for row in rows],
 			[(member.member_name, "Hvordan lede gjennom kriser?")],

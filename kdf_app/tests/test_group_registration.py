@@ -8,8 +8,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt
 
-from kdf_app.services import registration as service
-from kdf_app.services.invoicing import create_session_invoices
+from kdf_app.kdf_billing.services.invoicing import create_session_invoices
+from kdf_app.kdf_programmes.services import registration as service
 from kdf_app.tests.test_invoicing import InvoicingCase, attached_xml, official_fatal
 from kdf_app.tests.test_portal import member_user
 from kdf_app.tests.utils import (
@@ -265,8 +265,11 @@ class TestGroupRegistration(FrappeTestCase):
 		self.assertIn("members only", str(e.exception))
 
 	def test_the_desk_lists_include_non_members_grouped_by_organisation(self):
-		from kdf_app.kdf_app.report.session_participants.session_participants import execute
-		from kdf_app.services.participants import participant_list, participants_by_organisation
+		from kdf_app.kdf_programmes.report.session_participants.session_participants import execute
+		from kdf_app.kdf_programmes.services.participants import (
+			participant_list,
+			participants_by_organisation,
+		)
 		from kdf_app.tests.utils import register
 
 		session = team_session()
@@ -391,7 +394,7 @@ class TestGroupInvoices(InvoicingCase):
 	EHF (official rules), a credit note for one participant only, and the OU Refund Pack lists everyone."""
 
 	def test_one_invoice_per_organisation_with_each_participant_on_their_own_lines(self):
-		from kdf_app.kdf_app.report.ou_refund_pack.ou_refund_pack import rows as ou_rows
+		from kdf_app.kdf_billing.report.ou_refund_pack.ou_refund_pack import rows as ou_rows
 
 		make_test_email_account()
 		session = team_session()
@@ -436,7 +439,7 @@ class TestGroupInvoices(InvoicingCase):
 		refund = [r for r in ou_rows(self.org, 0) if r["invoice"] == name]
 		self.assertEqual(sorted(r["participant"] for r in refund), sorted([names[0], names[2]]))
 		# the director finds the organisation's invoice for the group (and its credit note) on /mine-fakturaer
-		from kdf_app.services.membership import my_invoices
+		from kdf_app.kdf_members.services.membership import my_invoices
 
 		frappe.set_user(director.create_portal_user())
 		try:
@@ -495,7 +498,7 @@ class TestOpenSessionWithoutLogin(FrappeTestCase):
 
 	def requested(self, **kwargs):
 		"""The form as a guest (through the service, to learn the key the e-mail carries)."""
-		from kdf_app.services import guest_registration
+		from kdf_app.kdf_programmes.services import guest_registration
 
 		values = self.values(**kwargs)
 		session = values.pop("session")
@@ -555,7 +558,7 @@ class TestOpenSessionWithoutLogin(FrappeTestCase):
 	def test_an_unconfirmed_request_holds_no_seat_and_lapses(self):
 		from frappe.utils import add_to_date, now_datetime
 
-		from kdf_app.services import guest_registration
+		from kdf_app.kdf_programmes.services import guest_registration
 
 		small = make_session(participants_allowed="Åpen", non_member_fee=7500, capacity=1)
 		first_key, _first = self.requested(session=small.name)

@@ -124,7 +124,7 @@ class TestInvitations(FrappeTestCase):
 		self.assertEqual(frappe.db.count("User", {"name": m.email}), 1)
 
 	def test_bulk_invites_active_members_without_login_and_reports_failures(self):
-		from kdf_app.services.invitations import invite_all, invite_many, pending, record_login
+		from kdf_app.kdf_members.services.invitations import invite_all, invite_many, pending, record_login
 
 		fresh, fresh2 = make_member(), make_member()
 		resigned = make_member(membership_status="Utmeldt")
@@ -145,7 +145,8 @@ class TestInvitations(FrappeTestCase):
 
 		frappe.set_user(self.secretariat)
 		with patch(
-			"kdf_app.services.invitations.pending", return_value=[fresh.name, fresh2.name, clash.name]
+			"kdf_app.kdf_members.services.invitations.pending",
+			return_value=[fresh.name, fresh2.name, clash.name],
 		):
 			result = invite_all()
 		frappe.set_user("Administrator")
@@ -165,7 +166,7 @@ class TestInvitations(FrappeTestCase):
 		# many: a background job, not a request that times out
 		frappe.set_user(self.secretariat)
 		with (
-			patch("kdf_app.services.invitations.pending", return_value=[fresh.name] * 30),
+			patch("kdf_app.kdf_members.services.invitations.pending", return_value=[fresh.name] * 30),
 			patch("frappe.enqueue") as enqueue,
 		):
 			result = invite_all(include_invited=True)
@@ -175,7 +176,7 @@ class TestInvitations(FrappeTestCase):
 		self.assertEqual(invite_many([]), {"sent": [], "failed": []})
 
 	def test_no_role_escalation(self):
-		from kdf_app.services.invitations import invite
+		from kdf_app.kdf_members.services.invitations import invite
 
 		# a System User with the member's e-mail: refused, nothing given, nothing sent
 		m = make_member()
@@ -222,7 +223,7 @@ class TestInvitations(FrappeTestCase):
 	def test_inactive_member_is_not_invited(self):
 		m = make_member(membership_status="Avsluttet")
 		frappe.set_user(self.secretariat)
-		from kdf_app.services.invitations import invite
+		from kdf_app.kdf_members.services.invitations import invite
 
 		with self.assertRaisesRegex(frappe.ValidationError, "Only active members"):
 			invite(m.name)
@@ -244,7 +245,7 @@ class TestInvitations(FrappeTestCase):
 		self.assertIn("Customer", roles_of(plain.name))
 
 	def test_login_is_recorded_on_the_member(self):
-		from kdf_app.services.invitations import record_login
+		from kdf_app.kdf_members.services.invitations import record_login
 
 		m = make_member()
 		self.invite_as_secretariat(m.name)

@@ -5,9 +5,9 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt
 
-from kdf_app.services.dues import create_dues_invoices
-from kdf_app.services.invoice_links import invoice_in_force
-from kdf_app.services.invoicing import create_session_invoices, credit_registration
+from kdf_app.kdf_billing.services.dues import create_dues_invoices
+from kdf_app.kdf_billing.services.invoice_links import invoice_in_force
+from kdf_app.kdf_billing.services.invoicing import create_session_invoices, credit_registration
 from kdf_app.tests.test_invoicing import InvoicingCase
 from kdf_app.tests.utils import make_member, make_org, use_test_settings
 
@@ -119,7 +119,7 @@ class TestCancelledInvoice(InvoicingCase):
 		self.assertEqual(frappe.db.get_value("Registration", self.reg.name, "sales_invoice"), name)
 
 	def test_the_patch_relinks_registrations_left_on_cancelled_invoices(self):
-		from kdf_app.services.invoice_links import relink_existing
+		from kdf_app.kdf_billing.services.invoice_links import relink_existing
 
 		name = self.invoice()
 		frappe.get_doc("Sales Invoice", name).cancel()

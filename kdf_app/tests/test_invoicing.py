@@ -11,10 +11,10 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt
 
-from kdf_app.core.invoicing import OU_TEXT
-from kdf_app.core.shared import shared_dir
-from kdf_app.services import ehf
-from kdf_app.services.invoicing import create_session_invoices
+from kdf_app.kdf_billing.core.invoicing import OU_TEXT
+from kdf_app.kdf_billing.services import ehf
+from kdf_app.kdf_billing.services.invoicing import create_session_invoices
+from kdf_app.shared.core.paths import shared_dir
 from kdf_app.tests.utils import (
 	make_member,
 	make_org,
@@ -28,7 +28,7 @@ RULES = shared_dir() / "peppol-bis-3" / "sch"
 
 
 def official_fatal(xml: bytes) -> list:
-	from kdf_app.core.schematron import peppol_validator
+	from kdf_app.kdf_billing.core.schematron import peppol_validator
 
 	return [f for f in peppol_validator(str(RULES)).validate(xml) if f.flag == "fatal"]
 
@@ -141,7 +141,7 @@ class TestSessionInvoices(InvoicingCase):
 	def test_payment_terms_template_and_kid_reach_the_invoice_and_the_ehf(self):
 		from lxml import etree
 
-		from kdf_app.core.numbers import is_valid_kid, kid
+		from kdf_app.shared.core.numbers import is_valid_kid, kid
 
 		term = "KDF test 14 dager"
 		if not frappe.db.exists("Payment Term", term):

@@ -29,7 +29,7 @@ def on_day(day):
 	day = str(getdate(day))
 	with (
 		patch("frappe.utils.today", return_value=day),
-		patch("kdf_app.kdf_app.doctype.member.member.today", return_value=day),
+		patch("kdf_app.kdf_members.doctype.member.member.today", return_value=day),
 	):
 		yield
 
@@ -107,7 +107,7 @@ class TestChangeRequestDates(MemberDataCase):
 		self.assertEqual(kari.organisation, self.org)
 		self.assertEqual(len(kari.positions), 2)
 		# on its first day the daily job gives the member the new organisation and title, and the Contact follows
-		from kdf_app.services.members import apply_due_positions
+		from kdf_app.kdf_members.services.members import apply_due_positions
 
 		with on_day(add_days(start, -1)):
 			self.assertNotIn(self.kari.name, apply_due_positions())
@@ -132,7 +132,7 @@ class TestChangeRequestDates(MemberDataCase):
 		self.assertEqual(
 			(getdate(kari.positions[0].to_date), kari.positions[0].reason), (getdate(last_day), "Pensjon")
 		)
-		from kdf_app.services.members import apply_due_positions
+		from kdf_app.kdf_members.services.members import apply_due_positions
 
 		with on_day(last_day):
 			self.assertNotIn(self.kari.name, apply_due_positions())
@@ -145,7 +145,7 @@ class TestChangeRequestDates(MemberDataCase):
 		self.confirm(
 			self.report(organisation=self.new_org, title="Rådmann", start_date=start, reason="Annet")
 		)
-		from kdf_app.services.members import member_profile
+		from kdf_app.kdf_members.services.members import member_profile
 
 		profile = self.as_user(self.kari_user, member_profile)
 		self.assertEqual(
@@ -161,7 +161,7 @@ def csv_text(rows, delimiter=","):
 	import csv
 	import io
 
-	from kdf_app.core.member_import import COLUMNS
+	from kdf_app.kdf_members.core.member_import import COLUMNS
 
 	out = io.StringIO()
 	writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=delimiter)
@@ -303,7 +303,7 @@ class TestMemberImport(MemberDataCase):
 
 	def test_a_member_the_form_refuses_leaves_nothing_behind_and_the_others_go_in(self):
 
-		from kdf_app.services import members
+		from kdf_app.kdf_members.services import members
 
 		real = members.sync_contact
 
@@ -315,7 +315,7 @@ class TestMemberImport(MemberDataCase):
 		rows = self.rows()[:3]
 		rows[2]["from_date"] = "2020-01-01"
 		contacts = frappe.db.count("Contact")
-		with patch("kdf_app.services.members.sync_contact", failing_for_ola):
+		with patch("kdf_app.kdf_members.services.members.sync_contact", failing_for_ola):
 			result, _url = self.run_import(csv_text(rows))
 		self.assertEqual([c["email"] for c in result["created"]], [self.email("kari")])
 		self.assertEqual(
@@ -372,7 +372,7 @@ class TestMemberImport(MemberDataCase):
 		with self.assertRaisesRegex(frappe.ValidationError, "lacks the column"):
 			self.run_import("navn,epost\nKari,kari@example.no\n")
 		from kdf_app.api.members import member_import_template
-		from kdf_app.services.member_import import read_rows
+		from kdf_app.kdf_members.services.member_import import read_rows
 
 		self.as_user(self.secretariat, member_import_template)
 		self.assertEqual(frappe.response["filename"], "kdf-medlemmer-mal.csv")
@@ -382,7 +382,7 @@ class TestMemberImport(MemberDataCase):
 	def test_a_larger_file_is_imported_by_a_job_whose_result_only_its_user_reads(self):
 		from kdf_app.api.members import import_members, member_import_status
 
-		with patch("kdf_app.services.member_import.FOREGROUND_MEMBERS", 1):
+		with patch("kdf_app.kdf_members.services.member_import.FOREGROUND_MEMBERS", 1):
 			url = self.upload(csv_text(self.rows()))
 			started = self.as_user(self.secretariat, import_members, file_url=url)
 		self.assertEqual(started["members"], 3)  # Kari, Ola, Per
@@ -481,7 +481,7 @@ class TestDeskEdits(MemberDataCase):
 		def broken(member):
 			frappe.throw(_("Only one {0} can be set as primary.").format(frappe.bold("Mobile No")))
 
-		with patch("kdf_app.services.members.sync_contact", broken):
+		with patch("kdf_app.kdf_members.services.members.sync_contact", broken):
 			with self.assertRaises(frappe.ValidationError) as caught:
 				self.as_user(
 					self.kari_user,

@@ -9,8 +9,8 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, today
 
 from kdf_app.api import membership as api
-from kdf_app.core.membership import PRIVACY_NOTICE_VERSION
-from kdf_app.services import membership as service
+from kdf_app.kdf_members.core.membership import PRIVACY_NOTICE_VERSION
+from kdf_app.kdf_members.services import membership as service
 from kdf_app.tests.test_invitations import invitation_mails, key_of, make_user, roles_of
 from kdf_app.tests.test_portal import page
 from kdf_app.tests.utils import make_member, make_org, make_test_email_account, use_test_settings

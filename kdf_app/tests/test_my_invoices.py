@@ -5,7 +5,7 @@ import frappe
 from frappe.utils import today
 
 from kdf_app.api import membership as api
-from kdf_app.services.invoicing import create_session_invoices
+from kdf_app.kdf_billing.services.invoicing import create_session_invoices
 from kdf_app.tests.test_invitations import make_user
 from kdf_app.tests.test_invoicing import InvoicingCase, site_served
 from kdf_app.tests.test_portal import page
@@ -93,7 +93,7 @@ class TestMyInvoices(InvoicingCase):
 			si.append("items", row.as_dict())
 		si.flags.ignore_permissions = True
 		si.insert()
-		from kdf_app.services.membership import _own_invoice_names
+		from kdf_app.kdf_members.services.membership import _own_invoice_names
 
 		own = _own_invoice_names(self.kari.name)  # before the docstatus filter: the lines decide
 		self.assertIn(self.kari_invoice, own)

@@ -1,8 +1,8 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from kdf_app.core.newsletter import GROUP
-from kdf_app.services.newsletter import sync_all
+from kdf_app.kdf_members.core.newsletter import GROUP
+from kdf_app.kdf_members.services.newsletter import sync_all
 from kdf_app.tests.utils import make_member
 
 

@@ -3,8 +3,8 @@ import csv
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from kdf_app.core.shared import ORGANISATIONS_CSV, shared_file
-from kdf_app.services.organisations import import_organisations
+from kdf_app.kdf_members.services.organisations import import_organisations
+from kdf_app.shared.core.paths import ORGANISATIONS_CSV, shared_file
 from kdf_app.tests.utils import make_org, org_number
 
 

@@ -35,7 +35,7 @@ def member_user(**extra) -> tuple:
 
 class TestPortalMenu(FrappeTestCase):
 	def setUp(self):
-		from kdf_app.services.portal import setup_portal
+		from kdf_app.kdf_app.services.portal import setup_portal
 
 		setup_portal()
 
@@ -54,7 +54,7 @@ class TestPortalMenu(FrappeTestCase):
 		self.assertGreater(len(settings.menu), len(KDF_MENU))
 
 	def test_a_new_erpnext_item_is_disabled_again_after_migrate(self):
-		from kdf_app.services.portal import setup_portal
+		from kdf_app.kdf_app.services.portal import setup_portal
 
 		settings = frappe.get_single("Portal Settings")
 		settings.append("menu", {"title": "Nytt fra ERPNext", "route": "/new-erp-thing", "enabled": 1})
@@ -65,7 +65,7 @@ class TestPortalMenu(FrappeTestCase):
 		self.assertTrue(frappe.db.exists("Portal Menu Item", rows["/new-erp-thing"].name))
 
 	def test_kdf_items_come_back_after_frappes_own_menu_sync(self):
-		from kdf_app.services.portal import setup_portal
+		from kdf_app.kdf_app.services.portal import setup_portal
 
 		# what every migrate does before our after_migrate: drops items without a reference doctype
 		frappe.get_single("Portal Settings").sync_menu()
@@ -108,7 +108,7 @@ class TestPortalMenu(FrappeTestCase):
 		self.assertEqual(page("min-profil", "Guest")[0], 403)
 
 	def test_login_page_names_kdf_in_norwegian(self):
-		from kdf_app.services.portal import setup_website
+		from kdf_app.kdf_app.services.portal import setup_website
 
 		setup_website()
 		self.assertEqual(frappe.db.get_single_value("Website Settings", "app_name"), "KDF")

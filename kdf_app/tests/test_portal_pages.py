@@ -1,7 +1,7 @@
 """The member portal says the truth and is fast for guests (issue 17):
 
 * the programme list says of each session what the registration check would do (past, closed, full with a
-  waitlist, open with its deadline): kdf_app.core.sessions.registration_state, one rule;
+  waitlist, open with its deadline): kdf_app.kdf_programmes.core.sessions.registration_state, one rule;
 * dates and amounts in one Norwegian format on every portal page (2. desember 2026, kr 12 200,00);
 * Mine påmeldinger cancels through a dialog with a Norwegian title (not Frappe's "Confirm");
 * a guest's programme list, session page and /personvern come from Frappe's page cache, cleared when the
@@ -16,8 +16,8 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_to_date, get_datetime, now_datetime
 from frappe.website.serve import get_response
 
-from kdf_app.core.sessions import format_date_no, format_nok
-from kdf_app.services import page_cache, web_render
+from kdf_app.kdf_app.services import page_cache, web_render
+from kdf_app.kdf_programmes.core.sessions import format_date_no, format_nok
 from kdf_app.tests.utils import make_member, make_session, register
 
 test_ignore = ["Sales Invoice", "Customer", "Member", "Topplederprogram Session"]

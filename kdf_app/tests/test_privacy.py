@@ -7,7 +7,7 @@ import frappe
 from frappe.utils import add_days, today
 
 from kdf_app.api import privacy as api
-from kdf_app.services.invoicing import create_session_invoices
+from kdf_app.kdf_billing.services.invoicing import create_session_invoices
 from kdf_app.tests.test_invitations import make_user
 from kdf_app.tests.test_invoicing import InvoicingCase
 from kdf_app.tests.test_portal import page
@@ -194,7 +194,7 @@ class TestPrivacy(InvoicingCase):
 		self.assertNotEqual(status, 200)
 
 	def test_public_privacy_notice_states_retention_from_settings(self):
-		from kdf_app.services.privacy import ensure_privacy_link, remove_privacy_link
+		from kdf_app.kdf_privacy.services.privacy import ensure_privacy_link, remove_privacy_link
 
 		use_test_settings(case_retention_years=7)
 		status, html = page("personvern", "Guest")

@@ -1,5 +1,5 @@
 """Every place where the installed frappe and erpnext render templates or run sandboxed code is classified:
-through the guarded sandbox (kdf_app.services.sandbox), or recorded as harmless with a reason. A new render
+through the guarded sandbox (kdf_app.kdf_privacy.services.sandbox), or recorded as harmless with a reason. A new render
 site of an upgrade that builds its own Jinja environment fails here until someone decides about it."""
 
 import ast
@@ -10,7 +10,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 # Calls that go through frappe.utils.jinja.get_jenv or frappe.utils.safe_exec.safe_exec, whose globals come from
-# get_safe_globals (guarded once by kdf_app.services.sandbox.install).
+# get_safe_globals (guarded once by kdf_app.kdf_privacy.services.sandbox.install).
 THROUGH_THE_SANDBOX = {
 	"render_template",
 	"get_jenv",

@@ -1,8 +1,8 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from kdf_app.kdf_app.report.member_turnover.member_turnover import execute as turnover_report
-from kdf_app.kdf_app.report.membership_coverage.membership_coverage import execute as coverage_report
+from kdf_app.kdf_members.report.member_turnover.member_turnover import execute as turnover_report
+from kdf_app.kdf_members.report.membership_coverage.membership_coverage import execute as coverage_report
 from kdf_app.tests.utils import make_member, make_org
 
 

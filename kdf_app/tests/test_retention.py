@@ -1,15 +1,15 @@
-"""Retention of former members and the member's consents (kdf_app.services.retention, .privacy)."""
+"""Retention of former members and the member's consents (kdf_app.kdf_privacy.services.retention, .privacy)."""
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_years, getdate, today
 
-from kdf_app.core.newsletter import GROUP
-from kdf_app.core.retention import ANONYMOUS
-from kdf_app.services import retention
-from kdf_app.services.invitations import portal_user
-from kdf_app.services.invoicing import create_session_invoices
-from kdf_app.services.newsletter import ensure_group
+from kdf_app.kdf_billing.services.invoicing import create_session_invoices
+from kdf_app.kdf_members.core.newsletter import GROUP
+from kdf_app.kdf_members.services.invitations import portal_user
+from kdf_app.kdf_members.services.newsletter import ensure_group
+from kdf_app.kdf_privacy.core.retention import ANONYMOUS
+from kdf_app.kdf_privacy.services import retention
 from kdf_app.tests.test_invoicing import InvoicingCase
 from kdf_app.tests.utils import make_member, make_org, make_session, register, use_test_settings
 
@@ -435,7 +435,7 @@ class TestParticipantRetention(FrappeTestCase):
 		use_test_settings(member_retention_years=5, accounting_retention_years=5, dietary_needs_days=30)
 
 	def _team_registration(self, **extra):
-		from kdf_app.services.registration import register_group
+		from kdf_app.kdf_programmes.services.registration import register_group
 
 		org = make_org()
 		director = make_member(org)

@@ -6,7 +6,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, now_datetime
 
-from kdf_app.core.stay import includes_text
+from kdf_app.kdf_programmes.core.stay import includes_text
 from kdf_app.tests.test_group_registration import TEAMS, colleague, team_session
 from kdf_app.tests.test_portal import member_user, page
 from kdf_app.tests.utils import (
@@ -218,7 +218,7 @@ class TestNorwegianOrder(FrappeTestCase):
 		make_test_email_account()
 
 	def test_the_organisation_picker(self):
-		from kdf_app.services.membership import official_organisations
+		from kdf_app.kdf_members.services.membership import official_organisations
 
 		tag = frappe.generate_hash(length=6)
 		names = [f"{c}ktest {tag}" for c in ("Å", "Ø", "A", "Z", "Æ")]
@@ -228,9 +228,9 @@ class TestNorwegianOrder(FrappeTestCase):
 		self.assertEqual(listed, [f"{c}ktest {tag}" for c in ("A", "Z", "Æ", "Ø", "Å")])
 
 	def test_participant_list_badges_report_and_topics(self):
-		from kdf_app.kdf_app.report.session_participants.session_participants import execute
-		from kdf_app.services.participants import participant_list
-		from kdf_app.services.topics import session_topics
+		from kdf_app.kdf_programmes.report.session_participants.session_participants import execute
+		from kdf_app.kdf_programmes.services.participants import participant_list
+		from kdf_app.kdf_programmes.services.topics import session_topics
 
 		session = make_session(participants_allowed=TEAMS, non_member_fee=7500)
 		org = make_org()
@@ -249,7 +249,7 @@ class TestNorwegianOrder(FrappeTestCase):
 		self.assertEqual(positions, sorted(positions))
 
 	def test_membership_coverage_counties(self):
-		from kdf_app.kdf_app.report.membership_coverage.membership_coverage import execute
+		from kdf_app.kdf_members.report.membership_coverage.membership_coverage import execute
 
 		tag = frappe.generate_hash(length=6)
 		for c in ("Å", "Ø", "A", "Z"):

@@ -6,8 +6,8 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
 
 from kdf_app.install import PRICE_LIST, SECRETARIAT_PROFILE, SECRETARIAT_PROFILE_ROLES
-from kdf_app.services.dues import create_dues_invoices
-from kdf_app.services.invoicing import create_session_invoices
+from kdf_app.kdf_billing.services.dues import create_dues_invoices
+from kdf_app.kdf_billing.services.invoicing import create_session_invoices
 from kdf_app.tests.test_invoicing import attached_xml, official_fatal
 from kdf_app.tests.utils import make_member, make_org, make_session, register, use_test_settings
 
@@ -92,7 +92,7 @@ class TestDemoSetupMakesValidEhf(FrappeTestCase):
 	"""What `bench --site X kdf-demo` does to KDF Settings is enough for valid EHF invoices and dues."""
 
 	def test_demo_settings_give_valid_ehf_for_session_and_dues_invoices(self):
-		from kdf_app.demo import DEMO_ASSOCIATION, configure_association
+		from kdf_app.demo.load import DEMO_ASSOCIATION, configure_association
 
 		use_test_settings(
 			org_number=None,
@@ -153,7 +153,7 @@ class TestEhfRefusedBeforeSubmit(FrappeTestCase):
 
 	def test_missing_buyer_reference_is_refused_and_named(self):
 		from kdf_app.custom.sales_invoice import ehf_problems
-		from kdf_app.services.ehf import EHFWouldFail
+		from kdf_app.kdf_billing.services.ehf import EHFWouldFail
 
 		si = self.draft_dues_invoice()
 		problems = ehf_problems(si.name)
@@ -169,7 +169,7 @@ class TestEhfRefusedBeforeSubmit(FrappeTestCase):
 		self.assertEqual(si.docstatus, 1)
 
 	def test_kdfs_own_data_is_named_as_kdfs(self):
-		from kdf_app.services.ehf import EHFWouldFail
+		from kdf_app.kdf_billing.services.ehf import EHFWouldFail
 
 		si = self.draft_dues_invoice(kdf_invoice_reference="RES-1")
 		use_test_settings(org_number=None)
@@ -190,7 +190,7 @@ class TestEhfRefusedBeforeSubmit(FrappeTestCase):
 
 class TestEmailTemplates(FrappeTestCase):
 	def test_created_once_never_overwritten_and_chosen_in_settings(self):
-		from kdf_app.services.mail import create_missing_templates, shipped_templates, template_for
+		from kdf_app.shared.services.mail import create_missing_templates, shipped_templates, template_for
 
 		use_test_settings()
 		shipped = {t["purpose"]: t["name"] for t in shipped_templates()}
@@ -335,7 +335,7 @@ class TestSecretariatAccess(FrappeTestCase):
 
 class TestOnboarding(FrappeTestCase):
 	def test_steps_follow_the_settings(self):
-		from kdf_app.services.setup_status import ONBOARDING, status
+		from kdf_app.kdf_app.services.setup_status import ONBOARDING, status
 
 		self.assertTrue(frappe.db.exists("Module Onboarding", ONBOARDING))
 		use_test_settings(org_number=None, bank_account=None)
@@ -390,7 +390,7 @@ class TestSecretariatNewsletters(FrappeTestCase):
 	"""Newsletter Manager is in the profile; Frappe renders a newsletter as Jinja, so template code is refused."""
 
 	def test_secretariat_writes_newsletters_but_no_template_code(self):
-		from kdf_app.services.newsletter import ensure_group
+		from kdf_app.kdf_members.services.newsletter import ensure_group
 
 		group = ensure_group()
 		user = make_user(profile=SECRETARIAT_PROFILE)

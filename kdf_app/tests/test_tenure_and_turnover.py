@@ -15,9 +15,9 @@ from frappe.utils import add_days, getdate, today
 
 from kdf_app.api import research as api
 from kdf_app.kdf_app.report.kdf_annual_report.kdf_annual_report import execute as annual_report
-from kdf_app.kdf_app.report.tenure_and_turnover.tenure_and_turnover import execute as tenure_report
-from kdf_app.services import turnover as service
-from kdf_app.services.annual_report import figures
+from kdf_app.kdf_app.services.annual_report import figures
+from kdf_app.kdf_members.report.tenure_and_turnover.tenure_and_turnover import execute as tenure_report
+from kdf_app.kdf_members.services import turnover as service
 from kdf_app.tests.test_invitations import make_user
 from kdf_app.tests.utils import make_member, make_org, use_test_settings
 
@@ -391,7 +391,7 @@ class TestResearchExtract(TurnoverCase):
 	def test_the_log_is_written_only_by_the_app(self):
 		from frappe.utils import set_request
 
-		from kdf_app.services.guard import app_write
+		from kdf_app.kdf_privacy.services.guard import app_write
 
 		set_request(method="POST", path="/api/resource/Research Extract Log")
 		try:

@@ -5,7 +5,7 @@ scanner that opens the link confirms nothing."""
 import frappe
 from frappe import _
 
-from kdf_app.services import guest_registration
+from kdf_app.kdf_programmes.services import guest_registration
 
 no_cache = 1
 

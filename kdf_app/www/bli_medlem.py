@@ -1,13 +1,13 @@
 import frappe
 from frappe import _
 
-from kdf_app.core.membership import (
+from kdf_app.kdf_members.core.membership import (
 	APPLICANT_TITLES,
 	OFFICIAL_KINDS,
 	PRIVACY_NOTICE_DATE,
 	PRIVACY_NOTICE_VERSION,
 )
-from kdf_app.services.membership import official_organisations
+from kdf_app.kdf_members.services.membership import official_organisations
 
 no_cache = 1
 

@@ -4,7 +4,7 @@ a logged-in member, from Mine påmeldinger (?registration=…, their own only). 
 import frappe
 from frappe import _
 
-from kdf_app.services import evaluation
+from kdf_app.kdf_programmes.services import evaluation
 
 no_cache = 1
 

@@ -1,11 +1,11 @@
 import frappe
 from frappe import _
 
-from kdf_app.core.members import LEAVING_REASONS, TITLES
-from kdf_app.core.membership import OFFICIAL_KINDS
-from kdf_app.services.mail import sender
-from kdf_app.services.members import member_profile
-from kdf_app.services.membership import my_change_requests, official_organisations
+from kdf_app.kdf_members.core.members import LEAVING_REASONS, TITLES
+from kdf_app.kdf_members.core.membership import OFFICIAL_KINDS
+from kdf_app.kdf_members.services.members import member_profile
+from kdf_app.kdf_members.services.membership import my_change_requests, official_organisations
+from kdf_app.shared.services.mail import sender
 
 no_cache = 1
 

@@ -1,7 +1,7 @@
 import frappe
 from frappe import _
 
-from kdf_app.services.privacy import my_data
+from kdf_app.kdf_privacy.services.privacy import my_data
 
 no_cache = 1
 

@@ -1,8 +1,8 @@
 import frappe
 from frappe import _
 
-from kdf_app.services.members import member_for_user
-from kdf_app.services.membership import my_invoices
+from kdf_app.kdf_members.services.members import member_for_user
+from kdf_app.kdf_members.services.membership import my_invoices
 
 no_cache = 1
 

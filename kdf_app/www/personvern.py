@@ -1,9 +1,9 @@
 import frappe
 
-from kdf_app.services import page_cache
-from kdf_app.services.mail import sender
-from kdf_app.services.privacy import retention
-from kdf_app.services.turnover import research_partners, settings_k
+from kdf_app.kdf_app.services import page_cache
+from kdf_app.kdf_members.services.turnover import research_partners, settings_k
+from kdf_app.kdf_privacy.services.privacy import retention
+from kdf_app.shared.services.mail import sender
 
 no_cache = 1  # a guest's copy is cached by page_cache.guest_page, never anyone else's
 

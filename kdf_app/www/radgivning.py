@@ -1,8 +1,8 @@
 import frappe
 from frappe import _
 
-from kdf_app.core.cases import CASE_TYPES
-from kdf_app.services.members import member_for_user
+from kdf_app.kdf_advice.core.cases import CASE_TYPES
+from kdf_app.kdf_members.services.members import member_for_user
 
 no_cache = 1
 

@@ -1,4 +1,4 @@
-// Dunning (Purring / Inkassovarsel, kdf_app.services.dunning): the secretariat reviews a proposed draft and
+// Dunning (Purring / Inkassovarsel, kdf_app.kdf_billing.services.dunning): the secretariat reviews a proposed draft and
 // sends it, submitted and e-mailed with the PDF to the invoice's address (kdf_app.api.payments.send_dunning).
 frappe.ui.form.on("Dunning", {
 	refresh(frm) {

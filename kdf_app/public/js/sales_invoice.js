@@ -1,4 +1,4 @@
-// A credit note of a KDF invoice keeps the original's taxes and settles it (kdf_app.services.returns, which
+// A credit note of a KDF invoice keeps the original's taxes and settles it (kdf_app.kdf_billing.services.returns, which
 // the server enforces). In the desk, ERPNext's form applies the company's default tax template when a new
 // document's company is set, also to a return mapped from an invoice without taxes; a new return keeps what
 // ERPNext mapped from the invoice it credits instead.
@@ -37,7 +37,7 @@ frappe.ui.form.on("Sales Invoice", {
 		}
 		if (frm.doc.docstatus !== 1 || !frm.doc.kdf_ehf_status) return;
 		if (frm.doc.kdf_ehf_status === "Nytt forsøk" && frm.doc.kdf_ehf_next_try) {
-			// a failed send waiting for its next try (kdf_app.core.delivery)
+			// a failed send waiting for its next try (kdf_app.kdf_billing.core.delivery)
 			frm.set_intro(__("Sending failed {0} times; the next try is at {1}.", [frm.doc.kdf_ehf_attempts,
 				frappe.datetime.str_to_user(frm.doc.kdf_ehf_next_try)]), "orange");
 		}

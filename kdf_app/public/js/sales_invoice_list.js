@@ -46,7 +46,7 @@ kdf_app.dues_dialog = function () {
 	d.show();
 };
 
-// the delivery status as the invoice form shows it (kdf_app.core.delivery)
+// the delivery status as the invoice form shows it (kdf_app.kdf_billing.core.delivery)
 kdf_app.delivery_colour = { Klar: "blue", Sendt: "green", "Nytt forsøk": "orange", Feilet: "red" };
 
 (() => {

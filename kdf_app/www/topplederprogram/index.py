@@ -1,8 +1,8 @@
 import frappe
 from frappe import _
 
-from kdf_app.services import page_cache
-from kdf_app.services.sessions import programme
+from kdf_app.kdf_app.services import page_cache
+from kdf_app.kdf_programmes.services.sessions import programme
 
 no_cache = 1  # a guest's copy is cached by page_cache.guest_page, never anyone else's
 

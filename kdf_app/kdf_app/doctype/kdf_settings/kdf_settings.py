@@ -2,11 +2,11 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from kdf_app.core.i18n import DomainError
-from kdf_app.core.numbers import validate_account_number, validate_org_number
-from kdf_app.core.turnover import check_k
-from kdf_app.services.errors import throw
-from kdf_app.services.guard import protect
+from kdf_app.kdf_members.core.turnover import check_k
+from kdf_app.kdf_privacy.services.guard import protect
+from kdf_app.shared.core.i18n import DomainError
+from kdf_app.shared.core.numbers import validate_account_number, validate_org_number
+from kdf_app.shared.services.errors import throw
 
 
 class KDFSettings(Document):
@@ -17,7 +17,7 @@ class KDFSettings(Document):
 				self.org_number = validate_org_number(self.org_number)
 			if self.bank_account:
 				self.bank_account = validate_account_number(self.bank_account)
-			if self.research_k:  # empty: the default (kdf_app.services.turnover.settings_k)
+			if self.research_k:  # empty: the default (kdf_app.kdf_members.services.turnover.settings_k)
 				self.research_k = check_k(self.research_k)  # k-anonymity below 3 protects nobody
 		except DomainError as e:
 			throw(e)
@@ -32,6 +32,6 @@ class KDFSettings(Document):
 			)
 
 	def on_update(self):
-		from kdf_app.services.setup_status import sync_onboarding
+		from kdf_app.kdf_app.services.setup_status import sync_onboarding
 
 		sync_onboarding()

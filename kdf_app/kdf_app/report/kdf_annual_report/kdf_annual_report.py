@@ -1,15 +1,15 @@
 """Årsmelding: the year's figures for the landsmøte, as rows of section, figure and value (print: the .html).
 
-Every figure comes from kdf_app.services.annual_report, which takes it from the service or report that already
+Every figure comes from kdf_app.kdf_app.services.annual_report, which takes it from the service or report that already
 computes it. Counts and sums only: no names, no case content."""
 
 import frappe
 from frappe import _
 from frappe.utils import cint, flt, fmt_money, formatdate, getdate, nowdate
 
-from kdf_app.core.members import LEAVING_REASONS
 from kdf_app.kdf_app.report import column
-from kdf_app.services.annual_report import figures
+from kdf_app.kdf_app.services.annual_report import figures
+from kdf_app.kdf_members.core.members import LEAVING_REASONS
 
 
 def _money(value) -> str:

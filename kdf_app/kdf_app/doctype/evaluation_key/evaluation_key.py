@@ -1,7 +1,0 @@
-"""The SHA-256 of an evaluation link's key, for one registration (kdf_app.services.evaluation)."""
-
-from frappe.model.document import Document
-
-
-class EvaluationKey(Document):
-	pass

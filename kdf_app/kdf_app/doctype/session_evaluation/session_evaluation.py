@@ -1,7 +1,0 @@
-"""One participant's answer to a session's evaluation; made only by kdf_app.services.evaluation."""
-
-from frappe.model.document import Document
-
-
-class SessionEvaluation(Document):
-	pass
