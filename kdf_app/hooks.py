@@ -91,7 +91,7 @@ doc_events = {
 	"KDF Settings": {"on_change": "kdf_app.kdf_app.services.page_cache.public_pages_changed"},
 	"File": {
 		"before_validate": "kdf_app.permissions.file_before_validate",
-		"after_insert": "kdf_app.permissions.file_after_insert",
+		"after_insert": "kdf_app.kdf_advice.services.case_vault.file_after_insert",
 	},
 }
 clear_cache = "kdf_app.kdf_programmes.services.registration.clear_price_labels"

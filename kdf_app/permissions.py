@@ -349,19 +349,6 @@ def file_before_validate(doc, method=None) -> None:
 		doc.is_private = 1
 
 
-def file_after_insert(doc, method=None) -> None:
-	"""A confidential record's attachment uploaded as public is moved to the private files at once, and its
-	content is sealed (kdf_app.kdf_advice.services.case_vault)."""
-	if doc.attached_to_doctype not in CONFIDENTIAL or doc.is_folder:
-		return
-	if not doc.is_private:
-		doc.is_private = 1
-		doc.save(ignore_permissions=True)
-	from kdf_app.kdf_advice.services.case_vault import seal_attachment
-
-	seal_attachment(doc)  # its content is sealed like the case's text
-
-
 # --- the KDF workspace's number cards and charts ----------------------------------------------------------
 # Frappe shows a Number Card or Dashboard Chart to anyone who may read its document type; ours carry the
 # association's figures (members, money, turnover): the secretariat's only. Their methods call require_roles.

@@ -394,7 +394,7 @@ class TestGroupInvoices(InvoicingCase):
 	EHF (official rules), a credit note for one participant only, and the OU Refund Pack lists everyone."""
 
 	def test_one_invoice_per_organisation_with_each_participant_on_their_own_lines(self):
-		from kdf_app.kdf_billing.report.ou_refund_pack.ou_refund_pack import rows as ou_rows
+		from kdf_app.kdf_billing.services.ou_pack import refundable_fees as ou_rows
 
 		make_test_email_account()
 		session = team_session()

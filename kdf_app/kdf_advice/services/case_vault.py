@@ -207,6 +207,17 @@ def _file_path(file_doc) -> str | None:
 	return path if os.path.isfile(path) else None
 
 
+def file_after_insert(doc, method=None) -> None:
+	"""A confidential record's attachment uploaded as public is moved to the private files at once, and its
+	content is sealed (seal_attachment, below)."""
+	if doc.attached_to_doctype not in CONFIDENTIAL or doc.is_folder:
+		return
+	if not doc.is_private:
+		doc.is_private = 1
+		doc.save(ignore_permissions=True)
+	seal_attachment(doc)  # its content is sealed like the case's text
+
+
 def seal_attachment(file_doc) -> None:
 	"""A file attached to a confidential record: its content on disk is sealed. Frappe reuses the path of an
 	earlier file with the same content; then the sealed copy gets a path of its own, and the row's content

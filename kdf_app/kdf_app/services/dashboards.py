@@ -26,9 +26,9 @@ def active_members() -> int:
 
 
 def coverage_share() -> float:
-	from kdf_app.kdf_members.report.membership_coverage.membership_coverage import execute
+	from kdf_app.kdf_members.services.coverage import coverage_by_county
 
-	return flt(execute({})[4][0]["value"])
+	return flt(coverage_by_county()[1].share)
 
 
 def upcoming_sessions() -> list:
@@ -105,9 +105,9 @@ def revenue_chart() -> dict:
 
 def ou_refundable(year: int) -> float:
 	"""Participant fees invoiced in ``year`` for OU-approved sessions (the OU Refund Pack's figures)."""
-	from kdf_app.kdf_billing.report.ou_refund_pack.ou_refund_pack import rows
+	from kdf_app.kdf_billing.services.ou_pack import refundable_fees
 
-	return flt(sum(r["fee"] for r in rows(None, year)), 2)
+	return flt(sum(r["fee"] for r in refundable_fees(None, year)), 2)
 
 
 def ou_refundable_this_year() -> float:

@@ -4,21 +4,13 @@ import frappe
 from frappe import _
 
 from kdf_app.kdf_app.report import column
-from kdf_app.kdf_members.core.members import coverage
-from kdf_app.shared.core.collation import sort_norwegian
+from kdf_app.kdf_members.services.coverage import DEFAULT_KINDS, KINDS, coverage_by_county
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	kinds = [k for k in ("Kommune", "Fylkeskommune", "Bydel") if filters.get(k.lower(), k != "Bydel")]
-	organisations = frappe.get_all(
-		"Customer",
-		filters={"customer_group": ("in", kinds), "disabled": 0},
-		fields=["name", "customer_group as kind", "kdf_county as county"],
-	)
-	members = frappe.get_all("Member", fields=["organisation", "title", "membership_status"])
-	rows, total = coverage(organisations, members, kinds=kinds)
-	rows = sort_norwegian(rows, key=lambda r: r.group)  # counties as Norwegians read them: Østfold last
+	kinds = [k for k in KINDS if filters.get(k.lower(), k in DEFAULT_KINDS)]
+	rows, total = coverage_by_county(kinds)
 	columns = [
 		column("county", _("County"), "Data", 200),
 		column("organisations", _("Organisations"), "Int", 130),
