@@ -4,7 +4,7 @@ become markup in a member's browser (attribute or tag injection)."""
 import pathlib
 import re
 
-ROOT = pathlib.Path(__file__).resolve().parents[1] / "kdf_app"
+ROOT = pathlib.Path(__file__).resolve().parents[2] / "kdf_app"
 TEMPLATES = sorted(
 	[
 		*ROOT.glob("www/**/*.html"),

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-APP = Path(__file__).resolve().parents[1] / "kdf_app"
+APP = Path(__file__).resolve().parents[2] / "kdf_app"
 PY = re.compile(r"""(?<![\w.])_\(\s*(?P<q>["'])(?P<msg>(?:\\.|(?!(?P=q)).)+)(?P=q)\s*[,)]""")
 JS = re.compile(r"""__\(\s*(?P<q>["'])(?P<msg>(?:\\.|(?!(?P=q)).)+)(?P=q)\s*[,)]""")
 
