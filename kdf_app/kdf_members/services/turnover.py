@@ -17,6 +17,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate, now_datetime, today
 
+from kdf_app.kdf_members.core import research_extract as research
 from kdf_app.kdf_members.core import turnover as rules
 from kdf_app.permissions import require_roles
 from kdf_app.shared.core.i18n import DomainError
@@ -87,7 +88,7 @@ def consenting() -> set[str]:
 
 def settings_k() -> int:
 	"""k of KDF Settings; empty (0) is the default, 5. A k below 3 there is refused where it is used."""
-	return cint(frappe.db.get_single_value("KDF Settings", "research_k")) or rules.DEFAULT_K
+	return cint(frappe.db.get_single_value("KDF Settings", "research_k")) or research.DEFAULT_K
 
 
 def research_partners() -> str:
@@ -103,7 +104,7 @@ def make_extract(from_year, to_year, granularity: str = "year") -> dict:
 	require_roles((RESEARCH_ROLE,))
 	k = settings_k()
 	try:
-		extract = rules.make_extract(
+		extract = research.make_extract(
 			position_rows(consenting()),
 			cint(from_year) or None,
 			cint(to_year) or None,
@@ -174,12 +175,12 @@ def describe(summary: dict) -> str:
 	)
 
 
-def files(extract: rules.Extract, log: str, stem: str) -> bytes:
+def files(extract: research.Extract, log: str, stem: str) -> bytes:
 	"""A zip with ``<stem>.csv`` (the rows), ``<stem>.json`` (what it is, what it did, the data dictionary and the
 	rows) and ``<stem>-ordbok.csv`` (the data dictionary)."""
 	rows = [r.as_dict() for r in extract.rows]
-	columns = ["person_key", *rules.FIELDS]
-	dictionary = rules.data_dictionary(extract.k, extract.granularity)
+	columns = ["person_key", *research.FIELDS]
+	dictionary = research.data_dictionary(extract.k, extract.granularity)
 	out = io.StringIO()
 	writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
 	writer.writeheader()

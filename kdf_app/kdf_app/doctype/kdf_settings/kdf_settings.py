@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from kdf_app.kdf_members.core.turnover import check_k
+from kdf_app.kdf_members.core.research_extract import check_k
 from kdf_app.kdf_privacy.services.guard import protect
 from kdf_app.shared.core.i18n import DomainError
 from kdf_app.shared.core.numbers import validate_account_number, validate_org_number

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from kdf_app.kdf_members.core import research_extract as rx
 from kdf_app.kdf_members.core import turnover as t
 from kdf_app.shared.core.i18n import DomainError
 
@@ -153,7 +154,7 @@ def test_coverage_on_a_day_follows_positions_and_membership_then():
 
 
 # --- the research extract ----------------------------------------------------------------------------------------
-COUNTIES = list(t.REGIONS)
+COUNTIES = list(rx.REGIONS)
 REASONS = [*t.REASONS[:-1], None]
 
 
@@ -204,7 +205,7 @@ def check_guarantee(extract, k):
 
 def could_be(row, tenure):
 	"""The released row is a generalisation of this tenure at one of the levels."""
-	return any(t.generalise(tenure, level) == row.qi() for level in t.LEVELS)
+	return any(rx.generalise(tenure, level) == row.qi() for level in rx.LEVELS)
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -212,16 +213,16 @@ def could_be(row, tenure):
 def test_every_released_combination_holds_k_people_on_generated_registers(seed, k):
 	rng = random.Random(seed * 100 + k)
 	rows = generated_register(rng, rng.choice([15, 40, 120, 400]))
-	granularity = rng.choice(t.GRANULARITIES)
+	granularity = rng.choice(rx.GRANULARITIES)
 	try:
-		extract = t.make_extract(rows, 2010, 2025, TODAY, k=k, granularity=granularity)
+		extract = rx.make_extract(rows, 2010, 2025, TODAY, k=k, granularity=granularity)
 	except DomainError as e:
 		assert "Nothing is released" in str(e)
 		return
 	check_guarantee(extract, k)
 	# each row is the generalisation of a tenure of the person behind it, in the period
 	mine = defaultdict(list)
-	for x in t.in_period(t.tenures(rows, date(2025, 12, 31)), date(2010, 1, 1), date(2025, 12, 31)):
+	for x in rx.in_period(t.tenures(rows, date(2025, 12, 31)), date(2010, 1, 1), date(2025, 12, 31)):
 		mine[x.person].append(x)
 	for row, person in zip(extract.rows, extract.persons, strict=True):
 		assert any(could_be(row, x) for x in mine[person])
@@ -235,7 +236,7 @@ def test_every_released_combination_holds_k_people_on_generated_registers(seed, 
 
 def test_a_big_register_is_mostly_released_and_coarsened_where_needed():
 	rows = generated_register(random.Random(1), 2500, first=2005)
-	extract = t.make_extract(rows, 2015, 2025, TODAY, k=5, granularity="half-year")
+	extract = rx.make_extract(rows, 2015, 2025, TODAY, k=5, granularity="half-year")
 	check_guarantee(extract, 5)
 	assert len(extract.rows) > extract.suppressed_rows
 	assert len(extract.levels) >= 3  # some rows stayed fine, others went to region or all of Norway
@@ -243,7 +244,7 @@ def test_a_big_register_is_mostly_released_and_coarsened_where_needed():
 	assert summary["rows_released"] == len(extract.rows)
 	assert summary["rows_suppressed"] == extract.suppressed_rows
 	assert "KDF-M-" not in repr(summary) and "KDF-M-" not in repr(extract.rows)
-	assert {r.county for r in extract.rows} & ({*t.REGIONS.values(), t.ALL})
+	assert {r.county for r in extract.rows} & ({*rx.REGIONS.values(), rx.ALL})
 
 
 def test_a_small_register_where_everything_must_be_suppressed():
@@ -256,14 +257,14 @@ def test_a_small_register_where_everything_must_be_suppressed():
 		pos("p5", "2016-02-01", "2019-05-31"),
 		pos("p6", "2016-02-01"),
 	]
-	extract = t.make_extract(rows, 2018, 2020, TODAY, k=5)
+	extract = rx.make_extract(rows, 2018, 2020, TODAY, k=5)
 	assert extract.rows == [] and extract.persons == []
 	assert (extract.people, extract.suppressed_rows, extract.suppressed_people) == (6, 6, 6)
 	# with k = 3 still nothing: each combination holds one person
-	assert t.make_extract(rows, 2018, 2020, TODAY, k=3).rows == []
+	assert rx.make_extract(rows, 2018, 2020, TODAY, k=3).rows == []
 	# five with the same story are released, at the finest level, and the sixth is suppressed
 	same = [pos(f"q{i}", "2016-02-01", "2019-05-31", "Konflikt") for i in range(5)] + [rows[0]]
-	extract = t.make_extract(same, 2018, 2020, TODAY, k=5, granularity="half-year")
+	extract = rx.make_extract(same, 2018, 2020, TODAY, k=5, granularity="half-year")
 	assert [(r.start, r.end, r.county, r.kind, r.reason) for r in extract.rows] == [
 		("2016-H1", "2019-H1", "Agder", "Kommune", "Konflikt")
 	] * 5
@@ -276,21 +277,21 @@ def test_too_few_people_in_the_period_releases_nothing():
 		pos(f"n{i}", "2020-01-01") for i in range(4)
 	]
 	with pytest.raises(DomainError, match=r"Only 4 people .* k = 5 .*Nothing is released"):
-		t.make_extract(rows, 2019, 2021, TODAY, k=5)
-	assert len(t.make_extract(rows, 2019, 2021, TODAY, k=4).rows) == 4
+		rx.make_extract(rows, 2019, 2021, TODAY, k=5)
+	assert len(rx.make_extract(rows, 2019, 2021, TODAY, k=4).rows) == 4
 
 
 @pytest.mark.parametrize("k", [2, 1, 0, -5, "two", None])
 def test_k_below_three_is_refused(k):
 	rows = [pos(f"p{i}", "2010-01-01") for i in range(10)]
 	with pytest.raises(DomainError, match="k"):
-		t.make_extract(rows, 2010, 2020, TODAY, k=k)
+		rx.make_extract(rows, 2010, 2020, TODAY, k=k)
 
 
 def test_unknown_granularity_is_refused():
 	rows = [pos(f"p{i}", "2010-01-01") for i in range(10)]
 	with pytest.raises(DomainError):
-		t.make_extract(rows, 2010, 2020, TODAY, granularity="month")
+		rx.make_extract(rows, 2010, 2020, TODAY, granularity="month")
 
 
 def test_coarsening_goes_to_region_before_all_of_norway():
@@ -300,7 +301,7 @@ def test_coarsening_goes_to_region_before_all_of_norway():
 		for c in ("Rogaland", "Vestland", "Møre og Romsdal")
 		for i in range(3)
 	]
-	extract = t.make_extract(rows, 2016, 2020, TODAY, k=5)
+	extract = rx.make_extract(rows, 2016, 2020, TODAY, k=5)
 	assert {r.county for r in extract.rows} == {"Vestlandet"}
 	assert extract.levels == {"year, region": 9}
 	# two counties in different regions: all of Norway
@@ -309,12 +310,12 @@ def test_coarsening_goes_to_region_before_all_of_norway():
 		for c in ("Agder", "Troms")
 		for i in range(3)
 	]
-	assert {r.county for r in t.make_extract(rows, 2016, 2020, TODAY, k=5).rows} == {t.ALL}
+	assert {r.county for r in rx.make_extract(rows, 2016, 2020, TODAY, k=5).rows} == {rx.ALL}
 
 
 def test_links_are_withheld_where_a_persons_whole_story_would_single_them_out():
 	def keyed(rows):
-		extract = t.make_extract(rows, 2012, 2020, TODAY, k=5)
+		extract = rx.make_extract(rows, 2012, 2020, TODAY, k=5)
 		check_guarantee(extract, 5)
 		by_key = defaultdict(list)
 		for r in extract.rows:
@@ -345,13 +346,13 @@ def test_links_are_withheld_where_a_persons_whole_story_would_single_them_out():
 	]
 	extract, lengths = keyed(moved + third + alone)
 	assert (lengths, extract.suppressed_rows, extract.unlinked_people) == ([1] * 5 + [2] * 5, 3, 0)
-	assert {r.end for r in extract.rows} == {"2017", t.ONGOING}
+	assert {r.end for r in extract.rows} == {"2017", rx.ONGOING}
 
 
 def test_keys_are_new_for_every_extract_and_never_the_member():
 	rows = generated_register(random.Random(3), 300)
-	a = t.make_extract(rows, 2010, 2025, TODAY, k=5)
-	b = t.make_extract(rows, 2010, 2025, TODAY, k=5)
+	a = rx.make_extract(rows, 2010, 2025, TODAY, k=5)
+	b = rx.make_extract(rows, 2010, 2025, TODAY, k=5)
 	assert [r.qi() for r in a.rows] == [r.qi() for r in b.rows]  # the same generalisation
 	assert not {r.person_key for r in a.rows} & {r.person_key for r in b.rows}
 	assert not {r.person_key for r in a.rows} & {x["person"] for x in rows}
@@ -361,19 +362,19 @@ def test_keys_are_new_for_every_extract_and_never_the_member():
 
 def test_verify_refuses_a_small_cell_and_a_key_of_two_people():
 	rows = [pos(f"p{i}", "2016-02-01", "2019-05-31", "Konflikt") for i in range(5)]
-	good = t.make_extract(rows, 2016, 2020, TODAY, k=5)
-	t.verify(good)
-	bad = t.Extract(**{**good.__dict__, "rows": good.rows[:4], "persons": good.persons[:4]})
+	good = rx.make_extract(rows, 2016, 2020, TODAY, k=5)
+	rx.verify(good)
+	bad = rx.Extract(**{**good.__dict__, "rows": good.rows[:4], "persons": good.persons[:4]})
 	with pytest.raises(DomainError, match="fewer than 5"):
-		t.verify(bad)
-	shared = [t.ExtractRow("same", *r.qi()[:-1], r.reason) for r in good.rows]
+		rx.verify(bad)
+	shared = [rx.ExtractRow("same", *r.qi()[:-1], r.reason) for r in good.rows]
 	with pytest.raises(DomainError, match="two people"):
-		t.verify(t.Extract(**{**good.__dict__, "rows": shared}))
+		rx.verify(rx.Extract(**{**good.__dict__, "rows": shared}))
 
 
 def test_the_data_dictionary_names_every_released_column():
-	entries = t.data_dictionary(5, "year")
+	entries = rx.data_dictionary(5, "year")
 	columns = [e["column"] for e in entries]
-	assert columns[:6] == ["person_key", *t.FIELDS]
+	assert columns[:6] == ["person_key", *rx.FIELDS]
 	assert all(e["nb"] and e["en"] for e in entries)
 	assert "k = 5" in entries[-1]["en"]
