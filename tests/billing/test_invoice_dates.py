@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from kdf_app.kdf_billing.core.invoicing import date_range_no
+from kdf_app.kdf_programmes.core.sessions import date_range_no
 
 
 def test_one_day():

@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from kdf_app.kdf_programmes.core.stay import check_package, dates_named, day_range, includes_text
+from kdf_app.kdf_programmes.core.sessions import date_range_no
+from kdf_app.kdf_programmes.core.stay import check_package, dates_named, includes_text
 from kdf_app.shared.core.i18n import DomainError
 
 SEPT = (date(2023, 9, 6), date(2023, 9, 7))  # the Topplederprogram of 6–7 September 2023 (seed 003)
@@ -31,9 +32,9 @@ def test_another_session_gets_its_own_dates():
 
 
 def test_day_range():
-	assert day_range(date(2023, 9, 6), date(2023, 9, 7)) == "6.–7. september"
-	assert day_range(date(2026, 12, 31), date(2027, 1, 1)) == "31. desember–1. januar"
-	assert day_range(date(2026, 5, 1), date(2026, 5, 1)) == "1. mai"
+	assert date_range_no(date(2023, 9, 6), date(2023, 9, 7), year=False) == "6.–7. september"
+	assert date_range_no(date(2026, 12, 31), date(2027, 1, 1), year=False) == "31. desember–1. januar"
+	assert date_range_no(date(2026, 5, 1), date(2026, 5, 1), year=False) == "1. mai"
 
 
 def test_dates_named_in_a_text():

@@ -1,11 +1,10 @@
 """What goes on a participant's invoice: lines with their VAT category, from a registration's choices."""
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from kdf_app.kdf_members.core.members import TITLES
-from kdf_app.kdf_programmes.core.sessions import MONTHS, money, split_package
+from kdf_app.kdf_programmes.core.sessions import money, split_package
 from kdf_app.shared.core.i18n import DomainError, _
 
 OU_TEXT = "Deltakeravgiften er forhåndsgodkjent for OU-midler (KS). Kost, losji og mva dekkes ikke."
@@ -62,20 +61,6 @@ class Participation:
 	discount: Decimal = Decimal(0)
 	extra_night_price: Decimal = Decimal(0)
 	extra_night_item: str | None = None
-
-
-def date_range_no(start: date, end: date) -> str:
-	"""A session's dates as the payer reads them on the invoice, in Norwegian whoever made it:
-	``25.–26. november 2026``, ``30. november–1. desember 2026``, ``31. desember 2026–2. januar 2027``."""
-
-	def day(d: date, month: bool = True, year: bool = True) -> str:
-		return f"{d.day}." + (f" {MONTHS[d.month - 1]}" if month else "") + (f" {d.year}" if year else "")
-
-	if start == end:
-		return day(start)
-	if (start.year, start.month) == (end.year, end.month):
-		return f"{day(start, month=False, year=False)}–{day(end)}"
-	return f"{day(start, year=start.year != end.year)}–{day(end)}"
 
 
 def invoice_lines(p: Participation, vat: VatSetup) -> list[InvoiceLine]:

@@ -7,11 +7,11 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, flt, format_datetime, getdate, now_datetime, today
 
-from kdf_app.kdf_billing.core.invoicing import OU_TEXT, Participation, VatSetup, date_range_no, invoice_lines
+from kdf_app.kdf_billing.core.invoicing import OU_TEXT, Participation, VatSetup, invoice_lines
 from kdf_app.kdf_billing.services.ehf import FEILET, submit_or_hold
 from kdf_app.kdf_billing.services.taxes import item_tax_template, sales_taxes_template
 from kdf_app.kdf_programmes.core.cancellation import CHARGE_FULL, CHARGE_PACKAGE, charged_kinds
-from kdf_app.kdf_programmes.core.sessions import ATTENDED, CANCELLED_REG, CONFIRMED, NO_SHOW
+from kdf_app.kdf_programmes.core.sessions import ATTENDED, CANCELLED_REG, CONFIRMED, NO_SHOW, date_range_no
 from kdf_app.shared.services.settings import get_settings, require
 
 RATE_OF = {("S", 25): "25", ("S", 12): "12", ("E", 0): "0"}

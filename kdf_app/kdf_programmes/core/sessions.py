@@ -4,7 +4,7 @@ All amounts are Decimals in NOK; every price, date and capacity comes in as data
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from kdf_app.shared.core.i18n import DomainError, _
@@ -119,6 +119,17 @@ def format_date_no(value, time: bool = False, weekday: bool = False, year: bool 
 	if time and isinstance(value, datetime):
 		text += f" kl. {value.hour:02d}:{value.minute:02d}"
 	return text
+
+
+def date_range_no(start: date, end: date, year: bool = True) -> str:
+	"""Two dates as one span, in Norwegian: ``25.–26. november 2026``, ``30. november–1. desember 2026``,
+	``31. desember 2026–2. januar 2027``; without ``year`` (a session's own dates, its year understood)
+	``6.–7. september``, ``31. desember–1. januar``; one day alone when they are the same."""
+	if start == end:
+		return format_date_no(start, year=year)
+	if (start.year, start.month) == (end.year, end.month):
+		return f"{start.day}.–{format_date_no(end, year=year)}"
+	return f"{format_date_no(start, year=year and start.year != end.year)}–{format_date_no(end, year=year)}"
 
 
 def price_registration(

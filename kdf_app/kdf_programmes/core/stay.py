@@ -10,7 +10,7 @@ dinner."""
 import re
 from datetime import date, timedelta
 
-from kdf_app.kdf_programmes.core.sessions import MONTHS
+from kdf_app.kdf_programmes.core.sessions import MONTHS, date_range_no, format_date_no
 from kdf_app.shared.core.i18n import DomainError, _
 
 _MONTH = {m: i for i, m in enumerate(MONTHS, start=1)}
@@ -21,19 +21,6 @@ _DATE = re.compile(
 )
 
 
-def day_month(d: date) -> str:
-	return f"{d.day}. {MONTHS[d.month - 1]}"
-
-
-def day_range(start: date, end: date) -> str:
-	"""``6.–7. september``, ``30. november–1. desember`` (no year: the session's)."""
-	if start == end:
-		return day_month(start)
-	if start.month == end.month:
-		return f"{start.day}.–{day_month(end)}"
-	return f"{day_month(start)}–{day_month(end)}"
-
-
 def includes_text(starts: date, ends: date, nights: int = 0, dinner_on: date | None = None) -> str:
 	"""The members' text for a package at a session from ``starts`` to ``ends`` (dates): lunch and coffee
 	every day, the dinner on ``dinner_on``, ``nights`` nights from the first day (or none).
@@ -41,9 +28,11 @@ def includes_text(starts: date, ends: date, nights: int = 0, dinner_on: date | N
 	days = (ends - starts).days + 1
 	parts = ["Lunsj og kaffepauser" + ("" if days <= 1 else " begge dager" if days == 2 else " alle dager")]
 	if dinner_on:
-		parts.append(f"middag {day_month(dinner_on)}")
+		parts.append(f"middag {format_date_no(dinner_on, year=False)}")
 	parts.append(
-		f"overnatting {day_range(starts, starts + timedelta(days=nights))}" if nights else "ikke overnatting"
+		f"overnatting {date_range_no(starts, starts + timedelta(days=nights), year=False)}"
+		if nights
+		else "ikke overnatting"
 	)
 	return ", ".join(parts)
 
@@ -81,12 +70,12 @@ def check_package(
 			between,
 			field="stay_packages",
 		)
-	span = day_range(starts, ends)
+	span = date_range_no(starts, ends, year=False)
 	if dinner_on and not starts <= dinner_on <= ends:
 		raise DomainError(
 			_("Stay package {0}: the dinner on {1} is not during the session ({2})."),
 			package,
-			day_month(dinner_on),
+			format_date_no(dinner_on, year=False),
 			span,
 			field="stay_packages",
 		)
@@ -98,7 +87,7 @@ def check_package(
 					"text, or empty it to have it written from the session's dates."
 				),
 				package,
-				day_month(named),
+				format_date_no(named, year=False),
 				span,
 				field="stay_packages",
 			)
