@@ -40,7 +40,7 @@ scheduler_events = {
 	],
 	# open sessions' registrations nobody confirmed in time go, with what they held
 	"hourly": [
-		"kdf_app.kdf_programmes.services.guest_registration.lapse",
+		"kdf_app.kdf_programmes.services.registration.guest.lapse",
 		# the bank's files dropped into the folder of KDF Settings (kdf_app.kdf_billing.services.bank_import)
 		"kdf_app.kdf_billing.services.bank_import.import_folder",
 	],
@@ -71,10 +71,10 @@ doc_events = {
 		"validate": "kdf_app.custom.user.validate",
 		"on_update": "kdf_app.custom.user.on_update",
 	},
-	# the registration's price-line labels are cached per language (kdf_app.kdf_programmes.services.registration)
+	# the registration's price-line labels are cached per language (kdf_app.kdf_programmes.services.registration.single)
 	"Translation": {
-		"on_update": "kdf_app.kdf_programmes.services.registration.clear_price_labels",
-		"on_trash": "kdf_app.kdf_programmes.services.registration.clear_price_labels",
+		"on_update": "kdf_app.kdf_programmes.services.registration.single.clear_price_labels",
+		"on_trash": "kdf_app.kdf_programmes.services.registration.single.clear_price_labels",
 	},
 	# the secretariat writes newsletters, never template code (Frappe renders them as Jinja)
 	"Newsletter": {"validate": "kdf_app.custom.newsletter.validate"},
@@ -94,7 +94,7 @@ doc_events = {
 		"after_insert": "kdf_app.kdf_advice.services.case_vault.file_after_insert",
 	},
 }
-clear_cache = "kdf_app.kdf_programmes.services.registration.clear_price_labels"
+clear_cache = "kdf_app.kdf_programmes.services.registration.single.clear_price_labels"
 jinja = {
 	"methods": [
 		"kdf_app.kdf_billing.services.ehf.kid",

@@ -6,7 +6,7 @@ from frappe.rate_limiter import rate_limit
 
 from kdf_app.kdf_members.services.members import require_member
 from kdf_app.kdf_programmes.core.sessions import format_nok, group_outcome
-from kdf_app.kdf_programmes.services import registration as service
+from kdf_app.kdf_programmes.services.registration import cancellation, group, notices, single
 
 
 def _current_member() -> str:
@@ -32,7 +32,7 @@ def register(
 	member = _current_member()
 	if not frappe.db.get_value("Topplederprogram Session", {"name": session, "published": 1}):
 		frappe.throw(_("Session {0} does not exist.").format(session), frappe.DoesNotExistError)
-	doc = service.register_now(
+	doc = single.register_now(
 		{
 			"session": session,
 			"member": member,
@@ -88,7 +88,7 @@ def register_group(
 		if frappe.utils.cint(include_self)
 		else None
 	)
-	docs = service.register_group(member, session, rows, myself=myself, invoice_reference=invoice_reference)
+	docs = group.register_group(member, session, rows, myself=myself, invoice_reference=invoice_reference)
 	return _group_answer(docs)
 
 
@@ -124,7 +124,7 @@ def register_group_for(
 		if frappe.utils.cint(include_member)
 		else None
 	)
-	docs = service.register_group(member, session, rows, myself=myself, invoice_reference=invoice_reference)
+	docs = group.register_group(member, session, rows, myself=myself, invoice_reference=invoice_reference)
 	return _group_answer(docs)
 
 
@@ -141,7 +141,7 @@ def _group_answer(docs) -> dict:
 			for d in docs
 		],
 		**dict(zip(("confirmed", "waitlisted"), group_outcome(d.status for d in docs), strict=True)),
-		"message": service.group_message(docs),
+		"message": notices.group_message(docs),
 	}
 
 
@@ -152,13 +152,13 @@ def cancel(registration: str) -> dict:
 	if member not in (frappe.db.get_value("Registration", registration, ["member", "registered_by"]) or ()):
 		# the same answer whether it exists or not: names are not to be probed
 		frappe.throw(_("Registration {0} not found.").format(registration), frappe.DoesNotExistError)
-	service.cancel(registration)
+	cancellation.cancel(registration)
 	return {"name": registration, "status": frappe.db.get_value("Registration", registration, "status")}
 
 
 @frappe.whitelist()
 def my_registrations() -> list[dict]:
-	return service.registrations_of(_current_member())
+	return single.registrations_of(_current_member())
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
@@ -178,11 +178,11 @@ def register_guest(
 	topic: str | None = None,
 ) -> dict:
 	"""Registration without a login for a session open to everyone (Åpen): the address gets a link to confirm it
-	(kdf_app.kdf_programmes.services.guest_registration); no seat is held until then. The answer is the same for every address
+	(kdf_app.kdf_programmes.services.registration.guest); no seat is held until then. The answer is the same for every address
 	that passes the form's checks: it tells nobody whose an address is."""
-	from kdf_app.kdf_programmes.services import guest_registration
+	from kdf_app.kdf_programmes.services.registration import guest
 
-	guest_registration.request(
+	guest.request(
 		session,
 		{
 			"name": name,
@@ -206,9 +206,9 @@ def register_guest(
 def confirm_guest(key: str) -> dict:
 	"""The participant confirms by the link e-mailed to them: the seat is decided now. Returns the status and
 	total only."""
-	from kdf_app.kdf_programmes.services import guest_registration
+	from kdf_app.kdf_programmes.services.registration import guest
 
-	doc = guest_registration.confirm(key)
+	doc = guest.confirm(key)
 	return {
 		"status": doc.status,
 		"waitlist_position": doc.waitlist_position or None,

@@ -290,7 +290,7 @@ def load_session_2023() -> str:
 	session.reload()
 	session.status = HELD
 	session.save(ignore_permissions=True)
-	from kdf_app.kdf_programmes.services.registration import update_counts
+	from kdf_app.kdf_programmes.services.registration.seats import update_counts
 
 	update_counts(session.name)
 	return session.name

@@ -213,7 +213,7 @@ class TestAccessMatrixOverHTTP(FrappeTestCase):
 		cls.registration = register(cls.session, cls.member, dietary_needs=DIET_SECRET, topic=TOPIC_SECRET)
 		cls.created.append(("Registration", cls.registration.name))
 		# a non-member colleague the member registered (group registration): their data is the secretariat's
-		from kdf_app.kdf_programmes.services.registration import register_group
+		from kdf_app.kdf_programmes.services.registration.group import register_group
 
 		cls.team_session = make_session(participants_allowed="Medlemmer og ledergrupper", non_member_fee=7000)
 		cls.created.append(("Topplederprogram Session", cls.team_session.name))

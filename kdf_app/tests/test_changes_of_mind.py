@@ -8,7 +8,9 @@ from frappe.utils.background_jobs import get_queue
 
 from kdf_app.kdf_billing.services.invoicing import create_session_invoices
 from kdf_app.kdf_programmes.core.cancellation import CHARGE_FULL, CHARGE_NOTHING, CHARGE_PACKAGE
-from kdf_app.kdf_programmes.services.registration import cancel, refresh_seats, registrations_of
+from kdf_app.kdf_programmes.services.registration.cancellation import cancel
+from kdf_app.kdf_programmes.services.registration.seats import refresh_seats
+from kdf_app.kdf_programmes.services.registration.single import registrations_of
 from kdf_app.shared.services import jobs
 from kdf_app.tests.utils import make_member, make_session, register, start_now, use_test_settings
 
@@ -203,7 +205,7 @@ class TestJobs(ChangesOfMind):
 
 class TestOverHTTPRegistrationCommitsEarly(ChangesOfMind):
 	def test_register_now_inserts_and_queues_the_confirmation(self):
-		from kdf_app.kdf_programmes.services.registration import register_now
+		from kdf_app.kdf_programmes.services.registration.single import register_now
 
 		doc = register_now(
 			{"session": self.session.name, "member": self.member.name, "invoice_reference": "R"}

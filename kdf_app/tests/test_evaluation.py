@@ -13,7 +13,8 @@ from kdf_app.api import evaluation as api
 from kdf_app.kdf_programmes.core.calendar import unfold
 from kdf_app.kdf_programmes.core.evaluation import key_hash
 from kdf_app.kdf_programmes.services import evaluation as service
-from kdf_app.kdf_programmes.services.registration import cancel, set_attendance
+from kdf_app.kdf_programmes.services.registration.cancellation import cancel
+from kdf_app.kdf_programmes.services.registration.single import set_attendance
 from kdf_app.tests.test_invitations import make_user
 from kdf_app.tests.test_portal import page
 from kdf_app.tests.utils import (

@@ -9,7 +9,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt
 
 from kdf_app.kdf_billing.services.invoicing import create_session_invoices
-from kdf_app.kdf_programmes.services import registration as service
+from kdf_app.kdf_programmes.services.registration import group, single
 from kdf_app.tests.test_invoicing import InvoicingCase, attached_xml, official_fatal
 from kdf_app.tests.test_portal import member_user
 from kdf_app.tests.utils import (
@@ -274,7 +274,7 @@ class TestGroupRegistration(FrappeTestCase):
 
 		session = team_session()
 		member, _user = member_user()
-		service.register_group(
+		group.register_group(
 			member.name, session.name, [colleague("Kari Nordmann")], myself={}, invoice_reference="R-1"
 		)
 		other = register(session, make_member())
@@ -324,7 +324,7 @@ def _group_in_own_connection(site: str, session: str, member: str, participants:
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
-		docs = service.register_group(member, session, participants, myself={}, invoice_reference="R")
+		docs = group.register_group(member, session, participants, myself={}, invoice_reference="R")
 		frappe.db.commit()
 		return [(d.participant_name, d.status, d.waitlist_position) for d in docs]
 	except Exception as e:
@@ -400,7 +400,7 @@ class TestGroupInvoices(InvoicingCase):
 		session = team_session()
 		director = make_member(self.org)
 		team = [colleague("Kari Nordmann"), colleague("Per Hansen", stay_package="Test med overnatting")]
-		docs = service.register_group(
+		docs = group.register_group(
 			director.name,
 			session.name,
 			team,
@@ -408,7 +408,7 @@ class TestGroupInvoices(InvoicingCase):
 			invoice_reference="3400123",
 		)
 		other = make_member(make_org())
-		service.register_now({"session": session.name, "member": other.name, "invoice_reference": "R-2"})
+		single.register_now({"session": session.name, "member": other.name, "invoice_reference": "R-2"})
 		created = create_session_invoices(session.name)
 		self.assertEqual(len(created), 2)
 		self.assertEqual(create_session_invoices(session.name), [])
@@ -498,13 +498,13 @@ class TestOpenSessionWithoutLogin(FrappeTestCase):
 
 	def requested(self, **kwargs):
 		"""The form as a guest (through the service, to learn the key the e-mail carries)."""
-		from kdf_app.kdf_programmes.services import guest_registration
+		from kdf_app.kdf_programmes.services.registration import guest
 
 		values = self.values(**kwargs)
 		session = values.pop("session")
 		frappe.set_user("Guest")
 		try:
-			return guest_registration.request(session, values), values
+			return guest.request(session, values), values
 		finally:
 			frappe.set_user("Administrator")
 
@@ -558,7 +558,7 @@ class TestOpenSessionWithoutLogin(FrappeTestCase):
 	def test_an_unconfirmed_request_holds_no_seat_and_lapses(self):
 		from frappe.utils import add_to_date, now_datetime
 
-		from kdf_app.kdf_programmes.services import guest_registration
+		from kdf_app.kdf_programmes.services.registration import guest
 
 		small = make_session(participants_allowed="Åpen", non_member_fee=7500, capacity=1)
 		first_key, _first = self.requested(session=small.name)
@@ -570,18 +570,16 @@ class TestOpenSessionWithoutLogin(FrappeTestCase):
 		self.assertEqual(self.confirm(first_key)["status"], "Venteliste")
 		late_key, _late = self.requested(session=small.name)
 		frappe.db.set_value(
-			guest_registration.REQUEST,
-			{"key_hash": guest_registration.key_hash(late_key)},
+			guest.REQUEST,
+			{"key_hash": guest.key_hash(late_key)},
 			"expires_on",
 			add_to_date(now_datetime(), hours=-1),
 		)
 		with self.assertRaises(frappe.DoesNotExistError):
 			self.confirm(late_key)
-		self.assertGreaterEqual(guest_registration.lapse(), 1)
-		self.assertIsNone(guest_registration.pending(late_key))
-		self.assertFalse(
-			frappe.db.exists(guest_registration.REQUEST, {"key_hash": guest_registration.key_hash(late_key)})
-		)
+		self.assertGreaterEqual(guest.lapse(), 1)
+		self.assertIsNone(guest.pending(late_key))
+		self.assertFalse(frappe.db.exists(guest.REQUEST, {"key_hash": guest.key_hash(late_key)}))
 
 	def test_a_members_address_and_an_unknown_one_get_the_same_answer(self):
 		member = make_member(self.org)

@@ -435,7 +435,7 @@ class TestParticipantRetention(FrappeTestCase):
 		use_test_settings(member_retention_years=5, accounting_retention_years=5, dietary_needs_days=30)
 
 	def _team_registration(self, **extra):
-		from kdf_app.kdf_programmes.services.registration import register_group
+		from kdf_app.kdf_programmes.services.registration.group import register_group
 
 		org = make_org()
 		director = make_member(org)

@@ -5,7 +5,7 @@ scanner that opens the link confirms nothing."""
 import frappe
 from frappe import _
 
-from kdf_app.kdf_programmes.services import guest_registration
+from kdf_app.kdf_programmes.services.registration import guest
 
 no_cache = 1
 
@@ -13,7 +13,7 @@ no_cache = 1
 def get_context(context):
 	frappe.local.lang = "no"  # the participant reads Norwegian; the link needs no login
 	key = (frappe.form_dict.get("key") or "").strip() or None
-	row = guest_registration.pending(key)
+	row = guest.pending(key)
 	context.key = key if row else None
 	context.session_title = (
 		frappe.db.get_value("Topplederprogram Session", row.session, "session_title") if row else None

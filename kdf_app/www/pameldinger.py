@@ -3,7 +3,7 @@ from frappe import _
 
 from kdf_app.kdf_members.services.members import member_for_user
 from kdf_app.kdf_programmes.services.evaluation import mark_open
-from kdf_app.kdf_programmes.services.registration import registrations_of
+from kdf_app.kdf_programmes.services.registration.single import registrations_of
 
 no_cache = 1
 

@@ -111,7 +111,7 @@ def clear_session(session: str) -> None:
 
 
 def session_changed(doc, method=None) -> None:
-	"""Topplederprogram Session on_change / on_trash, and a new seat count (services.registration)."""
+	"""Topplederprogram Session on_change / on_trash, and a new seat count (services.registration.seats)."""
 	name = doc if isinstance(doc, str) else doc.name
 	routes = set() if isinstance(doc, str) else {doc.route, (doc.get_doc_before_save() or doc).route}
 	clear(*routes)

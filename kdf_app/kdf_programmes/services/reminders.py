@@ -5,7 +5,7 @@ from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
 from kdf_app.kdf_members.core.members import ACTIVE
 from kdf_app.kdf_programmes.core.sessions import CLOSED, CONFIRMED, FULL, LIVE, OPEN
-from kdf_app.kdf_programmes.services.registration import notify
+from kdf_app.kdf_programmes.services.registration.notices import notify
 from kdf_app.shared.services.mail import send_template
 
 REMINDER_DAYS_BEFORE_DEADLINE = 7

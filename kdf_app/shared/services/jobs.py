@@ -177,7 +177,7 @@ def run_invoicing(session: str, user: str | None = None) -> list[str]:
 
 @in_users_language
 def run_cancellation(session: str, user: str | None = None) -> list[str]:
-	from kdf_app.kdf_programmes.services.registration import cancel_for_session
+	from kdf_app.kdf_programmes.services.registration.cancellation import cancel_for_session
 
 	doc = frappe.get_doc(SESSION, session)
 	names = cancel_for_session(doc, report=progress(session, _("Cancelling registrations")))

@@ -1,5 +1,5 @@
 """A guest's registration waiting for confirmation by the link sent to their address
-(kdf_app.kdf_programmes.services.guest_registration). It holds no seat."""
+(kdf_app.kdf_programmes.services.registration.guest). It holds no seat."""
 
 from frappe.model.document import Document
 

@@ -2,7 +2,7 @@ import frappe
 from frappe.model.document import Document
 
 from kdf_app.kdf_privacy.services.guard import app_write, protect
-from kdf_app.kdf_programmes.services import registration as service
+from kdf_app.kdf_programmes.services.registration import cancellation, seats, single
 
 
 class Registration(Document):
@@ -10,7 +10,7 @@ class Registration(Document):
 		# Cleaning, payer and prices before Frappe takes the naming series' lock (set_new_name comes next):
 		# the locks are then held only for the seat decision and the insert.
 		protect(self)
-		service.prepare(self)
+		single.prepare(self)
 		self.flags.kdf_prepared = True
 
 	def before_validate(self):
@@ -19,34 +19,34 @@ class Registration(Document):
 		# so every registration takes its locks in the same order (series, then session) and two
 		# registrations for different sessions cannot deadlock.
 		if self.is_new():
-			service.allocate(self)
+			seats.allocate(self)
 
 	def validate(self):
-		service.validate(self)
+		single.validate(self)
 
 	def after_insert(self):
-		service.after_insert(self)
+		single.after_insert(self)
 
 	def on_update(self):
 		# an insert has stored the counts in after_insert, from its own seat decision
 		if not self.flags.in_insert and self.has_value_changed("status"):
-			service.update_counts(self.session)
+			seats.update_counts(self.session)
 
 	def on_trash(self):
 		if self.sales_invoice:
 			frappe.throw(frappe._("An invoiced registration cannot be deleted; cancel it instead."))
 
 	def after_delete(self):
-		service.refresh_seats(self.session)
+		seats.refresh_seats(self.session)
 
 	@frappe.whitelist()
 	def cancel_registration(self):
 		self.check_permission("write")
 		with app_write():  # the service loads the registration itself
-			return service.cancel(self.name)
+			return cancellation.cancel(self.name)
 
 	@frappe.whitelist()
 	def mark_attendance(self, attended: int):
 		self.check_permission("write")
 		with app_write():
-			service.set_attendance(self.name, bool(int(attended)))
+			single.set_attendance(self.name, bool(int(attended)))

@@ -4,8 +4,9 @@ from frappe.website.website_generator import WebsiteGenerator
 
 from kdf_app.kdf_privacy.services.guard import protect
 from kdf_app.kdf_programmes.core.sessions import CANCELLED
-from kdf_app.kdf_programmes.services import registration, stay
 from kdf_app.kdf_programmes.services import sessions as service
+from kdf_app.kdf_programmes.services import stay
+from kdf_app.kdf_programmes.services.registration import seats
 from kdf_app.shared.services import jobs
 
 
@@ -30,7 +31,7 @@ class TopplederprogramSession(WebsiteGenerator):
 				jobs.CANCELLING, self.name
 			)  # everyone registered is cancelled and told, in the background
 		elif self.has_value_changed("capacity"):
-			registration.refresh_seats(self.name)  # new seats go to the waitlist, counts follow
+			seats.refresh_seats(self.name)  # new seats go to the waitlist, counts follow
 
 	def has_website_permission(self, ptype, user, verbose=False):
 		# guests see a published session's page (the invitation is public); drafts stay hidden
