@@ -8,14 +8,14 @@ from kdf_app.permissions import require_roles
 @frappe.whitelist(methods=["POST"])
 def create_dues_invoices(year: int, submit: int | None = None) -> dict:
 	"""Start the year's membership dues batch in the background (secretariat only): a progress bar for the
-	user who started it, a message when it is done, and the result in KDF Settings (kdf_app.shared.services.jobs)."""
-	from kdf_app.shared.services import jobs
+	user who started it, a message when it is done, and the result in KDF Settings (kdf_app.kdf_billing.services.dues.run_dues)."""
+	from kdf_app.kdf_billing.services.dues import start_dues
 
 	require_roles()
 	year = int(year)
 	if year < 2000 or year > 2100:
 		frappe.throw(frappe._("Year {0} is not valid.").format(year), title=frappe._("Not valid"))
-	return jobs.start_dues(year, None if submit is None else bool(int(submit)))
+	return start_dues(year, None if submit is None else bool(int(submit)))
 
 
 @frappe.whitelist(methods=["POST"])

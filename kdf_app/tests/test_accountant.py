@@ -260,14 +260,14 @@ class Realtime:
 
 class TestInvoicingFeedback(InvoicingCase):
 	def test_the_job_leaves_its_result_on_the_session(self):
-		from kdf_app.shared.services import jobs
+		from kdf_app.kdf_billing.services.invoicing import start_invoicing
 		from kdf_app.tests.utils import register
 
 		broken = make_org()
 		frappe.db.set_value("Customer", broken, "kdf_org_number", "123")  # its EHF would fail: held
 		register(self.session, make_member(broken), invoice_reference="R-9")
 		with Realtime() as realtime:
-			jobs.start(jobs.INVOICING, self.session.name)  # runs at once in tests
+			start_invoicing(self.session.name)  # runs at once in tests
 		session = frappe.get_doc("Topplederprogram Session", self.session.name)
 		self.assertEqual(session.invoicing_status, "Done")
 		self.assertTrue(session.invoiced_on)
@@ -315,10 +315,10 @@ class TestInvoicingFeedback(InvoicingCase):
 		)
 
 	def test_a_second_run_counts_the_sessions_invoices(self):
-		from kdf_app.shared.services import jobs
+		from kdf_app.kdf_billing.services.invoicing import start_invoicing
 
-		jobs.start(jobs.INVOICING, self.session.name)
-		jobs.start(jobs.INVOICING, self.session.name)
+		start_invoicing(self.session.name)
+		start_invoicing(self.session.name)
 		session = frappe.get_doc("Topplederprogram Session", self.session.name)
 		self.assertEqual(
 			(session.invoicing_status, session.invoices_made, session.invoices_held), ("Done", 0, 0)

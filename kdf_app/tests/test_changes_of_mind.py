@@ -6,9 +6,14 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime
 from frappe.utils.background_jobs import get_queue
 
-from kdf_app.kdf_billing.services.invoicing import create_session_invoices
+from kdf_app.kdf_billing.services.invoicing import (
+	INVOICING_JOB,
+	create_session_invoices,
+	run_invoicing,
+	start_invoicing,
+)
 from kdf_app.kdf_programmes.core.cancellation import CHARGE_FULL, CHARGE_NOTHING, CHARGE_PACKAGE
-from kdf_app.kdf_programmes.services.registration.cancellation import cancel
+from kdf_app.kdf_programmes.services.registration.cancellation import cancel, run_cancellation
 from kdf_app.kdf_programmes.services.registration.seats import refresh_seats
 from kdf_app.kdf_programmes.services.registration.single import registrations_of
 from kdf_app.shared.services import jobs
@@ -172,14 +177,14 @@ class TestJobs(ChangesOfMind):
 		)
 		self.assertEqual(len(created), 2)
 		self.assertEqual(reported, [(0, 2), (1, 2), (2, 2)])  # the bar shows from the start
-		self.assertEqual(jobs.run_invoicing(self.session.name), [])  # again: nothing new
+		self.assertEqual(run_invoicing(self.session.name), [])  # again: nothing new
 		comments = frappe.get_all(
 			"Comment", {"reference_name": self.session.name, "comment_type": "Info"}, pluck="content"
 		)
 		self.assertTrue(any("0 invoices made" in c for c in comments))
 
 	def test_a_second_start_while_one_runs_is_refused(self):
-		jid = jobs.job_id(jobs.INVOICING, self.session.name)
+		jid = jobs.job_id(INVOICING_JOB, self.session.name)
 		from frappe.utils.background_jobs import create_job_id
 
 		# a job for this session in the queue: queued, or started by a worker and still running (a sleep)
@@ -187,7 +192,7 @@ class TestJobs(ChangesOfMind):
 		job = queue.enqueue_call("time.sleep", args=(60,), job_id=create_job_id(jid))
 		try:
 			self.assertRaisesRegex(
-				frappe.ValidationError, "already running", jobs.start, jobs.INVOICING, self.session.name
+				frappe.ValidationError, "already running", start_invoicing, self.session.name
 			)
 		finally:
 			job.delete()
@@ -200,7 +205,7 @@ class TestJobs(ChangesOfMind):
 		self.session.save()
 		for r in regs:
 			self.assertEqual(frappe.db.get_value("Registration", r.name, "status"), "Avmeldt")
-		self.assertEqual(jobs.run_cancellation(self.session.name), [])
+		self.assertEqual(run_cancellation(self.session.name), [])
 
 
 class TestOverHTTPRegistrationCommitsEarly(ChangesOfMind):

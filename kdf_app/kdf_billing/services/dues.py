@@ -13,7 +13,10 @@ from kdf_app.kdf_billing.services.invoicing import (
 	tell_held,
 )
 from kdf_app.kdf_members.core.members import ACTIVE, plan_dues
+from kdf_app.shared.services import jobs
 from kdf_app.shared.services.settings import get_settings, require
+
+DUES_JOB = "dues"
 
 
 def invoiced_organisations(year: int) -> set[str]:
@@ -30,9 +33,7 @@ def create_dues_invoices(
 	"""Create the year's dues invoices; organisations already invoiced for ``year`` are skipped, so running
 	the batch again creates nothing new. Returns the names of the invoices created (also appended to
 	``created`` as they are made); ``report(done, total)`` follows the progress. In a background job each
-	invoice is committed as it is made (kdf_app.shared.services.jobs.run_dues)."""
-	from kdf_app.shared.services.jobs import in_job, step_done
-
+	invoice is committed as it is made (run_dues)."""
 	created = [] if created is None else created
 	year = cint(year)
 	if year < 2000 or year > 2100:
@@ -54,7 +55,7 @@ def create_dues_invoices(
 	if report:
 		report(0, len(plans))
 	for i, plan in enumerate(plans, start=1):
-		if i > 1 and in_job():
+		if i > 1 and jobs.in_job():
 			frappe.db.sql(lock)
 			if frappe.db.exists(
 				"Sales Invoice", {"kdf_dues_year": year, "customer": plan.organisation, "docstatus": ("<", 2)}
@@ -87,7 +88,7 @@ def create_dues_invoices(
 		else:
 			si.insert()
 		created.append(si.name)
-		step_done()
+		jobs.step_done()
 		if report:
 			report(i, len(plans))
 	tell_held(held)
@@ -112,3 +113,34 @@ def record_run(year: int, created: list[str], stopped: bool = False) -> RunResul
 	)
 	frappe.clear_document_cache("KDF Settings", "KDF Settings")
 	return RunResult(message, len(held))
+
+
+def start_dues(year: int, submit: bool | None = None) -> dict:
+	"""Queue the year's dues batch (after this request commits); refuse a second one for the same year."""
+	jobs.refuse_if_running(
+		DUES_JOB,
+		str(year),
+		lambda: _("The dues batch for {0} is already running; its progress shows in the desk.").format(year),
+	)
+	return jobs.enqueue(
+		"kdf_app.kdf_billing.services.dues.run_dues", DUES_JOB, str(year), year=year, submit=submit
+	)
+
+
+@jobs.in_users_language
+def run_dues(year: int, submit: bool | None = None, user: str | None = None) -> list[str]:
+	"""Background job: the year's dues batch with a progress bar for the user who started it, the result in
+	KDF Settings and a message to that user."""
+	created = []
+	try:
+		create_dues_invoices(year, submit, report=jobs.progress(_("Creating dues invoices")), created=created)
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title=f"KDF dues batch {year} stopped")
+		result = record_run(year, created, stopped=True)
+		frappe.db.commit()
+		jobs.tell(user, result.message, "red", title=_("Create Dues Invoices"))
+		raise
+	result = record_run(year, created)
+	jobs.tell(user, result.message, "orange" if result.held else "green", title=_("Create Dues Invoices"))
+	return created

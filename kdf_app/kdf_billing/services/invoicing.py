@@ -12,9 +12,14 @@ from kdf_app.kdf_billing.services.ehf import FEILET, submit_or_hold
 from kdf_app.kdf_billing.services.taxes import item_tax_template, sales_taxes_template
 from kdf_app.kdf_programmes.core.cancellation import CHARGE_FULL, CHARGE_PACKAGE, charged_kinds
 from kdf_app.kdf_programmes.core.sessions import ATTENDED, CANCELLED_REG, CONFIRMED, NO_SHOW, date_range_no
+from kdf_app.shared.services import jobs
 from kdf_app.shared.services.settings import get_settings, require
 
 RATE_OF = {("S", 25): "25", ("S", 12): "12", ("E", 0): "0"}
+SESSION = "Topplederprogram Session"
+INVOICING_JOB = "invoicing"
+# the session's invoicing status (record_run)
+QUEUED, RUNNING, DONE, STOPPED = "Queued", "Running", "Done", "Stopped"
 
 
 def vat_setup(settings=None) -> VatSetup:
@@ -96,8 +101,6 @@ def create_session_invoices(
 	"""Invoice every due registration of the session that has no invoice yet. Running it again creates none;
 	a run that stopped half way carries on. In a background job each invoice is committed as it is made.
 	``created`` (a list) gets each invoice's name as it is made, so the caller knows them if it stops."""
-	from kdf_app.shared.services.jobs import step_done
-
 	created = [] if created is None else created
 	settings = get_settings()
 	require(settings, "company", "participant_fee_item", "stay_package_item", "extra_night_item")
@@ -127,7 +130,7 @@ def create_session_invoices(
 			for reg in regs:
 				frappe.db.set_value("Registration", reg.name, "sales_invoice", si.name)
 		created.append(si.name)
-		step_done()
+		jobs.step_done()
 		if report:
 			report(i, len(groups))
 	tell_held(held)
@@ -208,8 +211,6 @@ def held_lines(held: list) -> list[str]:
 def record_run(session_name: str, created: list[str], stopped: bool = False) -> RunResult:
 	"""Leave what the run did on the session (status, when, invoices made and held, and why), for the desk
 	after the message is gone. The counts are the session's as they are now: earlier runs' drafts too."""
-	from kdf_app.shared.services.jobs import DONE, SESSION, STOPPED
-
 	invoices = frappe.get_all(
 		"Sales Invoice",
 		filters={"kdf_session": session_name, "docstatus": ("<", 2), "is_return": 0},
@@ -247,6 +248,46 @@ def record_run(session_name: str, created: list[str], stopped: bool = False) -> 
 	)
 	frappe.clear_document_cache(SESSION, session_name)
 	return RunResult(message, len(held))
+
+
+def start_invoicing(session: str) -> dict:
+	"""Queue the session's invoicing (after this request commits); refuse a second run while one runs."""
+	jobs.refuse_if_running(
+		INVOICING_JOB,
+		session,
+		lambda: _("Invoicing of {0} is already running; its progress shows on the session.").format(session),
+	)
+	set_invoicing_status(session, QUEUED)  # shown on the session until the job says otherwise
+	return jobs.enqueue(
+		"kdf_app.kdf_billing.services.invoicing.run_invoicing", INVOICING_JOB, session, session=session
+	)
+
+
+def set_invoicing_status(session: str, status: str) -> None:
+	frappe.db.set_value(SESSION, session, "invoicing_status", status, update_modified=False)
+	frappe.clear_document_cache(SESSION, session)
+
+
+@jobs.in_users_language
+def run_invoicing(session: str, user: str | None = None) -> list[str]:
+	"""Background job: invoice the session with a progress bar on it, and leave the result there."""
+	set_invoicing_status(session, RUNNING)
+	jobs.step_done()
+	created = []
+	try:
+		create_session_invoices(
+			session, report=jobs.progress(_("Creating invoices"), SESSION, session), created=created
+		)
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title=f"KDF invoicing of {session} stopped")
+		result = record_run(session, created, stopped=True)
+		jobs.tell(user, result.message, "red", doctype=SESSION, name=session)
+		frappe.db.commit()
+		raise
+	result = record_run(session, created)
+	jobs.tell(user, result.message, "orange" if result.held else "green", doctype=SESSION, name=session)
+	return created
 
 
 def tell_held(held: int) -> None:

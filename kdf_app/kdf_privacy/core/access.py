@@ -273,14 +273,14 @@ SYSTEM_FIELDS = {
 		"free_seats",
 		"reminder_sent_on",
 		"practical_info_sent_on",
-		# what the last Create Invoices did (kdf_app.shared.services.jobs)
+		# what the last Create Invoices did (kdf_app.kdf_billing.services.invoicing.run_invoicing)
 		"invoicing_status",
 		"invoiced_on",
 		"invoices_made",
 		"invoices_held",
 		"invoicing_result",
 	),
-	# what the last dues batch did (kdf_app.shared.services.jobs)
+	# what the last dues batch did (kdf_app.kdf_billing.services.dues.run_dues)
 	"KDF Settings": ("dues_last_run_on", "dues_last_run"),
 	"Case Read Log": ("case", "user", "read_on", "path", "action", "allowed", "detail"),
 	"Membership Application": (

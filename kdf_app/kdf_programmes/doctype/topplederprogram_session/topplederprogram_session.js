@@ -2,7 +2,7 @@ frappe.ui.form.on("Topplederprogram Session", {
 	setup(frm) {
 		// a background invoicing run that ends shows its result on the session (kdf_app.shared.services.jobs)
 		frappe.realtime.on("kdf_invoicing_done", (data) => {
-			if (data && frm.doc && data.session === frm.doc.name && !frm.is_dirty()) frm.reload_doc();
+			if (data && frm.doc && data.name === frm.doc.name && !frm.is_dirty()) frm.reload_doc();
 		});
 	},
 	status(frm) {

@@ -6,8 +6,7 @@ from kdf_app.kdf_privacy.services.guard import protect
 from kdf_app.kdf_programmes.core.sessions import CANCELLED
 from kdf_app.kdf_programmes.services import sessions as service
 from kdf_app.kdf_programmes.services import stay
-from kdf_app.kdf_programmes.services.registration import seats
-from kdf_app.shared.services import jobs
+from kdf_app.kdf_programmes.services.registration import cancellation, seats
 
 
 class TopplederprogramSession(WebsiteGenerator):
@@ -27,9 +26,8 @@ class TopplederprogramSession(WebsiteGenerator):
 		if self.is_new():
 			return
 		if self.status == CANCELLED and self.has_value_changed("status"):
-			jobs.start(
-				jobs.CANCELLING, self.name
-			)  # everyone registered is cancelled and told, in the background
+			# everyone registered is cancelled and told, in the background
+			cancellation.start_cancelling(self.name)
 		elif self.has_value_changed("capacity"):
 			seats.refresh_seats(self.name)  # new seats go to the waitlist, counts follow
 

@@ -16,10 +16,13 @@ from kdf_app.kdf_programmes.core.cancellation import (
 )
 from kdf_app.kdf_programmes.core.sessions import CANCELLED_REG, CONFIRMED, SEAT_HOLDING, WAITLISTED
 from kdf_app.kdf_programmes.services.registration.notices import notify
-from kdf_app.kdf_programmes.services.registration.seats import lock_session, refresh_seats
+from kdf_app.kdf_programmes.services.registration.seats import SESSION, lock_session, refresh_seats
 from kdf_app.permissions import is_secretariat
 from kdf_app.shared.core.i18n import DomainError
+from kdf_app.shared.services import jobs
 from kdf_app.shared.services.errors import throw
+
+CANCELLING_JOB = "cancelling"
 
 
 def cancellation_policy(settings=None) -> CancellationPolicy:
@@ -63,8 +66,6 @@ def cancel_for_session(session, report=None) -> list[str]:
 	it was already invoiced, and the member is told why. Returns the cancelled registrations. Runs as a
 	background job (run_cancellation); each registration is committed as it is done, and running it again
 	finds only what is left."""
-	from kdf_app.shared.services.jobs import step_done
-
 	names = frappe.get_all(
 		"Registration",
 		filters={"session": session.name, "status": ("in", [CONFIRMED, WAITLISTED])},
@@ -78,10 +79,41 @@ def cancel_for_session(session, report=None) -> list[str]:
 		if doc.status in (CONFIRMED, WAITLISTED):  # each save updates the session's counts
 			_withdraw(doc, "session_cancelled", session=session)
 			done.append(name)
-		step_done()
+		jobs.step_done()
 		if report:
 			report(i, len(names))
 	return done
+
+
+def start_cancelling(session: str) -> dict:
+	"""Queue the cancelled session's cancellations (after this request commits); refuse a second run."""
+	jobs.refuse_if_running(
+		CANCELLING_JOB,
+		session,
+		lambda: _(
+			"Cancelling the registrations of {0} is already running; its progress shows on the session."
+		).format(session),
+	)
+	return jobs.enqueue(
+		"kdf_app.kdf_programmes.services.registration.cancellation.run_cancellation",
+		CANCELLING_JOB,
+		session,
+		session=session,
+	)
+
+
+@jobs.in_users_language
+def run_cancellation(session: str, user: str | None = None) -> list[str]:
+	"""Background job: cancel a cancelled session's registrations with a progress bar on the session."""
+	doc = frappe.get_doc(SESSION, session)
+	names = cancel_for_session(doc, report=jobs.progress(_("Cancelling registrations"), SESSION, session))
+	jobs.tell(
+		user,
+		_("{0} registrations were cancelled and the participants told.").format(len(names)),
+		doctype=SESSION,
+		name=session,
+	)
+	return names
 
 
 def _withdraw(doc, purpose: str, session=None, charge: str = CHARGE_NOTHING) -> None:
