@@ -8,11 +8,12 @@ app_license = "mit"
 required_apps = ["frappe/erpnext"]
 
 # Installation ------------------------------------------------------------------------------------
-after_install = "kdf_app.install.after_install"
-after_migrate = "kdf_app.install.after_migrate"
-before_uninstall = "kdf_app.install.before_uninstall"
-after_uninstall = "kdf_app.install.after_uninstall"
-setup_wizard_complete = "kdf_app.install.after_setup_wizard"
+# kdf_app.setup: custom fields, roles, portal, mail templates, defaults; what install makes, uninstall removes
+after_install = "kdf_app.setup.after_install"
+after_migrate = "kdf_app.setup.after_migrate"
+before_uninstall = "kdf_app.setup.before_uninstall"
+after_uninstall = "kdf_app.setup.after_uninstall"
+setup_wizard_complete = "kdf_app.setup.after_setup_wizard"
 before_tests = "kdf_app.tests.before_tests"
 
 # Only our own records, never someone else's.

@@ -8,13 +8,13 @@ away a Customer role left by earlier versions."""
 
 import frappe
 
-MEMBER_ROLE = "KDF Medlem"
+from kdf_app.shared.core.roles import CUSTOMER, MEMBER, SECRETARIAT_MODULE_PROFILE, SECRETARIAT_PROFILE
 
 
 def is_member_user(doc) -> bool:
 	if doc.user_type != "Website User":
 		return False
-	if MEMBER_ROLE in {r.role for r in doc.get("roles", [])}:
+	if MEMBER in {r.role for r in doc.get("roles", [])}:
 		return True
 	return bool(
 		frappe.db.exists("Member", {"user": doc.name}) or frappe.db.exists("Member", {"email": doc.email})
@@ -23,10 +23,8 @@ def is_member_user(doc) -> bool:
 
 def before_validate(doc, method=None):
 	"""A desk user given the secretariat's Role Profile gets its Module Profile too (the KDF workspace only in
-	the sidebar; kdf_app.install.SECRETARIAT_MODULE_PROFILE), unless a Module Profile is chosen already. Frappe
+	the sidebar; kdf_app.setup.roles.setup_module_profile), unless a Module Profile is chosen already. Frappe
 	copies the profile's blocked modules onto the user in its own validate, which runs next."""
-	from kdf_app.install import SECRETARIAT_MODULE_PROFILE, SECRETARIAT_PROFILE
-
 	if (
 		doc.role_profile_name == SECRETARIAT_PROFILE
 		and not doc.module_profile
@@ -50,6 +48,6 @@ def on_update(doc, method=None):
 
 
 def strip_customer_role(user: str) -> None:
-	if frappe.db.exists("Has Role", {"parent": user, "parenttype": "User", "role": "Customer"}):
-		frappe.db.delete("Has Role", {"parent": user, "parenttype": "User", "role": "Customer"})
+	if frappe.db.exists("Has Role", {"parent": user, "parenttype": "User", "role": CUSTOMER}):
+		frappe.db.delete("Has Role", {"parent": user, "parenttype": "User", "role": CUSTOMER})
 		frappe.clear_cache(user=user)

@@ -7,11 +7,11 @@ from pathlib import Path
 import frappe
 
 from kdf_app.demo.people import fictitious_members, upcoming_session_dates
-from kdf_app.install import setup_defaults
 from kdf_app.kdf_members.core.members import ACTIVE
 from kdf_app.kdf_members.core.organisations import parse_rows
 from kdf_app.kdf_members.services.organisations import default_csv_path, import_organisations, read_csv
 from kdf_app.kdf_programmes.core.sessions import HELD, OPEN
+from kdf_app.setup.defaults import setup_defaults
 
 DEMO_COMPANY = {
 	"company_name": "Norsk Kommunedirektørforum",

@@ -1,4 +1,4 @@
-from kdf_app.install import hide_error_tracebacks
+from kdf_app.setup.portal import hide_error_tracebacks
 
 
 def execute():

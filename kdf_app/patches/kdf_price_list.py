@@ -1,6 +1,6 @@
 """KDF invoices use KDF's own NOK selling price list (named in KDF Settings), not the site's default."""
 
-from kdf_app.install import ensure_price_list
+from kdf_app.setup.defaults import ensure_price_list
 
 
 def execute():

@@ -4,7 +4,7 @@ and no ERPNext Customer role on members' portal logins (earlier versions let ERP
 import frappe
 
 from kdf_app.custom.user import strip_customer_role
-from kdf_app.install import setup_member_portal
+from kdf_app.setup.portal import setup_member_portal
 
 
 def execute():

@@ -15,7 +15,8 @@ removing the copies there would take access away from ERPNext's roles.
 import frappe
 from frappe.utils import get_datetime
 
-ROLE = "KDF Sekretariat"
+from kdf_app.shared.core.roles import SECRETARIAT as ROLE
+
 DOCTYPES = (
 	"Customer",
 	"Contact",

@@ -3,7 +3,8 @@ users who have the Role Profile KDF Sekretariat and no Module Profile yet."""
 
 import frappe
 
-from kdf_app.install import SECRETARIAT_MODULE_PROFILE, SECRETARIAT_PROFILE, setup_module_profile
+from kdf_app.setup.roles import setup_module_profile
+from kdf_app.shared.core.roles import SECRETARIAT_MODULE_PROFILE, SECRETARIAT_PROFILE
 
 
 def execute():

@@ -4,9 +4,9 @@ refused for anyone but a System Manager (kdf_app.custom.newsletter)."""
 
 import frappe
 
-from kdf_app.install import SECRETARIAT_PROFILE, setup_role_profile
-
-ROLE = "Newsletter Manager"
+from kdf_app.setup.roles import setup_role_profile
+from kdf_app.shared.core.roles import NEWSLETTER_MANAGER as ROLE
+from kdf_app.shared.core.roles import SECRETARIAT_PROFILE
 
 
 def execute():

@@ -351,7 +351,7 @@ class TestDeliveryStatusWhereTheSecretariatLooks(FrappeTestCase):
 		"""Frappe shows title, tags and as many columns as List View Settings allow (4 up to 1366 px)."""
 		import json
 
-		from kdf_app.install import setup_sales_invoice_list
+		from kdf_app.setup.custom_fields import setup_sales_invoice_list
 
 		frappe.delete_doc_if_exists("List View Settings", "Sales Invoice")
 		setup_sales_invoice_list()

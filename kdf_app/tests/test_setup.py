@@ -5,9 +5,14 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
 
-from kdf_app.install import PRICE_LIST, SECRETARIAT_PROFILE, SECRETARIAT_PROFILE_ROLES
 from kdf_app.kdf_billing.services.dues import create_dues_invoices
 from kdf_app.kdf_billing.services.invoicing import create_session_invoices
+from kdf_app.setup.defaults import PRICE_LIST
+from kdf_app.shared.core.roles import (
+	SECRETARIAT_MODULE_PROFILE,
+	SECRETARIAT_PROFILE,
+	SECRETARIAT_PROFILE_ROLES,
+)
 from kdf_app.tests.test_invoicing import attached_xml, official_fatal
 from kdf_app.tests.utils import make_member, make_org, make_session, register, use_test_settings
 
@@ -243,8 +248,6 @@ class TestSecretariatAccess(FrappeTestCase):
 
 	def test_the_secretariats_desk_sidebar_is_kdfs_workspace(self):
 		from frappe.desk.desktop import get_workspace_sidebar_items
-
-		from kdf_app.install import SECRETARIAT_MODULE_PROFILE
 
 		user = make_user(profile=SECRETARIAT_PROFILE)
 		self.assertEqual(frappe.db.get_value("User", user, "module_profile"), SECRETARIAT_MODULE_PROFILE)

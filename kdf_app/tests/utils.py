@@ -6,7 +6,7 @@ import random
 import frappe
 from frappe.utils import today
 
-from kdf_app.install import setup_defaults
+from kdf_app.setup.defaults import setup_defaults
 
 TEST_COMPANY = "KDF Test"
 _counter = itertools.count(1)

@@ -34,14 +34,15 @@ def messages():
 			for key in ("label", "group"):
 				if link.get(key):
 					found.setdefault(link[key], path.name)
-	# labels of the custom fields kdf_app adds to ERPNext's doctypes (dict literals in install.py)
-	for node in ast.walk(ast.parse((APP / "install.py").read_text(encoding="utf-8"))):
-		if isinstance(node, ast.Dict):
-			for key, value in zip(node.keys, node.values, strict=True):
-				if getattr(key, "value", None) in ("label", "description") and isinstance(
-					value, ast.Constant
-				):
-					found.setdefault(value.value, "install.py")
+	# labels of the custom fields kdf_app adds to ERPNext's doctypes (dict literals in kdf_app/setup/)
+	for path in sorted((APP / "setup").glob("*.py")):
+		for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+			if isinstance(node, ast.Dict):
+				for key, value in zip(node.keys, node.values, strict=True):
+					if getattr(key, "value", None) in ("label", "description") and isinstance(
+						value, ast.Constant
+					):
+						found.setdefault(value.value, f"setup/{path.name}")
 	return found
 
 
