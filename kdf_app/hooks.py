@@ -7,6 +7,9 @@ app_license = "mit"
 # "frappe/erpnext" (as frappe/hrms does): a bare "erpnext" makes Frappe ask GitHub for the org at install.
 required_apps = ["frappe/erpnext"]
 
+# every KDF role's name (a module: not itself a hook)
+from kdf_app.shared.core import roles  # noqa: E402
+
 # Installation ------------------------------------------------------------------------------------
 # kdf_app.setup: custom fields, roles, portal, mail templates, defaults; what install makes, uninstall removes
 after_install = "kdf_app.setup.after_install"
@@ -16,15 +19,10 @@ after_uninstall = "kdf_app.setup.after_uninstall"
 setup_wizard_complete = "kdf_app.setup.after_setup_wizard"
 before_tests = "kdf_app.tests.before_tests"
 
-# Only our own records, never someone else's.
-fixtures = [
-	{
-		"dt": "Role",
-		"filters": [["name", "in", ["KDF Sekretariat", "KDF Medlem", "KDF Saksbehandler", "KDF Mentor"]]],
-	},
-]
-# Our Email Templates are not fixtures (a fixture is re-imported on every migrate, overwriting the
-# secretariat's wording): they are created once from kdf_app/data/email_templates.json, see services/mail.py.
+# No fixtures: KDF's roles are made by kdf_app.setup.roles from kdf_app.shared.core.roles (on install and every
+# migrate) and removed on uninstall. Our Email Templates are not fixtures either (a fixture is re-imported on
+# every migrate, overwriting the secretariat's wording): they are created once from
+# kdf_app/data/email_templates.json, see kdf_app.shared.services.mail.
 
 scheduler_events = {
 	"daily": [
@@ -189,11 +187,11 @@ require_type_annotated_api_methods = True
 # The member's portal is KDF's only: install/migrate disables every other app's menu item in Portal
 # Settings (kdf_app.kdf_app.services.portal.setup_portal) and keeps these, in this order and wording.
 standard_portal_menu_items = [
-	{"title": "Topplederprogram", "route": "/topplederprogram", "role": "KDF Medlem"},
-	{"title": "Mine påmeldinger", "route": "/pameldinger", "role": "KDF Medlem"},
-	{"title": "Rådgivning", "route": "/radgivning", "role": "KDF Medlem"},
-	{"title": "Mine fakturaer", "route": "/mine-fakturaer", "role": "KDF Medlem"},
-	{"title": "Min profil", "route": "/min-profil", "role": "KDF Medlem"},
+	{"title": "Topplederprogram", "route": "/topplederprogram", "role": roles.MEMBER},
+	{"title": "Mine påmeldinger", "route": "/pameldinger", "role": roles.MEMBER},
+	{"title": "Rådgivning", "route": "/radgivning", "role": roles.MEMBER},
+	{"title": "Mine fakturaer", "route": "/mine-fakturaer", "role": roles.MEMBER},
+	{"title": "Min profil", "route": "/min-profil", "role": roles.MEMBER},
 ]
 # the member's record shows whether (and when) they last logged in
 on_login = "kdf_app.kdf_members.services.invitations.record_login"

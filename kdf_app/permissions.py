@@ -12,14 +12,13 @@ from frappe import _
 
 from kdf_app.kdf_privacy.core.access import CASE, CHILD_PARENTS, CONFIDENTIAL
 from kdf_app.kdf_programmes.core.sessions import DRAFT
-
-SECRETARIAT = ("KDF Sekretariat", "System Manager")
-
-REGISTER_ROLES = {"System Manager", "KDF Sekretariat", "KDF Saksbehandler", "Accounts User", "Administrator"}
-# who may see every registration (the accountant for invoicing; case managers have no business there)
-REGISTRATION_ROLES = {"System Manager", "KDF Sekretariat", "Accounts User", "Administrator"}
-# who may see health data (dietary needs and allergies) and the participant list
-PARTICIPANT_LIST_ROLES = {"System Manager", "KDF Sekretariat", "Administrator"}
+from kdf_app.shared.core.roles import (
+	CASE_MANAGER,
+	PARTICIPANT_LIST_ROLES,  # who may see health data (dietary needs and allergies) and the participant list
+	REGISTER_ROLES,
+	REGISTRATION_ROLES,  # who may see every registration (the accountant for invoicing, not case managers)
+)
+from kdf_app.shared.core.roles import SECRETARIAT_ROLES as SECRETARIAT
 
 
 def _roles(user: str) -> set[str]:
@@ -225,8 +224,7 @@ class RowOfParent:
 # --- confidential cases ----------------------------------------------------------------------------------
 # Need to know: case managers see every case; a mentor/adviser only the cases assigned to them; nobody
 # else (the secretariat included) sees any. Members follow their own cases through kdf_app.api.cases only.
-
-CASE_MANAGER = "KDF Saksbehandler"
+# (CASE_MANAGER: kdf_app.shared.core.roles)
 
 
 def is_case_manager(user: str | None = None) -> bool:

@@ -7,10 +7,11 @@ import frappe
 from frappe import _
 
 from kdf_app.kdf_members.core.newsletter import TEMPLATE_TEXT_FIELDS, has_template_code, template_code_in
+from kdf_app.shared.core.roles import SYSTEM_MANAGER
 
 
 def validate(doc, method=None):
-	if "System Manager" in frappe.get_roles():
+	if SYSTEM_MANAGER in frappe.get_roles():
 		return
 	fields = template_code_in(doc.as_dict(), TEMPLATE_TEXT_FIELDS.get(doc.doctype, ()))
 	if doc.doctype == "Newsletter" and doc.message_md and "message_md" not in fields:

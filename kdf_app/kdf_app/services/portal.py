@@ -2,7 +2,6 @@
 
 import frappe
 
-MEMBER_ROLE = "KDF Medlem"
 APP_NAME = "KDF"  # "Logg inn på KDF" on the login page
 BRAND = "Norsk Kommunedirektørforum"
 

@@ -7,6 +7,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, get_datetime, now_datetime
 
+from kdf_app.shared.core.roles import SECRETARIAT
+
 ONBOARDING = "KDF Setup"
 
 
@@ -210,7 +212,7 @@ def setup_onboarding() -> None:
 				"success_message": "KDF is set up.",
 				"documentation_url": "/app/kdf-settings",
 				"module": "KDF App",
-				"allow_roles": [{"role": "KDF Sekretariat"}],
+				"allow_roles": [{"role": SECRETARIAT}],
 				"steps": [{"step": title} for title, _field, _description in STEPS],
 			}
 		).insert(ignore_permissions=True)

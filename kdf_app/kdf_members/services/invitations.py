@@ -12,13 +12,10 @@ from frappe.utils import cint, now_datetime
 
 from kdf_app.kdf_members.core.members import ACTIVE
 from kdf_app.permissions import require_roles
+from kdf_app.shared.core.roles import MEMBER, MEMBER_USER_ROLES
 from kdf_app.shared.services.mail import send_template
 
-MEMBER_ROLE = "KDF Medlem"
 LINK_VALID_DAYS = 7  # busy chief executives: a week to open the invitation
-# roles a member's portal user may already have: ours, and ERPNext's Customer (granted through the Contact
-# by earlier versions; stripped again by kdf_app.custom.user)
-MEMBER_USER_ROLES = {MEMBER_ROLE, "Customer"}
 BULK_NOW = 25  # more than this many invitations go to a background job
 
 
@@ -76,9 +73,9 @@ def portal_user(member) -> str:
 	)
 	if user:
 		_check_user(member, user)
-		if MEMBER_ROLE not in _user_roles(user):
+		if MEMBER not in _user_roles(user):
 			doc = frappe.get_doc("User", user)
-			doc.append("roles", {"role": MEMBER_ROLE})
+			doc.append("roles", {"role": MEMBER})
 			doc.flags.ignore_permissions = True
 			doc.save()
 	else:
@@ -92,7 +89,7 @@ def portal_user(member) -> str:
 				"send_welcome_email": 0,
 				"language": "no",
 				"mobile_no": member.mobile,
-				"roles": [{"role": MEMBER_ROLE}],
+				"roles": [{"role": MEMBER}],
 			}
 		)
 		doc.flags.ignore_permissions = True

@@ -21,9 +21,9 @@ from kdf_app.kdf_members.core import research_extract as research
 from kdf_app.kdf_members.core import turnover as rules
 from kdf_app.permissions import require_roles
 from kdf_app.shared.core.i18n import DomainError
+from kdf_app.shared.core.roles import RESEARCH as RESEARCH_ROLE
 from kdf_app.shared.services.errors import throw
 
-RESEARCH_ROLE = "KDF Forskningsuttrekk"
 LOG = "Research Extract Log"
 
 

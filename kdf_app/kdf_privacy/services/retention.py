@@ -330,7 +330,8 @@ def _drop_contact(contact: str, member: str) -> None:
 
 def _drop_user(user: str, member: str) -> None:
 	"""Delete the member's portal login; a login with more access than a member's only loses KDF Medlem."""
-	from kdf_app.kdf_members.services.invitations import MEMBER_ROLE, MEMBER_USER_ROLES, _user_roles
+	from kdf_app.kdf_members.services.invitations import _user_roles
+	from kdf_app.shared.core.roles import MEMBER, MEMBER_USER_ROLES
 
 	if not user or not frappe.db.exists("User", user):
 		return
@@ -338,7 +339,7 @@ def _drop_user(user: str, member: str) -> None:
 		frappe.db.get_value("User", user, "user_type") != "Website User"
 		or _user_roles(user) - MEMBER_USER_ROLES
 	):
-		frappe.get_doc("User", user).remove_roles(MEMBER_ROLE)
+		frappe.get_doc("User", user).remove_roles(MEMBER)
 		return
 	frappe.db.savepoint("kdf_retention_user")
 	try:
