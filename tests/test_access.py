@@ -27,7 +27,7 @@ def test_confidential_content_is_for_the_assigned_mentor_and_case_managers_only(
 
 
 def test_the_readme_prints_the_matrix():
-	readme = (ROOT / "README.md").read_text(encoding="utf-8")
+	readme = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 	assert access.markdown_table() in readme
 
 
