@@ -21,9 +21,14 @@ Everything it creates is rolled back."""
 
 import argparse
 import statistics
+import sys
 import time
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+from lib import on_site
 
 
 def main():
@@ -40,17 +45,7 @@ def main():
 		"--profile", type=int, default=0, metavar="N", help="cProfile's N costliest calls of the import"
 	)
 	args = parser.parse_args()
-
-	import frappe
-
-	frappe.init(site=args.site)
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		run(args)
-	finally:
-		frappe.db.rollback()
-		frappe.destroy()
+	on_site(args.site, run, args)  # everything rolled back afterwards
 
 
 def open_invoices(settings, customers: list[str], n: int) -> list[str]:

@@ -13,7 +13,12 @@ weighs on each alike; the ratio is the median of the repeats' ratios. Everything
 
 import argparse
 import statistics
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+from lib import on_site
 
 
 def main():
@@ -30,17 +35,7 @@ def main():
 		help="print cProfile's N costliest calls of the first session run",
 	)
 	args = parser.parse_args()
-
-	import frappe
-
-	frappe.init(site=args.site)
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		run(args)
-	finally:
-		frappe.db.rollback()
-		frappe.destroy()
+	on_site(args.site, run, args)  # everything rolled back afterwards
 
 
 def full_session(seats: int):

@@ -27,17 +27,18 @@ and ``requests``. Exit code 0 when no request failed, 1 otherwise (a missed goal
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
+from pathlib import Path
 
 import requests
 from registration_http import ApiError, Client, percentile
 
-SESSION_DT = "Topplederprogram Session"
-FMT = "%Y-%m-%d %H:%M:%S"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+from lib import SESSION_DT, Cleanup, in_days, member_login, session_times
+
 GUEST_PAGE_GOAL = 3.0  # a guest's session page p50 at most this many times ping's
 MEMBER_PAGE_GOAL_MS = 150.0  # the member's Mine påmeldinger p50
 
@@ -57,7 +58,7 @@ def setup(admin: Client, fx: dict) -> None:
 		raise SystemExit(
 			"No Kommune or Stay Package on the site: load the demo first (bench --site SITE kdf-demo)."
 		)
-	starts = (datetime.now() + timedelta(days=50)).replace(hour=10, minute=0, second=0, microsecond=0)
+	starts = in_days(50, 10)
 	days = [(starts + timedelta(days=d)).date().isoformat() for d in (0, 1)]
 	fx["sessions"] = []
 	for k, offset in enumerate((0, 120)):
@@ -68,9 +69,7 @@ def setup(admin: Client, fx: dict) -> None:
 				"session_title": f"Benchmark portal {tag}" + (f" #{k + 1}" if k else ""),
 				"kind": "Topplederprogram",
 				"status": "Åpen for påmelding",
-				"starts_on": start.strftime(FMT),
-				"ends_on": (start + timedelta(days=1, hours=6)).strftime(FMT),
-				"registration_deadline": (start - timedelta(days=14)).strftime(FMT),
+				**session_times(start, timedelta(days=1, hours=6), timedelta(days=14)),
 				"capacity": 35,
 				"participant_fee": 9500,
 				"extra_night_price": 1450,
@@ -102,9 +101,7 @@ def setup(admin: Client, fx: dict) -> None:
 		}
 	)
 	fx["member"], fx["email"] = member["name"], email
-	fx["user"] = admin.run_doc_method("Member", member["name"], "create_portal_user")
-	fx["password"] = "Kdf-" + secrets.token_urlsafe(18) + "-9x"
-	admin.update("User", fx["user"], {"new_password": fx["password"]})
+	fx["user"], fx["password"] = member_login(admin, member["name"])
 	for session in fx["sessions"]:
 		admin.insert(
 			{
@@ -118,40 +115,12 @@ def setup(admin: Client, fx: dict) -> None:
 
 
 def cleanup(admin: Client, fx: dict) -> list[str]:
-	problems = []
-
-	def attempt(what, fn, *a):
-		try:
-			return fn(*a)
-		except Exception as e:
-			problems.append(f"{what}: {e}")
-
+	gone = Cleanup(admin)
 	for session in fx.get("sessions", []):
-		for r in (
-			attempt("list", admin.get_list, "Registration", [["session", "=", session]], ["name"], 0) or []
-		):
-			for q in (
-				attempt(
-					"mails",
-					admin.get_list,
-					"Email Queue",
-					[["reference_doctype", "=", "Registration"], ["reference_name", "=", r["name"]]],
-					["name"],
-					0,
-				)
-				or []
-			):
-				attempt("delete mail", admin.delete, "Email Queue", q["name"])
-			attempt(f"delete {r['name']}", admin.delete, "Registration", r["name"])
-		attempt(f"delete {session}", admin.delete, SESSION_DT, session)
+		gone.session(session)
 	if fx.get("member"):
-		doc = attempt("read member", admin.get_doc, "Member", fx["member"]) or {}
-		attempt("delete member", admin.delete, "Member", fx["member"])
-		if doc.get("contact"):
-			attempt("delete contact", admin.delete, "Contact", doc["contact"])
-		if fx.get("user"):
-			attempt("delete user", admin.delete, "User", fx["user"])
-	return problems
+		gone.member(fx["member"], fx.get("user"))
+	return gone.problems
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,18 +30,20 @@ import argparse
 import json
 import math
 import random
-import secrets
 import sys
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
+from pathlib import Path
 
 import requests
 
-SESSION_DT = "Topplederprogram Session"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+from lib import SESSION_DT, Cleanup, in_days, member_login, session_times
+
 CONFIRMED, WAITLISTED = "Bekreftet", "Venteliste"
 RETRYABLE = ("QueryDeadlockError", "QueryTimeoutError")
 
@@ -231,17 +233,14 @@ def pick_stay_package(admin: Client, wanted: str | None) -> str:
 
 
 def create_session(admin: Client, fx: Fixture, capacity: int, k: int) -> None:
-	starts = (datetime.now() + timedelta(days=60)).replace(hour=10, minute=0, second=0, microsecond=0)
-	fmt = "%Y-%m-%d %H:%M:%S"
+	starts = in_days(60, 10)
 	doc = admin.insert(
 		{
 			"doctype": SESSION_DT,
 			"session_title": f"Benchmark {fx.tag}" + (f" #{k + 1}" if k else ""),
 			"kind": "Topplederprogram",
 			"status": "Åpen for påmelding",
-			"starts_on": starts.strftime(fmt),
-			"ends_on": (starts + timedelta(days=1, hours=6)).strftime(fmt),
-			"registration_deadline": (starts - timedelta(days=14)).strftime(fmt),
+			**session_times(starts, timedelta(days=1, hours=6), timedelta(days=14)),
 			"capacity": capacity,
 			"participant_fee": 9500,
 			"published": 1,
@@ -269,9 +268,7 @@ def create_member(admin: Client, fx: Fixture, i: int) -> dict:
 	member = {"name": doc["name"], "email": email, "user": None, "password": None}
 	fx.members.append(member)  # list.append is atomic: recorded for cleanup even if a later step fails
 	member["user"] = admin.run_doc_method("Member", doc["name"], "create_portal_user")
-	password = "Kdf-" + secrets.token_urlsafe(18) + "-9x"
-	admin.update("User", member["user"], {"new_password": password})
-	member["password"] = password
+	member["user"], member["password"] = member_login(admin, doc["name"], member["user"])
 	return member
 
 
@@ -282,14 +279,8 @@ def parallel(fn, items, threads: int):
 
 def cleanup(admin: Client, fx: Fixture) -> list[str]:
 	"""Delete everything this run created. Returns the problems met (best effort, never raises)."""
-	problems: list[str] = []
-
-	def attempt(what: str, fn, *a):
-		try:
-			return fn(*a)
-		except Exception as e:
-			problems.append(f"{what}: {e}")
-
+	gone = Cleanup(admin)
+	attempt, problems = gone.attempt, gone.problems
 	# also whatever was created but whose response got lost (e.g. a dev server restarting mid-request)
 	for row in (
 		attempt(

@@ -27,48 +27,27 @@ session's invoicing fields. Exit code 0 when every step passed, 1 with the faili
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
-import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+import lib
+from lib import Failed, step
+from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from portal_flow import CHROMIUM, CHROMIUM_ARGS, SESSION_DT, Failed, Rest, calls, step
-from walk import DESK_USERS, desk_login, desk_user
 
 VIEWPORT = {"width": 1366, "height": 900}
-
-FMT = "%Y-%m-%d %H:%M:%S"
 SI = "Sales Invoice"
+# what the user sees: the window, scrolled to ``at`` (a selector) when given (the guide shows them)
+shot = partial(lib.shot, full_page=False, settle=500)
 
 
-def shot(page: Page, folder: Path | None, name: str, at: str | None = None) -> None:
-	"""What the user sees: the window, scrolled to ``at`` (a selector) when given (the guide shows them)."""
-	if not folder:
-		return
-	if at:
-		page.locator(at).first.evaluate("(el) => el.scrollIntoView({block: 'start'})")
-		page.mouse.wheel(0, -90)  # below the sticky page head
-	page.wait_for_timeout(500)  # let alerts and fonts settle
-	page.screenshot(path=str(folder / name))
-	step(f"screenshot {folder / name}")
-
-
-def wait_for(what: str, check, seconds: int = 180) -> None:
-	deadline = datetime.now() + timedelta(seconds=seconds)
-	while not check():
-		if datetime.now() > deadline:
-			raise Failed(f"{what} did not happen within {seconds} s: is the bench's worker running?")
-		time.sleep(2)
-
-
-def setup(rest: Rest, fx: dict) -> None:
-	for key, (addr, first, roles) in DESK_USERS.items():
-		fx[key] = (addr, desk_user(rest, addr, first, roles))
+def setup(rest: lib.Rest, fx: dict) -> None:
+	for key in lib.DESK_USERS:
+		fx[key] = lib.walk_desk_user(rest, key)
 	members = rest.get_list(
 		"Member",
 		[["membership_status", "=", "Aktiv"], ["organisation", "is", "set"]],
@@ -86,16 +65,14 @@ def setup(rest: Rest, fx: dict) -> None:
 	if len(chosen) < 3:
 		raise Failed("fewer than three active members of different organisations: load the demo first")
 	packages = [p["name"] for p in rest.get_list("Stay Package", None, ["name"], 0, "name asc")]
-	starts = (datetime.now() + timedelta(days=30)).replace(hour=9, minute=0, second=0, microsecond=0)
+	starts = lib.in_days(30, 9)
 	session = rest.insert(
 		{
-			"doctype": SESSION_DT,
+			"doctype": lib.SESSION_DT,
 			"session_title": f"Regnskapssamling {fx['tag']}",
 			"kind": "Topplederprogram",
 			"status": "Åpen for påmelding",
-			"starts_on": starts.strftime(FMT),
-			"ends_on": (starts + timedelta(days=1, hours=6)).strftime(FMT),
-			"registration_deadline": (starts - timedelta(days=7)).strftime(FMT),
+			**lib.session_times(starts, timedelta(days=1, hours=6), timedelta(days=7)),
 			"capacity": 35,
 			"participant_fee": 6000,
 			"extra_night_price": 2200,
@@ -116,7 +93,7 @@ def setup(rest: Rest, fx: dict) -> None:
 				"stay_package": packages[0] if packages and i == 0 else None,
 			}
 		)
-	rest.update(SESSION_DT, fx["session"], {"status": "Gjennomført"})
+	rest.update(lib.SESSION_DT, fx["session"], {"status": "Gjennomført"})
 	step(
 		f"setup: session {fx['session']} held, {len(chosen)} members of {len(orgs)} organisations registered"
 	)
@@ -124,15 +101,14 @@ def setup(rest: Rest, fx: dict) -> None:
 
 def secretariat_invoices(page: Page, base: str, fx: dict, folder: Path | None) -> None:
 	user, password = fx["secretariat"]
-	desk_login(page, base, user, password)
+	lib.desk_login(page, base, user, password)
 	page.goto(f"{base}/app/topplederprogram-session/{fx['session']}")
 	page.wait_for_selector(".form-layout", timeout=20000)
 	button = page.get_by_role("button", name=re.compile(r"^(Lag fakturaer|Create Invoices)$"))
 	button.wait_for(timeout=15000)
-	with page.expect_response(calls("kdf_app.api.invoicing.create_session_invoices")) as started:
-		button.click()
-	if not started.value.ok:
-		raise Failed(f"Create Invoices answered HTTP {started.value.status}: {started.value.text()[:300]}")
+	lib.answered(
+		page, "kdf_app.api.invoicing.create_session_invoices", lambda: button.click(), "Create Invoices"
+	)
 	step("secretariat: Create Invoices started the background job")
 	try:  # Frappe's progress dialog, from the job's realtime events (needs the socket.io server)
 		page.wait_for_selector(".modal:visible .progress-bar", timeout=20000)
@@ -141,9 +117,11 @@ def secretariat_invoices(page: Page, base: str, fx: dict, folder: Path | None) -
 	except PlaywrightTimeout:
 		step("secretariat: no progress bar seen (no socket.io server, or the job was done first)")
 	# when the job is done the open form reloads with its result (kdf_invoicing_done)
-	wait_for(
+	lib.wait_for(
 		"the session's invoicing",
-		lambda: fx["rest"].get_doc(SESSION_DT, fx["session"]).get("invoicing_status") in ("Done", "Stopped"),
+		lambda: (
+			fx["rest"].get_doc(lib.SESSION_DT, fx["session"]).get("invoicing_status") in ("Done", "Stopped")
+		),
 	)
 	page.get_by_text(re.compile(r"(Fakturering|Invoicing): (Ferdig|Done)")).first.wait_for(timeout=30000)
 	page.wait_for_timeout(1000)
@@ -158,7 +136,7 @@ def secretariat_invoices(page: Page, base: str, fx: dict, folder: Path | None) -
 	shot(page, folder, "secretariat-invoicing-result.png", at='[data-fieldname="invoicing_section"]')
 
 	# the EHF of each invoice is sent by the worker; the list shows it
-	wait_for(
+	lib.wait_for(
 		"sending the EHF",
 		lambda: all(
 			r["kdf_ehf_status"] == "Sendt"
@@ -194,7 +172,7 @@ def accountant_credit_note(page: Page, base: str, fx: dict, folder: Path | None)
 	original = invoices[0]
 	fx["original"] = original["name"]
 	user, password = fx["accountant"]
-	desk_login(page, base, user, password)
+	lib.desk_login(page, base, user, password)
 	page.goto(f"{base}/app/sales-invoice/{original['name']}")
 	page.wait_for_selector(".form-layout", timeout=20000)
 	page.wait_for_load_state("networkidle")
@@ -227,18 +205,22 @@ def accountant_credit_note(page: Page, base: str, fx: dict, folder: Path | None)
 	step(f"accountant: the new credit note has no tax rows and totals {state['grand_total']}")
 	shot(page, folder, "accountant-credit-note-taxes.png", at='[data-fieldname="taxes"]')
 
-	with page.expect_response(calls("frappe.desk.form.save.savedocs")) as saved:
-		page.keyboard.press("Control+s")
-	if not saved.value.ok:
-		raise Failed(f"saving the credit note answered HTTP {saved.value.status}: {saved.value.text()[:300]}")
+	lib.answered(
+		page,
+		"frappe.desk.form.save.savedocs",
+		lambda: page.keyboard.press("Control+s"),
+		"saving the credit note",
+	)
 	page.wait_for_url(lambda url: "/new" not in url, timeout=20000)
 	page.wait_for_load_state("networkidle")
 	fx["credit"] = page.url.rstrip("/").split("/")[-1]
 	page.get_by_role("button", name=re.compile(r"^(Send inn|Submit)$")).first.click()
-	with page.expect_response(calls("frappe.desk.form.save.savedocs")) as submitted:
-		page.locator(".modal:visible .btn-primary", has_text=re.compile(r"^(Ja|Yes)$")).click()
-	if not submitted.value.ok:
-		raise Failed(f"submitting answered HTTP {submitted.value.status}: {submitted.value.text()[:300]}")
+	lib.answered(
+		page,
+		"frappe.desk.form.save.savedocs",
+		lambda: page.locator(".modal:visible .btn-primary", has_text=re.compile(r"^(Ja|Yes)$")).click(),
+		"submitting",
+	)
 	page.wait_for_load_state("networkidle")
 	page.wait_for_timeout(800)
 	step(f"accountant: credit note {fx['credit']} saved and submitted")
@@ -251,7 +233,7 @@ def accountant_credit_note(page: Page, base: str, fx: dict, folder: Path | None)
 	shot(page, folder, "accountant-invoice-settled.png")
 
 
-def verify(rest: Rest, fx: dict) -> None:
+def verify(rest: lib.Rest, fx: dict) -> None:
 	credit = rest.get_doc(SI, fx["credit"])
 	original = rest.get_doc(SI, fx["original"])
 	if credit["docstatus"] != 1 or credit["return_against"] != fx["original"]:
@@ -264,7 +246,7 @@ def verify(rest: Rest, fx: dict) -> None:
 		raise Failed(
 			f"the invoice is {original['status']} with {original['outstanding_amount']} outstanding, expected settled"
 		)
-	session = rest.get_doc(SESSION_DT, fx["session"])
+	session = rest.get_doc(lib.SESSION_DT, fx["session"])
 	if (session["invoicing_status"], session["invoices_made"], session["invoices_held"]) != ("Done", 3, 0):
 		raise Failed(
 			f"the session's invoicing fields: {session['invoicing_status']}, {session['invoices_made']}"
@@ -276,38 +258,18 @@ def verify(rest: Rest, fx: dict) -> None:
 
 
 def main(argv=None) -> int:
-	ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	ap.add_argument("--url", default="http://kdf.localhost:8000")
-	ap.add_argument("--admin-password", default="admin")
-	ap.add_argument("--screenshots", type=Path)
-	args = ap.parse_args(argv)
-	base = args.url.rstrip("/")
-	folder = args.screenshots
-	if folder:
-		folder.mkdir(parents=True, exist_ok=True)
-	fx = {"tag": uuid.uuid4().hex[:6]}
-	with sync_playwright() as p:
-		api = p.request.new_context(base_url=base)
-		rest = Rest(api)
+	args = lib.arguments(__doc__.splitlines()[0]).parse_args(argv)
+	fx: dict = {"tag": uuid.uuid4().hex[:6]}
+
+	def steps(p, rest, browser, base):
 		fx["rest"] = rest
-		browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-		page = browser.new_page(viewport=VIEWPORT, locale="nb-NO")
-		try:
-			rest.login("Administrator", args.admin_password)
-			setup(rest, fx)
-			secretariat_invoices(page, base, fx, folder)
-			accountant_credit_note(page, base, fx, folder)
-			verify(rest, fx)
-		except (Failed, PlaywrightTimeout) as e:
-			print(f"[FAILED] {e}", file=sys.stderr)
-			if folder:
-				page.screenshot(path=str(folder / "failed.png"), full_page=True)
-			return 1
-		finally:
-			browser.close()
-			api.dispose()
-	print("[ok] accountant walk passed")
-	return 0
+		page = browser.page(**VIEWPORT, timeout=30000)  # Playwright's default
+		setup(rest, fx)
+		secretariat_invoices(page, base, fx, args.screenshots)
+		accountant_credit_note(page, base, fx, args.screenshots)
+		verify(rest, fx)
+
+	return lib.run(args, fx, steps, passed="[ok] accountant walk passed", js_errors=False)
 
 
 if __name__ == "__main__":

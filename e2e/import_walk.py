@@ -28,19 +28,18 @@ step passed, 1 with the failing step's message otherwise.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import re
-import secrets
 import sys
 import tempfile
 import uuid
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
-from portal_flow import CHROMIUM, CHROMIUM_ARGS, Failed, Rest, step
-from walk import desk_login
+import lib
+from lib import Failed, step
+from playwright.sync_api import Page
 
 SECRETARIAT = "walk-import-sekretariat@example.com"
 COLUMNS = (
@@ -55,35 +54,6 @@ COLUMNS = (
 	"reason",
 	"member_since",
 )
-
-
-def secretariat_user(rest: Rest) -> str:
-	"""The walk's secretariat: a desk user with the Role Profile KDF Sekretariat (its roles and module profile)."""
-	password = "Kdf-" + secrets.token_urlsafe(16) + "-9x"
-	values = {
-		"role_profile_name": "KDF Sekretariat",
-		"new_password": password,
-		"enabled": 1,
-		"language": "no",
-	}
-	if rest.get_list("User", [["name", "=", SECRETARIAT]], ["name"]):
-		rest.update("User", SECRETARIAT, values)
-	else:
-		rest.insert(
-			{
-				"doctype": "User",
-				"email": SECRETARIAT,
-				"first_name": "Sekretariat",
-				"last_name": "Import",
-				"user_type": "System User",
-				"send_welcome_email": 0,
-				**values,
-			}
-		)
-	roles = {r["role"] for r in rest.get_doc("User", SECRETARIAT).get("roles", [])}
-	if "KDF Sekretariat" not in roles:
-		raise Failed(f"the Role Profile gave the user the roles {sorted(roles)}")
-	return password
 
 
 def spreadsheet(fx: dict) -> Path:
@@ -124,14 +94,8 @@ def spreadsheet(fx: dict) -> Path:
 	return path
 
 
-def shot(page: Page, folder: Path | None, name: str, full: bool = True) -> None:
-	"""A form or page from its top (full length); a dialog as the screen shows it."""
-	if folder:
-		if full:
-			page.evaluate("window.scrollTo(0, 0)")
-		page.wait_for_timeout(500)
-		page.screenshot(path=str(folder / name), full_page=full)
-		step(f"screenshot {folder / name}")
+# a form or page from its top (full length); a dialog as the screen shows it (full_page=False)
+shot = partial(lib.shot, top=True, settle=500)
 
 
 def modal(page: Page):
@@ -153,7 +117,7 @@ def import_members(page: Page, base: str, fx: dict, folder: Path | None) -> None
 		"""() => { const d = cur_dialog; return d && d.get_value && d.get_value("file"); }""", timeout=30000
 	)
 	step("the spreadsheet is uploaded")
-	shot(page, folder, "import-dialog.png", full=False)
+	shot(page, folder, "import-dialog.png", full_page=False)
 	modal(page).locator(".btn-modal-primary").click()  # Importer
 	page.wait_for_selector(".modal.show .kdf-import-summary", timeout=120000)
 	result = modal(page)
@@ -187,7 +151,7 @@ def import_members(page: Page, base: str, fx: dict, folder: Path | None) -> None
 	created = result.locator(".kdf-import-created tbody tr")
 	if created.count() != 2:
 		raise Failed(f"{created.count()} members listed as imported")
-	shot(page, folder, "import-result.png", full=False)
+	shot(page, folder, "import-result.png", full_page=False)
 	with page.expect_download() as download:
 		result.get_by_role("button", name="Last ned avviste rader").click()
 	refused_file = Path(download.value.path()).read_text(encoding="utf-8-sig")
@@ -244,7 +208,7 @@ def report_change(page: Page, base: str, fx: dict, folder: Path | None) -> None:
 	page.wait_for_load_state("networkidle")
 
 
-def confirm_change(page: Page, base: str, fx: dict, rest: Rest, folder: Path | None) -> None:
+def confirm_change(page: Page, base: str, fx: dict, rest: lib.Rest, folder: Path | None) -> None:
 	requests = rest.get_list("Member Change Request", [["member", "=", fx["kari_member"]]], ["name"])
 	if len(requests) != 1:
 		raise Failed(f"{len(requests)} change requests for the member")
@@ -299,113 +263,57 @@ def member_sees_it(page: Page, base: str, fx: dict, folder: Path | None) -> None
 	shot(page, folder, "min-profil-coming-change.png")
 
 
-def cleanup(rest: Rest, fx: dict) -> list[str]:
-	problems = []
-
-	def attempt(what, fn, *a):
-		try:
-			return fn(*a)
-		except Exception as e:
-			problems.append(f"{what}: {e}")
-
-	for request in attempt("list requests", rest.get_list, "Member Change Request",
-						   [["member_name", "like", f"%Import {fx['tag']}"]], ["name"]) or []:  # fmt: skip
-		attempt(f"delete {request['name']}", rest.delete, "Member Change Request", request["name"])
-	members = attempt(
-		"list members",
-		rest.get_list,
-		"Member",
-		[["last_name", "=", f"Import {fx['tag']}"]],
-		["name", "contact", "user"],
-	)
-	for m in members or []:
-		attempt(f"delete {m['name']}", rest.delete, "Member", m["name"])
-		if m.get("contact"):
-			attempt(f"delete {m['contact']}", rest.delete, "Contact", m["contact"])
-		if m.get("user"):
-			attempt(f"delete {m['user']}", rest.delete, "User", m["user"])
+def cleanup(rest: lib.Rest, fx: dict) -> list[str]:
+	gone = lib.Cleanup(rest)
+	for request in gone.list("list requests", "Member Change Request",
+							 [["member_name", "like", f"%Import {fx['tag']}"]]):  # fmt: skip
+		gone.delete("Member Change Request", request["name"], f"delete {request['name']}")
+	for m in gone.list("list members", "Member", [["last_name", "=", f"Import {fx['tag']}"]]):
+		gone.member(m["name"])
 	if fx.get("file"):
 		Path(fx["file"]).unlink(missing_ok=True)
-	return problems
+	return gone.problems
 
 
 def main(argv=None) -> int:
-	ap = argparse.ArgumentParser(description="Headless Chromium walk: the secretariat's member import.")
-	ap.add_argument("--url", default="http://127.0.0.1:8000")
-	ap.add_argument("--admin-password", default="admin")
-	ap.add_argument("--screenshots", type=Path, help="save PNGs into this folder")
-	ap.add_argument("--keep", action="store_true", help="keep the members the walk imported")
+	ap = lib.arguments(
+		"Headless Chromium walk: the secretariat's member import.",
+		url="http://127.0.0.1:8000",
+		keep="keep the members the walk imported",
+	)
 	args = ap.parse_args(argv)
-	base = args.url.rstrip("/")
-	if args.screenshots:
-		args.screenshots.mkdir(parents=True, exist_ok=True)
 	fx: dict = {"tag": uuid.uuid4().hex[:6]}
-	failure, problems, page_errors = None, [], []
-	with sync_playwright() as p:
-		rest = Rest(p.request.new_context(base_url=base, extra_http_headers={"Accept": "application/json"}))
-		browser = None
-		try:
-			rest.login("Administrator", args.admin_password)
-			password = secretariat_user(rest)
-			orgs = rest.get_list(
-				"Customer",
-				[["customer_group", "=", "Kommune"], ["kdf_org_number", "is", "set"], ["disabled", "=", 0]],
-				["name", "customer_name", "kdf_org_number"],
-				2,
-				"customer_name asc",
-			)
-			if len(orgs) < 2:
-				raise Failed(
-					"fewer than two Kommuner on the site: load the demo first (bench --site SITE kdf-demo)"
-				)
-			fx["orgs"] = orgs
-			fx["file"] = spreadsheet(fx)
-			step(
-				f"spreadsheet {fx['file'].name}: 7 rows, organisations {orgs[0]['name']} and {orgs[1]['name']}"
-			)
-			browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
-			def new_page():
-				context = browser.new_context(
-					viewport={"width": 1280, "height": 900}, locale="nb-NO", accept_downloads=True
-				)
-				context.set_default_timeout(20000)
-				page = context.new_page()
-				page.on("pageerror", lambda e: page_errors.append(f"{page.url}: {e}"))
-				return page
+	def steps(p, rest, browser, base):
+		password = lib.desk_user(
+			rest, SECRETARIAT, "Sekretariat", role_profile_name="KDF Sekretariat", last_name="Import",
+			expect="KDF Sekretariat",
+		)  # fmt: skip
+		fx["orgs"] = orgs = lib.kommuner(
+			rest,
+			2,
+			("name", "customer_name", "kdf_org_number"),
+			[["kdf_org_number", "is", "set"], ["disabled", "=", 0]],
+			"customer_name asc",
+		)
+		fx["file"] = spreadsheet(fx)
+		step(f"spreadsheet {fx['file'].name}: 7 rows, organisations {orgs[0]['name']} and {orgs[1]['name']}")
+		desk = browser.page(accept_downloads=True)
+		lib.desk_login(desk, base, SECRETARIAT, password)
+		import_members(desk, base, fx, args.screenshots)
+		for email in (f"per.import-{fx['tag']}@example.no", f"liv.import-{fx['tag']}@example.no"):
+			if rest.get_list("Member", [["email", "=", email]], ["name"]):
+				raise Failed(f"the refused member {email} is in the register")
+		step("nothing of the refused members is in the register")
 
-			desk = new_page()
-			desk_login(desk, base, SECRETARIAT, password)
-			import_members(desk, base, fx, args.screenshots)
-			for email in (f"per.import-{fx['tag']}@example.no", f"liv.import-{fx['tag']}@example.no"):
-				if rest.get_list("Member", [["email", "=", email]], ["name"]):
-					raise Failed(f"the refused member {email} is in the register")
-			step("nothing of the refused members is in the register")
+		_user, fx["kari_password"] = lib.member_login(rest, fx["kari_member"])
+		fx["new_start"] = (date.today().replace(day=1) + timedelta(days=45)).replace(day=1)
+		portal = browser.page(accept_downloads=True)
+		report_change(portal, base, fx, args.screenshots)
+		confirm_change(desk, base, fx, rest, args.screenshots)
+		member_sees_it(portal, base, fx, args.screenshots)
 
-			rest.run_doc_method("Member", fx["kari_member"], "create_portal_user")
-			fx["kari_password"] = "Kdf-" + secrets.token_urlsafe(16) + "-9x"
-			rest.update("User", fx["kari"], {"new_password": fx["kari_password"]})
-			fx["new_start"] = (date.today().replace(day=1) + timedelta(days=45)).replace(day=1)
-			portal = new_page()
-			report_change(portal, base, fx, args.screenshots)
-			confirm_change(desk, base, fx, rest, args.screenshots)
-			member_sees_it(portal, base, fx, args.screenshots)
-			if page_errors:
-				raise Failed("JavaScript errors: " + " | ".join(page_errors[:5]))
-		except (Failed, Exception) as e:
-			failure = f"{type(e).__name__}: {e}"
-		finally:
-			if browser:
-				browser.close()
-			if not args.keep:
-				problems = cleanup(rest, fx)
-	if problems:
-		print("cleanup: " + " | ".join(problems), file=sys.stderr)
-	if failure:
-		print(f"[FAILED] {failure}", file=sys.stderr)
-		return 1
-	print("[ok] import walk passed")
-	return 0
+	return lib.run(args, fx, steps, cleanup, "[ok] import walk passed")
 
 
 if __name__ == "__main__":

@@ -26,19 +26,17 @@ Exit code 0 when every step passed, 1 with the failing step's message otherwise.
 
 from __future__ import annotations
 
-import argparse
 import re
-import secrets
 import sys
-import time
 import uuid
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
-from portal_flow import CHROMIUM, CHROMIUM_ARGS, Failed, Rest, step
-from walk import DESK_USERS, desk_login, desk_user
+import lib
+from lib import Failed, step
+from playwright.sync_api import Page
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kdf_app.kdf_billing.core.bank_file import Payment, build
@@ -48,16 +46,11 @@ VIEWPORT = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-def shot(page: Page, folder: Path | None, name: str) -> None:
-	if folder:
-		page.wait_for_timeout(600)
-		page.screenshot(path=str(folder / name), full_page=True)
-		step(f"screenshot {folder / name}")
+shot = partial(lib.shot, settle=600)
 
 
-def setup(rest: Rest, fx: dict, workdir: Path) -> None:
-	addr, first, roles = DESK_USERS["secretariat"]
-	fx["secretariat"] = (addr, desk_user(rest, addr, first, roles))
+def setup(rest: lib.Rest, fx: dict, workdir: Path) -> None:
+	fx["secretariat"] = lib.walk_desk_user(rest, "secretariat")
 	invoices = rest.get_list(
 		"Sales Invoice",
 		[["docstatus", "=", 1], ["is_return", "=", 0], ["outstanding_amount", ">", 0]],
@@ -80,11 +73,9 @@ def setup(rest: Rest, fx: dict, workdir: Path) -> None:
 			"fewer than two open invoices with a member: load the demo first (bench --site SITE kdf-demo)"
 		)
 	(fx["paid"], member), (fx["suggested"], _m) = with_member[0], with_member[1]
-	fx["member_user"] = rest.get_doc("Member", member).get("user") or rest.run_doc_method(
-		"Member", member, "create_portal_user"
+	fx["member_user"], fx["member_password"] = lib.member_login(
+		rest, member, rest.get_doc("Member", member).get("user")
 	)
-	fx["member_password"] = "Kdf-" + secrets.token_urlsafe(16) + "-5p"
-	rest.update("User", fx["member_user"], {"new_password": fx["member_password"]})
 	account = rest.get_doc("KDF Settings", "KDF Settings")["bank_account"]
 	tag = uuid.uuid4().hex[:6]
 	paid, suggested = fx["paid"], fx["suggested"]
@@ -118,7 +109,7 @@ def setup(rest: Rest, fx: dict, workdir: Path) -> None:
 
 def secretariat(page: Page, base: str, fx: dict, folder: Path | None) -> None:
 	addr, password = fx["secretariat"]
-	desk_login(page, base, addr, password)
+	lib.desk_login(page, base, addr, password)
 	page.goto(f"{base}/app/bank-transaction")
 	page.get_by_role("button", name=re.compile("Import Bank File|Importer bankfil")).click()
 	dialog = page.locator(".modal.show").last
@@ -136,16 +127,19 @@ def secretariat(page: Page, base: str, fx: dict, folder: Path | None) -> None:
 	dialog.get_by_role("button", name=re.compile("^(Import|Importer)$")).click()
 	page.wait_for_url(re.compile(r".*/app/bank-file-import/.+"), timeout=30000)
 	fx["import"] = page.url.rstrip("/").split("/")[-1]
-	deadline = time.time() + 180
-	while time.time() < deadline:
-		status = page.locator(
-			"[data-fieldname='status'] .control-value, [data-fieldname='status'] .like-disabled-input"
-		)
-		text = status.first.inner_text() if status.count() else ""
-		if re.search(r"Done|Ferdig|Refused|Avvist|Failed|Feilet", text):
-			break
-		page.wait_for_timeout(3000)
+	status = page.locator(
+		"[data-fieldname='status'] .control-value, [data-fieldname='status'] .like-disabled-input"
+	)
+
+	def ended() -> bool:
+		fx["import_status"] = status.first.inner_text() if status.count() else ""
+		if re.search(r"Done|Ferdig|Refused|Avvist|Failed|Feilet", fx["import_status"]):
+			return True
 		page.reload()
+		return False
+
+	lib.wait_for(f"the import {fx['import']}", ended, every=3)
+	text = fx["import_status"]
 	if not re.search(r"Done|Ferdig", text):
 		raise Failed(f"the import {fx['import']} ended as {text!r}")
 	step(f"import {fx['import']} done")
@@ -164,11 +158,7 @@ def secretariat(page: Page, base: str, fx: dict, folder: Path | None) -> None:
 
 
 def member(page: Page, base: str, fx: dict, folder: Path | None) -> None:
-	page.goto(f"{base}/login")
-	page.fill("#login_email", fx["member_user"])
-	page.fill("#login_password", fx["member_password"])
-	page.locator("button.btn-login:visible").first.click()
-	page.wait_for_timeout(2000)
+	lib.portal_login(page, base, fx["member_user"], fx["member_password"])
 	page.goto(f"{base}/mine-fakturaer")
 	row = page.locator(f"tr[data-name='{fx['paid']['name']}']")
 	row.wait_for(timeout=30000)
@@ -179,7 +169,7 @@ def member(page: Page, base: str, fx: dict, folder: Path | None) -> None:
 	shot(page, folder, "5-mine-fakturaer-betalt.png")
 
 
-def check(rest: Rest, fx: dict) -> None:
+def check(rest: lib.Rest, fx: dict) -> None:
 	for inv in (fx["paid"], fx["suggested"]):
 		outstanding = rest.get_doc("Sales Invoice", inv["name"])["outstanding_amount"]
 		if outstanding:
@@ -193,34 +183,16 @@ def check(rest: Rest, fx: dict) -> None:
 
 
 def main() -> int:
-	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.add_argument("--url", default="http://127.0.0.1:8000")
-	parser.add_argument("--admin-password", default="admin")
-	parser.add_argument("--screenshots", type=Path)
-	args = parser.parse_args()
-	folder = args.screenshots
-	if folder:
-		folder.mkdir(parents=True, exist_ok=True)
+	args = lib.arguments(__doc__.splitlines()[0], url="http://127.0.0.1:8000").parse_args()
+
+	def steps(p, rest, browser, base):
+		setup(rest, fx, Path("/tmp"))
+		secretariat(browser.page(**VIEWPORT, timeout=30000), base, fx, args.screenshots)
+		member(browser.page(**PHONE, timeout=30000), base, fx, args.screenshots)
+		check(rest, fx)
+
 	fx: dict = {}
-	with sync_playwright() as p:
-		api = p.request.new_context(base_url=args.url)
-		rest = Rest(api)
-		rest.login("Administrator", args.admin_password)
-		browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-		try:
-			setup(rest, fx, Path("/tmp"))
-			desk = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
-			secretariat(desk.new_page(), args.url, fx, folder)
-			phone = browser.new_context(viewport=PHONE, locale="nb-NO")
-			member(phone.new_page(), args.url, fx, folder)
-			check(rest, fx)
-		except Failed as e:
-			print(f"[FAILED] {e}", flush=True)
-			return 1
-		finally:
-			browser.close()
-	print("[ok] payments walk passed", flush=True)
-	return 0
+	return lib.run(args, fx, steps, passed="[ok] payments walk passed", js_errors=False)
 
 
 if __name__ == "__main__":

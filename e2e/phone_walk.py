@@ -26,22 +26,15 @@ download). Exit code 0 when every page fits and every step passed, 1 otherwise.
 
 from __future__ import annotations
 
-import argparse
-import json
-import quopri
-import re
 import sys
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from portal_flow import CHROMIUM, CHROMIUM_ARGS, SESSION_DT, Failed, Rest, calls, step
-from portal_flow import cleanup as portal_cleanup
-from portal_flow import setup as portal_setup
-from team_walk import login
-from walk import shot
+import lib
+import portal_flow
+from lib import Failed, step
+from playwright.sync_api import Page
 
 WIDTHS = (390, 360)
 SHOT_WIDTH = 390
@@ -68,7 +61,6 @@ SHOTS = {
 		"me",
 	},
 }
-FMT = "%Y-%m-%d %H:%M:%S"
 # elements wider than the viewport, for the failure message
 STICKING_OUT = """(width) => [...document.querySelectorAll("body *")]
 	.filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > width + 1)
@@ -78,21 +70,18 @@ STICKING_OUT = """(width) => [...document.querySelectorAll("body *")]
 		? "." + e.className.trim().split(/\\s+/).join(".") : ""} (${Math.round(e.getBoundingClientRect().right)} px)`)"""
 
 
-def member_post(member: Rest, method: str, data: dict) -> dict:
-	resp = member.api.post(f"/api/method/{method}", form=data)
-	if not resp.ok:
-		raise Failed(f"{method} as the member: HTTP {resp.status} {resp.text()[:300]}")
-	return resp.json().get("message") or {}
+def member_post(member: lib.Rest, method: str, data: dict) -> dict:
+	return member.call(method, data, f"{method} as the member") or {}
 
 
-def setup(rest: Rest, member: Rest, guest: Rest, fx: dict) -> None:
+def setup(rest: lib.Rest, member: lib.Rest, guest: lib.Rest, fx: dict) -> None:
 	"""portal_flow's session and member, then what makes every page show something."""
-	portal_setup(rest, fx)
+	portal_flow.setup(rest, fx)
 	step(f"set up session {fx['session']} (/{fx['route']}) and member {fx['member']} ({fx['user']})")
-	start = datetime.strptime(rest.get_doc(SESSION_DT, fx["session"])["starts_on"][:19], FMT)
+	start = datetime.strptime(rest.get_doc(lib.SESSION_DT, fx["session"])["starts_on"][:19], lib.FMT)
 	day1, day2 = start.date().isoformat(), (start + timedelta(days=1)).date().isoformat()
 	rest.update(
-		SESSION_DT,
+		lib.SESSION_DT,
 		fx["session"],
 		{
 			"participants_allowed": "Åpen",
@@ -138,13 +127,13 @@ def setup(rest: Rest, member: Rest, guest: Rest, fx: dict) -> None:
 	ended = (datetime.now() - timedelta(days=2)).replace(hour=15, minute=0, second=0, microsecond=0)
 	held = rest.insert(
 		{
-			"doctype": SESSION_DT,
+			"doctype": lib.SESSION_DT,
 			"session_title": f"E2E Holdt samling {fx['tag']}",
 			"kind": "Temasamling/workshop",
 			"status": "Åpen for påmelding",
-			"starts_on": (ended - timedelta(hours=6)).strftime(FMT),
-			"ends_on": ended.strftime(FMT),
-			"registration_deadline": (ended - timedelta(days=14)).strftime(FMT),
+			"starts_on": (ended - timedelta(hours=6)).strftime(lib.FMT),
+			"ends_on": ended.strftime(lib.FMT),
+			"registration_deadline": (ended - timedelta(days=14)).strftime(lib.FMT),
 			"capacity": 20,
 			"participant_fee": 3500,
 			"published": 1,
@@ -161,93 +150,51 @@ def setup(rest: Rest, member: Rest, guest: Rest, fx: dict) -> None:
 		}
 	)
 	fx["attended"] = attended["name"]
-	resp = rest.api.post(
-		"/api/method/run_doc_method",
-		form={
-			"dt": "Registration",
-			"dn": attended["name"],
-			"method": "mark_attendance",
-			"args": json.dumps({"attended": 1}),
-		},
-	)
-	if not resp.ok:
-		raise Failed(f"marking attendance: HTTP {resp.status} {resp.text()[:300]}")
+	rest.run_doc_method("Registration", attended["name"], "mark_attendance", {"attended": 1})
 	step(f"held session {held['name']} with the member's attended registration {attended['name']}")
 
 	# a guest's registration request for the open session: the confirmation link
 	fx["guest_email"] = f"e2e-gjest-{fx['tag']}@example.no"
-	resp = guest.api.post(
-		"/api/method/kdf_app.api.registration.register_guest",
-		form={
+	guest.call(
+		"kdf_app.api.registration.register_guest",
+		{
 			"session": fx["session"],
 			"name": f"Gjest Telefon {fx['tag']}",
 			"email": fx["guest_email"],
 			"organisation": fx["organisation"],
 			"consent": "1",
 		},
+		"a guest's registration",
 	)
-	if not resp.ok:
-		raise Failed(f"a guest's registration: HTTP {resp.status} {resp.text()[:300]}")
-	queue = rest.get_list(
-		"Email Queue", [["Email Queue Recipient", "recipient", "=", fx["guest_email"]]], ["name"], 5
-	)
-	raw = " ".join(rest.get_doc("Email Queue", q["name"])["message"] for q in queue)
-	raw = quopri.decodestring(raw.encode()).decode("utf-8", "replace")
-	m = re.search(r"/bekreft-pamelding\?key=([A-Za-z0-9_\-]+)", raw)
-	if not m:
-		raise Failed("no confirmation link in the guest's e-mail")
-	fx["confirm_key"] = m.group(1)
+	fx["confirm_key"] = lib.confirmation_key(rest, fx["guest_email"])
 	step("a guest's registration request is waiting for confirmation")
 
 	held_demo = rest.get_list(
-		SESSION_DT, [["published", "=", 1], ["status", "=", "Gjennomført"]], ["route"], 1, "starts_on desc"
+		lib.SESSION_DT,
+		[["published", "=", 1], ["status", "=", "Gjennomført"]],
+		["route"],
+		1,
+		"starts_on desc",
 	)
 	fx["demo_held_route"] = held_demo[0]["route"] if held_demo else None
 
 
-def cleanup(rest: Rest, fx: dict) -> list[str]:
-	problems = []
-
-	def attempt(what, fn, *a):
-		try:
-			return fn(*a)
-		except Exception as e:
-			problems.append(f"{what}: {e}")
-
+def cleanup(rest: lib.Rest, fx: dict) -> list[str]:
+	gone = lib.Cleanup(rest)
 	if fx.get("attended"):
-		attempt("delete the attended registration", rest.delete, "Registration", fx["attended"])
+		gone.delete("Registration", fx["attended"], "delete the attended registration")
 	if fx.get("held"):
-		attempt("delete the held session", rest.delete, SESSION_DT, fx["held"])
+		gone.delete(lib.SESSION_DT, fx["held"], "delete the held session")
 	if fx.get("guest_email"):
-		for r in (
-			attempt(
-				"list guest requests",
-				rest.get_list,
-				"Guest Registration Request",
-				[["email", "=", fx["guest_email"]]],
-				["name"],
-			)
-			or []
+		for r in gone.list(
+			"list guest requests", "Guest Registration Request", [["email", "=", fx["guest_email"]]]
 		):
-			attempt("delete guest request", rest.delete, "Guest Registration Request", r["name"])
-		for q in (
-			attempt(
-				"list guest mails",
-				rest.get_list,
-				"Email Queue",
-				[["Email Queue Recipient", "recipient", "=", fx["guest_email"]]],
-				["name"],
-			)
-			or []
-		):
-			attempt("delete guest mail", rest.delete, "Email Queue", q["name"])
+			gone.delete("Guest Registration Request", r["name"], "delete guest request")
+		gone.mails([["Email Queue Recipient", "recipient", "=", fx["guest_email"]]])
 	if fx.get("member"):
-		for c in (
-			attempt("list cases", rest.get_list, "Mentoring Case", [["member", "=", fx["member"]]], ["name"])
-			or []
-		):
-			attempt(f"delete case {c['name']}", rest.delete, "Mentoring Case", c["name"])
-	return problems + portal_cleanup(rest, fx)
+		for c in gone.list("list cases", "Mentoring Case", [["member", "=", fx["member"]]]):
+			gone.delete("Mentoring Case", c["name"], f"delete case {c['name']}")
+	return gone.problems + portal_flow.cleanup(rest, fx)
 
 
 def pages(fx: dict) -> list[tuple[str, str, bool]]:
@@ -303,12 +250,12 @@ def walk(page: Page, base: str, fx: dict, who: str, width: int, folder: Path | N
 			wide.append(str(e))
 			print(f"[wide] {e}", flush=True)
 		if width == SHOT_WIDTH and name in SHOTS[who]:
-			shot(page, folder, f"{who}-{name}.png")
+			lib.shot(page, folder, f"{who}-{name}.png")
 	step(f"{who} at {width} px: {checked} of {len(pages(fx))} pages fit the screen")
 	return checked
 
 
-def cancel_on_phone(page: Page, base: str, fx: dict, rest: Rest, folder: Path | None) -> None:
+def cancel_on_phone(page: Page, base: str, fx: dict, rest: lib.Rest, folder: Path | None) -> None:
 	page.goto(f"{base}/pameldinger")
 	row = page.locator(f'#kdf-registrations tr[data-name="{fx["registration"]}"]')
 	button = row.locator(".kdf-cancel")
@@ -329,13 +276,8 @@ def cancel_on_phone(page: Page, base: str, fx: dict, rest: Rest, folder: Path | 
 		raise Failed(f"the cancel dialog is off the screen: {box} on {width}x{height}")
 	fits(page, width, "the cancel dialog")
 	step(f"the cancel dialog is titled {title!r} and fits the screen ({round(box['width'])} px)")
-	if folder:
-		page.screenshot(path=str(folder / "member-cancel-dialog.png"))
-		step(f"screenshot {folder / 'member-cancel-dialog.png'}")
-	with page.expect_response(calls("kdf_app.api.registration.cancel")) as done:
-		page.click("#kdf-cancel-yes")
-	if not done.value.ok:
-		raise Failed(f"cancelling answered HTTP {done.value.status}: {done.value.text()[:300]}")
+	lib.shot(page, folder, "member-cancel-dialog.png", full_page=False, settle=0)
+	lib.answered(page, "kdf_app.api.registration.cancel", lambda: page.click("#kdf-cancel-yes"), "cancelling")
 	page.wait_for_load_state("load")
 	page.locator(f'tr[data-name="{fx["registration"]}"] .kdf-status', has_text="Avmeldt").wait_for()
 	status = rest.get_doc("Registration", fx["registration"])["status"]
@@ -345,81 +287,40 @@ def cancel_on_phone(page: Page, base: str, fx: dict, rest: Rest, folder: Path | 
 
 
 def main(argv=None) -> int:
-	ap = argparse.ArgumentParser(
-		description="Every portal page at 360 and 390 px, as a guest and as a member."
+	ap = lib.arguments(
+		"Every portal page at 360 and 390 px, as a guest and as a member.", keep="keep what the walk made"
 	)
-	ap.add_argument("--url", default="http://kdf.localhost:8000")
-	ap.add_argument("--admin-password", default="admin")
-	ap.add_argument("--screenshots", type=Path, help="save PNGs into this folder")
-	ap.add_argument("--keep", action="store_true", help="keep what the walk made")
 	args = ap.parse_args(argv)
-	base = args.url.rstrip("/")
-	if args.screenshots:
-		args.screenshots.mkdir(parents=True, exist_ok=True)
 	fx: dict = {"tag": uuid.uuid4().hex[:6]}
-	failure, problems, errors, last = None, [], [], []
-	with sync_playwright() as p:
-		headers = {"Accept": "application/json"}
-		api, member_api, guest_api = (
-			p.request.new_context(base_url=base, extra_http_headers=headers) for _ in range(3)
-		)
-		rest = Rest(api)
-		browser = None
+
+	def steps(p, rest, browser, base):
+		member_rest, guest_rest = lib.rest_session(p, base), lib.rest_session(p, base)
 		try:
-			rest.login("Administrator", args.admin_password)
-			setup(rest, Rest(member_api), Rest(guest_api), fx)
-			browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-			total, wide = 0, []
-			for who in ("guest", "member"):
-				for width in WIDTHS:  # 390 px first: the screenshots before the member cancels at 360 px
-					context = browser.new_context(
-						viewport={"width": width, "height": 800},
-						locale="nb-NO",
-						is_mobile=True,
-						has_touch=True,
-					)
-					context.set_default_timeout(20000)
-					page = context.new_page()
-					last.append(page)
-					page.on("pageerror", lambda e, page=page: errors.append(f"{page.url}: {e}"))
-					if who == "member":
-						login(page, base, fx)
-					total += walk(page, base, fx, who, width, args.screenshots, wide)
-					if who == "member" and width == min(WIDTHS):
-						cancel_on_phone(page, base, fx, rest, args.screenshots)
-			if wide:
-				raise Failed(f"{len(wide)} page views wider than the screen, the first: {wide[0]}")
-			if errors:
-				raise Failed(f"uncaught JavaScript errors: {errors[:3]}")
-			step(
-				f"{total} page views at {' and '.join(map(str, sorted(WIDTHS)))} px, none wider than the screen"
-			)
-		except (Failed, PlaywrightTimeout) as e:
-			failure = str(e)
-		except Exception as e:
-			failure = f"{type(e).__name__}: {e}"
+			setup(rest, member_rest, guest_rest, fx)
 		finally:
-			if failure and last and args.screenshots:
-				try:
-					last[-1].screenshot(path=str(args.screenshots / "FAILED.png"), full_page=True)
-					print(f"the page at the failure: {args.screenshots / 'FAILED.png'} ({last[-1].url})")
-				except Exception:
-					pass
-			if browser:
-				browser.close()
-			if not args.keep:
-				problems = cleanup(rest, fx)
-			for ctx in (api, member_api, guest_api):
-				ctx.dispose()
-	for pr in problems:
-		print(f"cleanup: {pr}")
-	if failure:
-		print(f"FAILED: {failure}")
-		return 1
-	print(
-		"PASSED: every portal page fits 360 and 390 px, as a guest and as a member; the cancel dialog fits."
+			member_rest.api.dispose()
+			guest_rest.api.dispose()
+		total, wide = 0, []
+		for who in ("guest", "member"):
+			for width in WIDTHS:  # 390 px first: the screenshots before the member cancels at 360 px
+				page = browser.page(width, 800, is_mobile=True, has_touch=True)
+				if who == "member":
+					lib.portal_login(page, base, fx["email"], fx["password"])
+				total += walk(page, base, fx, who, width, args.screenshots, wide)
+				if who == "member" and width == min(WIDTHS):
+					cancel_on_phone(page, base, fx, rest, args.screenshots)
+		if wide:
+			raise Failed(f"{len(wide)} page views wider than the screen, the first: {wide[0]}")
+		browser.check_errors()
+		step(f"{total} page views at {' and '.join(map(str, sorted(WIDTHS)))} px, none wider than the screen")
+
+	return lib.run(
+		args,
+		fx,
+		steps,
+		cleanup,
+		"PASSED: every portal page fits 360 and 390 px, as a guest and as a member; the cancel dialog fits.",
 	)
-	return 0
 
 
 if __name__ == "__main__":

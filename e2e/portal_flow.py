@@ -27,107 +27,26 @@ Exit code 0 when every step passed, 1 with the failing step's message otherwise.
 
 from __future__ import annotations
 
-import argparse
-import json
-import secrets
 import sys
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
-from playwright.sync_api import APIRequestContext, Page, sync_playwright
+import lib
+from lib import Failed, step
+from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-	"--no-sandbox",
-	"--disable-gpu",
-	"--disable-quic",
-	"--no-first-run",
-	"--disable-background-networking",
-	"--disable-component-update",
-	"--disable-sync",
-]
-SESSION_DT = "Topplederprogram Session"
 SCRIPT = "<script>alert(1)</script>"
 
 
-class Failed(Exception):
-	pass
+# --- setup over REST ---------------------------------------------------------------------------------------
 
 
-def step(msg: str) -> None:
-	print(f"[ok] {msg}", flush=True)
-
-
-# --- REST as Administrator ---------------------------------------------------------------------------
-
-
-class Rest:
-	def __init__(self, api: APIRequestContext):
-		self.api = api
-
-	@staticmethod
-	def _check(resp, what: str):
-		if not resp.ok:
-			try:
-				body = resp.json()
-				msgs = [
-					json.loads(m).get("message", m) for m in json.loads(body.get("_server_messages") or "[]")
-				]
-				detail = " | ".join([body.get("exc_type") or ""] + [str(m) for m in msgs]).strip(" |")
-			except Exception:
-				detail = resp.text()[:300]
-			raise Failed(f"{what}: HTTP {resp.status} {detail}")
-		return resp.json() if resp.body() else {}
-
-	def login(self, user: str, password: str) -> None:
-		self._check(self.api.post("/api/method/login", form={"usr": user, "pwd": password}), f"login {user}")
-
-	def get_list(self, doctype, filters=None, fields=None, limit=0, order_by=None):
-		params = {"limit_page_length": str(limit)}
-		if filters is not None:
-			params["filters"] = json.dumps(filters)
-		if fields is not None:
-			params["fields"] = json.dumps(fields)
-		if order_by:
-			params["order_by"] = order_by
-		return self._check(self.api.get(f"/api/resource/{quote(doctype)}", params=params), f"list {doctype}")[
-			"data"
-		]
-
-	def get_doc(self, doctype, name):
-		return self._check(
-			self.api.get(f"/api/resource/{quote(doctype)}/{quote(name, safe='')}"), f"get {doctype} {name}"
-		)["data"]
-
-	def insert(self, doc: dict) -> dict:
-		return self._check(
-			self.api.post(f"/api/resource/{quote(doc['doctype'])}", data=doc), f"insert {doc['doctype']}"
-		)["data"]
-
-	def update(self, doctype, name, values):
-		return self._check(
-			self.api.put(f"/api/resource/{quote(doctype)}/{quote(name, safe='')}", data=values),
-			f"update {doctype} {name}",
-		)["data"]
-
-	def delete(self, doctype, name):
-		self._check(
-			self.api.delete(f"/api/resource/{quote(doctype)}/{quote(name, safe='')}"),
-			f"delete {doctype} {name}",
-		)
-
-	def run_doc_method(self, doctype, name, method):
-		return self._check(
-			self.api.post("/api/method/run_doc_method", data={"dt": doctype, "dn": name, "method": method}),
-			f"{doctype}.{method}",
-		).get("message")
-
-
-def setup(rest: Rest, fx: dict) -> None:
-	"""Fills ``fx`` step by step, so that cleanup finds whatever was created even if a later step fails."""
+def setup(rest: lib.Rest, fx: dict) -> None:
+	"""A published session open for registration and a member with a portal login, into ``fx`` (tag given)
+	step by step, so that ``cleanup`` finds whatever was made even if a later step fails (team_walk.py and
+	phone_walk.py start from it too)."""
 	tag = fx["tag"]
 	fields = ["name", "kdf_send_ehf"]
 	orgs = rest.get_list(
@@ -140,18 +59,13 @@ def setup(rest: Rest, fx: dict) -> None:
 		raise Failed("no Stay Package on the site")
 	package = "Oppholdspakke med overnatting" if "Oppholdspakke med overnatting" in packages else packages[0]
 	fx.update({"organisation": orgs[0]["name"], "ehf": bool(orgs[0].get("kdf_send_ehf")), "package": package})
-
-	starts = (datetime.now() + timedelta(days=45)).replace(hour=9, minute=30, second=0, microsecond=0)
-	fmt = "%Y-%m-%d %H:%M:%S"
 	session = rest.insert(
 		{
-			"doctype": SESSION_DT,
+			"doctype": lib.SESSION_DT,
 			"session_title": f"E2E Topplederprogram {tag}",
 			"kind": "Topplederprogram",
 			"status": "Åpen for påmelding",
-			"starts_on": starts.strftime(fmt),
-			"ends_on": (starts + timedelta(days=1, hours=7)).strftime(fmt),
-			"registration_deadline": (starts - timedelta(days=10)).strftime(fmt),
+			**lib.session_times(lib.in_days(45, 9, 30), timedelta(days=1, hours=7), timedelta(days=10)),
 			"capacity": 10,
 			"participant_fee": 9500,
 			"extra_night_price": 1450,
@@ -160,7 +74,6 @@ def setup(rest: Rest, fx: dict) -> None:
 		}
 	)
 	fx["session"], fx["route"], fx["title"] = session["name"], session["route"], session["session_title"]
-
 	fx["email"] = f"e2e-{tag}@example.com"
 	member = rest.insert(
 		{
@@ -173,97 +86,33 @@ def setup(rest: Rest, fx: dict) -> None:
 		}
 	)
 	fx["member"] = member["name"]
-	fx["user"] = rest.run_doc_method("Member", member["name"], "create_portal_user")
-	fx["password"] = "Kdf-" + secrets.token_urlsafe(18) + "-7q"
-	rest.update("User", fx["user"], {"new_password": fx["password"]})
+	fx["user"], fx["password"] = lib.member_login(rest, member["name"])
 
 
-def cleanup(rest: Rest, fx: dict) -> list[str]:
-	problems = []
-
-	def attempt(what, fn, *a):
-		try:
-			return fn(*a)
-		except Exception as e:
-			problems.append(f"{what}: {e}")
-
-	# also whatever was created but whose response got lost (e.g. a dev server restarting mid-request)
+def cleanup(rest: lib.Rest, fx: dict) -> list[str]:
+	"""Removes what setup made, also what was made but whose answer got lost."""
+	gone = lib.Cleanup(rest)
 	if fx.get("tag"):
-		found = attempt(
-			"find session",
-			rest.get_list,
-			SESSION_DT,
-			[["session_title", "=", f"E2E Topplederprogram {fx['tag']}"]],
-			["name"],
+		found = gone.list(
+			"find session", lib.SESSION_DT, [["session_title", "=", f"E2E Topplederprogram {fx['tag']}"]]
 		)
 		if found and not fx.get("session"):
 			fx["session"] = found[0]["name"]
-		found = attempt(
-			"find member", rest.get_list, "Member", [["email", "=", f"e2e-{fx['tag']}@example.com"]], ["name"]
-		)
+		found = gone.list("find member", "Member", [["email", "=", f"e2e-{fx['tag']}@example.com"]])
 		if found and not fx.get("member"):
 			fx["member"] = found[0]["name"]
 	if fx.get("session"):
-		regs = (
-			attempt(
-				"list registrations",
-				rest.get_list,
-				"Registration",
-				[["session", "=", fx["session"]]],
-				["name"],
-			)
-			or []
-		)
-		for r in regs:
-			for q in (
-				attempt(
-					"list Email Queue",
-					rest.get_list,
-					"Email Queue",
-					[["reference_doctype", "=", "Registration"], ["reference_name", "=", r["name"]]],
-					["name"],
-				)
-				or []
-			):
-				attempt("delete Email Queue", rest.delete, "Email Queue", q["name"])
-			attempt(f"delete Registration {r['name']}", rest.delete, "Registration", r["name"])
-		attempt(f"delete session {fx['session']}", rest.delete, SESSION_DT, fx["session"])
+		gone.session(fx["session"])
 	if fx.get("member"):
-		member = attempt("read member", rest.get_doc, "Member", fx["member"]) or {}
-		attempt(f"delete Member {fx['member']}", rest.delete, "Member", fx["member"])
-		if member.get("contact"):
-			attempt(f"delete Contact {member['contact']}", rest.delete, "Contact", member["contact"])
-		if fx.get("user") or member.get("user"):
-			attempt("delete User", rest.delete, "User", fx.get("user") or member["user"])
-	return problems
+		gone.member(fx["member"], fx.get("user"))
+	return gone.problems
 
 
-# --- the browser flow --------------------------------------------------------------------------------
-
-
-def calls(method: str):
-	"""Matches the response of a frappe.call to ``method``: the portal posts ``cmd=<method>`` to "/"."""
-
-	def match(resp) -> bool:
-		if method in resp.url:
-			return True
-		try:
-			return resp.request.method == "POST" and method in (resp.request.post_data or "")
-		except Exception:  # binary bodies
-			return False
-
-	return match
+# --- the browser flow ------------------------------------------------------------------------------------
 
 
 def console_tail(page: Page) -> str:
 	return "; ".join(getattr(page, "_kdf_console", [])[-3:]) or "-"
-
-
-def shot(page: Page, folder: Path | None, name: str) -> None:
-	if folder:
-		path = folder / name
-		page.screenshot(path=str(path), full_page=True)
-		step(f"screenshot {path}")
 
 
 def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
@@ -307,7 +156,7 @@ def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
 	if fx["title"] not in page.locator("h1").first.inner_text():
 		raise Failed(f"session page heading is {page.locator('h1').first.inner_text()!r}")
 	step(f"session page /{fx['route']} shows the registration form")
-	shot(page, folder, "session-page.png")
+	lib.shot(page, folder, "session-page.png")
 
 	# 3. fill in and submit
 	page.select_option("#stay_package", fx["package"])
@@ -315,7 +164,7 @@ def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
 	page.fill("#invoice_reference", f"E2E-{fx['tag']}")
 	page.fill("#dietary_needs", f"Glutenfri {SCRIPT} og laktosefri")
 	try:
-		with page.expect_response(calls("kdf_app.api.registration.register")) as reg:
+		with page.expect_response(lib.calls("kdf_app.api.registration.register")) as reg:
 			page.click("#kdf-register-button")
 	except PlaywrightTimeout:
 		raise Failed(
@@ -339,7 +188,7 @@ def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
 	step(
 		f"registered {result['name']}: {result['status']}, total {result['total']}; page says {message.strip()!r}"
 	)
-	shot(page, folder, "registration-success.png")
+	lib.shot(page, folder, "registration-success.png")
 
 	# 4. Mine påmeldinger
 	page.goto(f"{base}/pameldinger")
@@ -350,7 +199,7 @@ def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
 	if "Bekreftet" not in status:
 		raise Failed(f"/pameldinger shows status {status!r} for {result['name']}, expected Bekreftet")
 	step(f"/pameldinger lists {result['name']} with status {status!r}")
-	shot(page, folder, "mine-pameldinger.png")
+	lib.shot(page, folder, "mine-pameldinger.png")
 
 	# 5. cancel through the page's own dialog (Norwegian, fits a phone); the page reloads
 	row.locator(".kdf-cancel").click()
@@ -366,7 +215,7 @@ def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
 	step(f"confirm dialog: {title!r}, primary button {primary.inner_text().strip()!r}")
 	try:
 		with page.expect_navigation(timeout=15000):
-			with page.expect_response(calls("kdf_app.api.registration.cancel")) as cancel:
+			with page.expect_response(lib.calls("kdf_app.api.registration.cancel")) as cancel:
 				primary.click()
 	except PlaywrightTimeout:
 		raise Failed(
@@ -385,102 +234,54 @@ def browser_flow(page: Page, base: str, fx: dict, folder: Path | None) -> str:
 	if row.locator(".kdf-cancel").count():
 		raise Failed("the cancelled registration still has a cancel button")
 	step(f"after confirming and reload /pameldinger shows {status!r}")
-	shot(page, folder, "mine-pameldinger-avmeldt.png")
+	lib.shot(page, folder, "mine-pameldinger-avmeldt.png")
 	return result["name"]
 
 
 def main(argv=None) -> int:
-	ap = argparse.ArgumentParser(description="Headless Chromium check of the KDF member portal flow.")
-	ap.add_argument("--url", default="http://kdf.localhost:8000", help="site URL (default %(default)s)")
-	ap.add_argument("--admin-password", default="admin")
-	ap.add_argument("--screenshots", type=Path, help="save PNGs of the pages into this folder")
+	ap = lib.arguments("Headless Chromium check of the KDF member portal flow.")
 	ap.add_argument("--headed", action="store_true", help="show the browser (needs a display)")
 	args = ap.parse_args(argv)
-	base = args.url.rstrip("/")
-	if args.screenshots:
-		args.screenshots.mkdir(parents=True, exist_ok=True)
+	fx: dict = {"tag": uuid.uuid4().hex[:8]}
 
-	console: list[str] = []
-	page_errors: list[str] = []
-	alerts: list[str] = []
-	failure = None
-	fx: dict = {}
-	with sync_playwright() as p:
-		api = p.request.new_context(base_url=base, extra_http_headers={"Accept": "application/json"})
-		rest = Rest(api)
-		browser = None
-		try:
-			rest.login("Administrator", args.admin_password)
-			fx["tag"] = uuid.uuid4().hex[:8]
-			setup(rest, fx)
-			step(
-				f"set up session {fx['session']} (/{fx['route']}), member {fx['member']} of {fx['organisation']!r}, "
-				f"user {fx['user']}"
-			)
-			browser = p.chromium.launch(
-				executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=not args.headed
-			)
-			context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
-			context.set_default_timeout(20000)
-			page = context.new_page()
-			page._kdf_console = console  # for failure messages
-			page.on(
-				"console",
-				lambda m: console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None,
-			)
-			page.on("pageerror", lambda e: page_errors.append(str(e)))
-			page.on(
-				"response",
-				lambda r: (
-					console.append(f"HTTP {r.status} {r.request.method} {r.url}") if r.status >= 400 else None
-				),
-			)
+	def steps(p, rest, browser, base):
+		setup(rest, fx)
+		step(
+			f"set up session {fx['session']} (/{fx['route']}), member {fx['member']} of {fx['organisation']!r}, "
+			f"user {fx['user']}"
+		)
+		page, console, alerts = browser.page(), browser.console, []
+		page._kdf_console = console  # for failure messages
+		page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "warning" else None)
+		page.on(
+			"response",
+			lambda r: (
+				console.append(f"HTTP {r.status} {r.request.method} {r.url}") if r.status >= 400 else None
+			),
+		)
 
-			def on_dialog(d):  # a native alert would mean the injected script ran
-				alerts.append(f"{d.type}: {d.message}")
-				d.dismiss()
+		def on_dialog(d):  # a native alert would mean the injected script ran
+			alerts.append(f"{d.type}: {d.message}")
+			d.dismiss()
 
-			page.on("dialog", on_dialog)
-			name = browser_flow(page, base, fx, args.screenshots)
+		page.on("dialog", on_dialog)
+		name = browser_flow(page, base, fx, args.screenshots)
+		reg = rest.get_doc("Registration", name)
+		if reg["status"] != "Avmeldt":
+			raise Failed(f"REST: registration {name} has status {reg['status']!r}, expected Avmeldt")
+		if "<script" in (reg.get("dietary_needs") or "").lower():
+			raise Failed(f"REST: dietary_needs still contains a script tag: {reg['dietary_needs']!r}")
+		step(f"REST: {name} status {reg['status']!r}, dietary_needs stored as {reg.get('dietary_needs')!r}")
+		if alerts:
+			raise Failed(f"a native dialog opened (injected script ran?): {alerts}")
 
-			reg = rest.get_doc("Registration", name)
-			if reg["status"] != "Avmeldt":
-				raise Failed(f"REST: registration {name} has status {reg['status']!r}, expected Avmeldt")
-			if "<script" in (reg.get("dietary_needs") or "").lower():
-				raise Failed(f"REST: dietary_needs still contains a script tag: {reg['dietary_needs']!r}")
-			step(
-				f"REST: {name} status {reg['status']!r}, dietary_needs stored as {reg.get('dietary_needs')!r}"
-			)
-			if alerts:
-				raise Failed(f"a native dialog opened (injected script ran?): {alerts}")
-			if page_errors:
-				raise Failed(f"uncaught JavaScript errors on the pages: {page_errors}")
-		except (Failed, PlaywrightTimeout) as e:
-			failure = str(e)
-		except Exception as e:  # anything unexpected is a failure with its message, not a traceback
-			failure = f"{type(e).__name__}: {e}"
-		finally:
-			if browser:
-				browser.close()
-			problems = cleanup(rest, fx) if fx.get("tag") else []
-			api.dispose()
-
-	if console:
-		print("Browser console errors/warnings:")
-		for c in console[:20]:
-			lines = c.strip().splitlines()
-			print("  " + (c.strip() if len(lines) <= 3 else f"{lines[0]} [...] {lines[-1]}"))
-	if problems:
-		print("Cleanup problems:")
-		for pr in problems:
-			print(f"  {pr}")
-	elif fx.get("tag"):
-		print("Cleanup: test session, registration, member, contact and user removed.")
-	if failure:
-		print(f"FAILED: {failure}")
-		return 1
-	print("PASSED: portal flow login → list → register → Mine påmeldinger → cancel works.")
-	return 0
+	return lib.run(
+		args,
+		fx,
+		steps,
+		cleanup,
+		"PASSED: portal flow login → list → register → Mine påmeldinger → cancel works.",
+	)
 
 
 if __name__ == "__main__":

@@ -30,23 +30,19 @@ with the failing step's message otherwise.
 
 from __future__ import annotations
 
-import argparse
 import re
-import secrets
 import sys
 import uuid
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from portal_flow import CHROMIUM, CHROMIUM_ARGS, SESSION_DT, Failed, Rest, step
+import lib
+from lib import Failed, step
+from playwright.sync_api import Page
 
 SECRETARIAT = "walk-sekretariat@example.com"
 PROFILE = "KDF Sekretariat"
-FMT = "%Y-%m-%d %H:%M:%S"
 MONTHS = (
 	"januar", "februar", "mars", "april", "mai", "juni",
 	"juli", "august", "september", "oktober", "november", "desember",
@@ -54,51 +50,23 @@ MONTHS = (
 WITH_NIGHT, WITHOUT_NIGHT = "Oppholdspakke med overnatting", "Oppholdspakke uten overnatting"
 
 
-def shot(page: Page, folder: Path | None, name: str, full_page: bool = True) -> None:
-	if folder:
-		if full_page:
-			page.evaluate("() => window.scrollTo(0, 0)")  # the desk's sticky header stays on top
-		page.wait_for_timeout(500)  # let alerts and fonts settle
-		page.screenshot(path=str(folder / name), full_page=full_page)
-		step(f"screenshot {folder / name}")
+# the desk's sticky header stays on top: a full page from its top
+shot = partial(lib.shot, top=True, settle=500)
 
 
 # --- setup over REST --------------------------------------------------------------------------------------
 
 
-def secretariat_user(rest: Rest) -> str:
-	"""The walk's secretariat user, made with the Role Profile as the secretariat's users are; a fresh password."""
-	password = "Kdf-" + secrets.token_urlsafe(16) + "-9x"
-	values = {"role_profile_name": PROFILE, "new_password": password, "enabled": 1, "language": "no"}
-	if rest.get_list("User", [["name", "=", SECRETARIAT]], ["name"]):
-		rest.update("User", SECRETARIAT, values)
-	else:
-		rest.insert(
-			{
-				"doctype": "User",
-				"email": SECRETARIAT,
-				"first_name": "Sekretariat",
-				"user_type": "System User",
-				"send_welcome_email": 0,
-				**values,
-			}
-		)
-	roles = {r["role"] for r in rest.get_doc("User", SECRETARIAT)["roles"]}
-	if "KDF Sekretariat" not in roles:
-		raise Failed(f"the Role Profile {PROFILE} did not give the role KDF Sekretariat: {sorted(roles)}")
-	return password
-
-
-def setup(rest: Rest, fx: dict) -> None:
+def setup(rest: lib.Rest, fx: dict) -> None:
 	tag = fx["tag"]
 	packages = {p["name"] for p in rest.get_list("Stay Package", None, ["name"], 0)}
 	if not {WITH_NIGHT, WITHOUT_NIGHT} <= packages:
-		raise Failed("the demo's stay packages are missing: load the demo first (bench --site SITE kdf-demo)")
-	orgs = rest.get_list("Customer", [["customer_group", "=", "Kommune"]], ["name"], 1, "name asc")
-	if not orgs:
-		raise Failed("no Kommune on the site: load the demo first")
-	fx["organisation"] = orgs[0]["name"]
-	fx["password"] = secretariat_user(rest)
+		raise Failed(f"the demo's stay packages are missing: {lib.NO_DEMO}")
+	fx["organisation"] = lib.kommuner(rest)[0]["name"]
+	# made with the Role Profile as the secretariat's users are
+	fx["password"] = lib.desk_user(
+		rest, SECRETARIAT, "Sekretariat", role_profile_name=PROFILE, expect="KDF Sekretariat"
+	)
 	# a Wednesday about two months ahead, 10:00 to 15:00 the next day
 	day = datetime.now() + timedelta(days=60)
 	day += timedelta(days=(2 - day.weekday()) % 7)
@@ -106,14 +74,12 @@ def setup(rest: Rest, fx: dict) -> None:
 	fx["starts"] = starts
 	session = rest.insert(
 		{
-			"doctype": SESSION_DT,
+			"doctype": lib.SESSION_DT,
 			"session_title": f"Desk-walk {tag}",
 			"kind": "Topplederprogram",
 			"status": "Åpen for påmelding",
 			"participants_allowed": "Medlemmer og ledergrupper",
-			"starts_on": starts.strftime(FMT),
-			"ends_on": (starts + timedelta(days=1, hours=5)).strftime(FMT),
-			"registration_deadline": (starts - timedelta(days=14)).strftime(FMT),
+			**lib.session_times(starts, timedelta(days=1, hours=5), timedelta(days=14)),
 			"capacity": 30,
 			"participant_fee": 6000,
 			"non_member_fee": 7500,
@@ -153,15 +119,6 @@ def expected_text(starts: datetime, nights: int) -> str:
 
 
 # --- the browser -------------------------------------------------------------------------------------------
-
-
-def desk_login(page: Page, base: str, fx: dict) -> None:
-	page.goto(f"{base}/login")
-	page.fill("#login_email", SECRETARIAT)
-	page.fill("#login_password", fx["password"])
-	page.click(".btn-login")
-	page.wait_for_url(re.compile(r".*/app.*"), timeout=30000)
-	step("the secretariat logged in to the desk")
 
 
 def open_session(page: Page, base: str, fx: dict) -> None:
@@ -342,7 +299,7 @@ def participants_step(page: Page, base: str, fx: dict, folder: Path | None) -> N
 	step("Session Participants opened by its address shows the same rows")
 
 
-def registration_step(page: Page, base: str, fx: dict, rest: Rest, folder: Path | None) -> None:
+def registration_step(page: Page, base: str, fx: dict, rest: lib.Rest, folder: Path | None) -> None:
 	(reg,) = rest.get_list(
 		"Registration",
 		[["session", "=", fx["session"]], ["participant_name", "=", fx["colleagues"][0]["participant_name"]]],
@@ -392,8 +349,8 @@ def member_step(page: Page, base: str, fx: dict, folder: Path | None) -> None:
 # --- checks and cleanup over REST -------------------------------------------------------------------------
 
 
-def check_rest(rest: Rest, fx: dict) -> None:
-	session = rest.get_doc(SESSION_DT, fx["session"])
+def check_rest(rest: lib.Rest, fx: dict) -> None:
+	session = rest.get_doc(lib.SESSION_DT, fx["session"])
 	texts = {r["stay_package"]: r["includes"] for r in session["stay_packages"]}
 	want = {WITH_NIGHT: expected_text(fx["starts"], 1), WITHOUT_NIGHT: expected_text(fx["starts"], 0)}
 	if texts != want:
@@ -420,97 +377,35 @@ def check_rest(rest: Rest, fx: dict) -> None:
 	step("REST: each participant has their own package, extra night and dietary needs")
 
 
-def cleanup(rest: Rest, fx: dict) -> list[str]:
-	problems = []
-
-	def attempt(what, fn, *a):
-		try:
-			return fn(*a)
-		except Exception as e:
-			problems.append(f"{what}: {e}")
-
+def cleanup(rest: lib.Rest, fx: dict) -> list[str]:
+	gone = lib.Cleanup(rest)
 	if fx.get("session"):
-		regs = attempt(
-			"list registrations",
-			rest.get_list,
-			"Registration",
-			[["session", "=", fx["session"]]],
-			["name", "contact"],
-		)
-		for r in regs or []:
-			for q in (
-				attempt(
-					"list mails",
-					rest.get_list,
-					"Email Queue",
-					[["reference_doctype", "=", "Registration"], ["reference_name", "=", r["name"]]],
-					["name"],
-				)
-				or []
-			):
-				attempt("delete mail", rest.delete, "Email Queue", q["name"])
-			attempt(f"delete {r['name']}", rest.delete, "Registration", r["name"])
-			if r.get("contact"):
-				attempt(f"delete Contact {r['contact']}", rest.delete, "Contact", r["contact"])
-		attempt(f"delete {fx['session']}", rest.delete, SESSION_DT, fx["session"])
+		gone.session(fx["session"], contacts=True)
 	for key in ("member", "new_member"):
 		if fx.get(key):
-			member = attempt("read member", rest.get_doc, "Member", fx[key]) or {}
-			attempt(f"delete {fx[key]}", rest.delete, "Member", fx[key])
-			if member.get("contact"):
-				attempt(f"delete Contact {member['contact']}", rest.delete, "Contact", member["contact"])
-	return problems
+			gone.member(fx[key])
+	return gone.problems
 
 
 def main(argv=None) -> int:
-	ap = argparse.ArgumentParser(description="Headless Chromium walk of the secretariat's session desk.")
-	ap.add_argument("--url", default="http://127.0.0.1:8000")
-	ap.add_argument("--admin-password", default="admin")
-	ap.add_argument("--screenshots", type=Path)
-	args = ap.parse_args(argv)
-	base = args.url.rstrip("/")
-	if args.screenshots:
-		args.screenshots.mkdir(parents=True, exist_ok=True)
-	failure, problems, fx = None, [], {"tag": uuid.uuid4().hex[:6]}
-	page_errors: list[str] = []
-	with sync_playwright() as p:
-		api = p.request.new_context(base_url=base, extra_http_headers={"Accept": "application/json"})
-		rest = Rest(api)
-		browser = None
-		try:
-			rest.login("Administrator", args.admin_password)
-			setup(rest, fx)
-			step(f"set up session {fx['session']} ({fx['starts']:%d.%m.%Y}) and member {fx['member']}")
-			browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-			context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="nb-NO")
-			context.set_default_timeout(20000)
-			page = context.new_page()
-			page.on("pageerror", lambda e: page_errors.append(str(e)))
-			desk_login(page, base, fx)
-			packages_step(page, base, fx, args.screenshots)
-			group_step(page, base, fx, args.screenshots)
-			participants_step(page, base, fx, args.screenshots)
-			registration_step(page, base, fx, rest, args.screenshots)
-			member_step(page, base, fx, args.screenshots)
-			check_rest(rest, fx)
-			if page_errors:
-				raise Failed(f"uncaught JavaScript errors on the pages: {page_errors}")
-		except (Failed, PlaywrightTimeout) as e:
-			failure = str(e)
-		except Exception as e:
-			failure = f"{type(e).__name__}: {e}"
-		finally:
-			if browser:
-				browser.close()
-			problems += cleanup(rest, fx)
-			api.dispose()
-	for pr in problems:
-		print(f"Cleanup problem: {pr}")
-	if failure:
-		print(f"FAILED: {failure}")
-		return 1
-	print("All steps passed.")
-	return 0
+	args = lib.arguments(
+		"Headless Chromium walk of the secretariat's session desk.", url="http://127.0.0.1:8000"
+	).parse_args(argv)
+	fx: dict = {"tag": uuid.uuid4().hex[:6]}
+
+	def steps(p, rest, browser, base):
+		setup(rest, fx)
+		step(f"set up session {fx['session']} ({fx['starts']:%d.%m.%Y}) and member {fx['member']}")
+		page = browser.page(1366, 900)
+		lib.desk_login(page, base, SECRETARIAT, fx["password"], idle=False)
+		packages_step(page, base, fx, args.screenshots)
+		group_step(page, base, fx, args.screenshots)
+		participants_step(page, base, fx, args.screenshots)
+		registration_step(page, base, fx, rest, args.screenshots)
+		member_step(page, base, fx, args.screenshots)
+		check_rest(rest, fx)
+
+	return lib.run(args, fx, steps, cleanup, "All steps passed.")
 
 
 if __name__ == "__main__":

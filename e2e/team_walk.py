@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end check of group registration on the portal, in headless Chromium on a phone-sized window.
 
-Sets up over REST (as Administrator, with the helpers of ``portal_flow.py``) a published session for
+Sets up over REST (as Administrator, with portal_flow.py's setup) a published session for
 *Medlemmer og ledergrupper* with a non-member fee and a member with a portal login. Then, as that member:
 
 1. logs in and opens the session's page: the form offers *Kolleger fra din organisasjon*;
@@ -21,27 +21,15 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import sys
 import uuid
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+import lib
+import portal_flow
+from lib import Failed, step
+from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from portal_flow import (
-	CHROMIUM,
-	CHROMIUM_ARGS,
-	SESSION_DT,
-	Failed,
-	Rest,
-	calls,
-	cleanup,
-	setup,
-	shot,
-	step,
-)
 
 NON_MEMBER_FEE = 11500
 
@@ -65,20 +53,8 @@ def colleagues(tag: str) -> list[dict]:
 	]
 
 
-def login(page: Page, base: str, fx: dict) -> None:
-	page.goto(f"{base}/login")
-	page.fill("#login_email", fx["email"])
-	page.fill("#login_password", fx["password"])
-	page.locator("button.btn-login:visible").first.click()
-	try:
-		page.wait_for_url(lambda url: "/login" not in url, timeout=15000)
-	except PlaywrightTimeout:
-		raise Failed(f"login as {fx['email']} did not leave /login") from None
-	step(f"logged in as {fx['email']}")
-
-
 def team_flow(page: Page, base: str, fx: dict, folder: Path | None) -> dict:
-	login(page, base, fx)
+	lib.portal_login(page, base, fx["email"], fx["password"])
 	page.goto(f"{base}/{fx['route']}")
 	page.wait_for_selector("#kdf-colleagues", timeout=10000)
 	step("the session page offers colleagues from the member's organisation")
@@ -96,9 +72,9 @@ def team_flow(page: Page, base: str, fx: dict, folder: Path | None) -> dict:
 	if page.locator(".kdf-colleague").count() != len(team):
 		raise Failed(f"expected {len(team)} colleague rows, found {page.locator('.kdf-colleague').count()}")
 	step(f"filled in {len(team)} colleagues (and removed an empty row)")
-	shot(page, folder, "team-form.png")
+	lib.shot(page, folder, "team-form.png")
 	try:
-		with page.expect_response(calls("kdf_app.api.registration.register_group")) as answer:
+		with page.expect_response(lib.calls("kdf_app.api.registration.register_group")) as answer:
 			page.click("#kdf-register-button")
 	except PlaywrightTimeout:
 		raise Failed("submitting the form sent no register_group request") from None
@@ -113,7 +89,7 @@ def team_flow(page: Page, base: str, fx: dict, folder: Path | None) -> dict:
 	if [p["status"] for p in result["participants"]] != ["Bekreftet"] * 3:
 		raise Failed(f"expected three confirmed seats, the API answered {result}")
 	step(f"registered the team: {result['message']!r}")
-	shot(page, folder, "team-registered.png")
+	lib.shot(page, folder, "team-registered.png")
 
 	page.goto(f"{base}/pameldinger")
 	names = page.locator(".kdf-colleague-name").all_inner_texts()
@@ -123,11 +99,11 @@ def team_flow(page: Page, base: str, fx: dict, folder: Path | None) -> dict:
 	if "Vegetar" in page.inner_text("#kdf-registrations"):
 		raise Failed("/pameldinger shows a colleague's dietary needs")
 	step("/pameldinger lists the colleagues' registrations (name and status, no dietary needs)")
-	shot(page, folder, "team-mine-pameldinger.png")
+	lib.shot(page, folder, "team-mine-pameldinger.png")
 	return result
 
 
-def check_rest(rest: Rest, fx: dict) -> None:
+def check_rest(rest: lib.Rest, fx: dict) -> None:
 	regs = rest.get_list(
 		"Registration",
 		[["session", "=", fx["session"]]],
@@ -153,75 +129,36 @@ def check_rest(rest: Rest, fx: dict) -> None:
 	)
 
 
+def cleanup(rest: lib.Rest, fx: dict) -> list[str]:
+	"""portal_flow's, and the colleagues' Contacts."""
+	gone = lib.Cleanup(rest)
+	if fx.get("session") and "contacts" not in fx:
+		rows = gone.list("list contacts", "Registration", [["session", "=", fx["session"]]], ["contact"])
+		fx["contacts"] = [r["contact"] for r in rows if r.get("contact")]
+	gone.problems += portal_flow.cleanup(rest, fx)
+	for contact in fx.get("contacts") or []:
+		gone.delete("Contact", contact)
+	return gone.problems
+
+
 def main(argv=None) -> int:
-	ap = argparse.ArgumentParser(description="Headless Chromium check of group registration on the portal.")
-	ap.add_argument("--url", default="http://kdf.localhost:8000")
-	ap.add_argument("--admin-password", default="admin")
-	ap.add_argument("--screenshots", type=Path)
-	args = ap.parse_args(argv)
-	base = args.url.rstrip("/")
-	if args.screenshots:
-		args.screenshots.mkdir(parents=True, exist_ok=True)
-	failure, problems, fx = None, [], {}
-	page_errors: list[str] = []
-	with sync_playwright() as p:
-		api = p.request.new_context(base_url=base, extra_http_headers={"Accept": "application/json"})
-		rest = Rest(api)
-		browser = None
-		try:
-			rest.login("Administrator", args.admin_password)
-			fx["tag"] = uuid.uuid4().hex[:8]
-			setup(rest, fx)
-			rest.update(
-				SESSION_DT,
-				fx["session"],
-				{"participants_allowed": "Medlemmer og ledergrupper", "non_member_fee": NON_MEMBER_FEE},
-			)
-			step(
-				f"set up session {fx['session']} for members and their leadership teams, member {fx['member']}"
-			)
-			browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-			context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nb-NO")  # a phone
-			context.set_default_timeout(20000)
-			page = context.new_page()
-			page.on("pageerror", lambda e: page_errors.append(str(e)))
-			team_flow(page, base, fx, args.screenshots)
-			check_rest(rest, fx)
-			if page_errors:
-				raise Failed(f"uncaught JavaScript errors on the pages: {page_errors}")
-		except (Failed, PlaywrightTimeout) as e:
-			failure = str(e)
-		except Exception as e:
-			failure = f"{type(e).__name__}: {e}"
-		finally:
-			if browser:
-				browser.close()
-			if fx.get("tag"):
-				if fx.get("session") and "contacts" not in fx:
-					try:
-						fx["contacts"] = [
-							r["contact"]
-							for r in rest.get_list(
-								"Registration", [["session", "=", fx["session"]]], ["contact"], 0
-							)
-							if r.get("contact")
-						]
-					except Exception as e:
-						problems.append(f"list contacts: {e}")
-				problems += cleanup(rest, fx)
-				for contact in fx.get("contacts") or []:
-					try:
-						rest.delete("Contact", contact)
-					except Exception as e:
-						problems.append(f"delete Contact {contact}: {e}")
-			api.dispose()
-	for pr in problems:
-		print(f"Cleanup problem: {pr}")
-	if failure:
-		print(f"FAILED: {failure}")
-		return 1
-	print("PASSED: a member registered themself and two colleagues on the portal.")
-	return 0
+	args = lib.arguments("Headless Chromium check of group registration on the portal.").parse_args(argv)
+	fx: dict = {"tag": uuid.uuid4().hex[:8]}
+
+	def steps(p, rest, browser, base):
+		portal_flow.setup(rest, fx)
+		rest.update(
+			lib.SESSION_DT,
+			fx["session"],
+			{"participants_allowed": "Medlemmer og ledergrupper", "non_member_fee": NON_MEMBER_FEE},
+		)
+		step(f"set up session {fx['session']} for members and their leadership teams, member {fx['member']}")
+		team_flow(browser.page(390, 844), base, fx, args.screenshots)  # a phone
+		check_rest(rest, fx)
+
+	return lib.run(
+		args, fx, steps, cleanup, "PASSED: a member registered themself and two colleagues on the portal."
+	)
 
 
 if __name__ == "__main__":

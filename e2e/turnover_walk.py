@@ -25,24 +25,21 @@ Everything it made is removed afterwards (members, contacts, users, the log line
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
 import re
-import secrets
 import sys
 import time
 import uuid
 import zipfile
 from datetime import date
+from functools import partial
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from portal_flow import CHROMIUM, CHROMIUM_ARGS, Failed, Rest, step
+import lib
+from lib import Failed, step
+from playwright.sync_api import Page
 
 SECRETARIAT = "walk-sekretariat@example.com"
 PROFILE = "KDF Sekretariat"
@@ -52,39 +49,11 @@ PEOPLE = 6
 SINCE = "2019-03-01"
 
 
-def shot(page: Page, folder: Path | None, name: str) -> None:
-	if folder:
-		page.evaluate("() => window.scrollTo(0, 0)")
-		page.wait_for_timeout(600)
-		page.screenshot(path=str(folder / name), full_page=True)
-		step(f"screenshot {folder / name}")
-
-
-def password() -> str:
-	return "Kdf-" + secrets.token_urlsafe(16) + "-9x"
+shot = partial(lib.shot, top=True, settle=600)
 
 
 # --- setup over REST ---------------------------------------------------------------------------------------
-def desk_user(rest: Rest, email: str, values: dict) -> str:
-	secret = password()
-	values = {"new_password": secret, "enabled": 1, "language": "no", **values}
-	if rest.get_list("User", [["name", "=", email]], ["name"]):
-		rest.update("User", email, values)
-	else:
-		rest.insert(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": "Walk",
-				"user_type": "System User",
-				"send_welcome_email": 0,
-				**values,
-			}
-		)
-	return secret
-
-
-def setup(rest: Rest, fx: dict) -> None:
+def setup(rest: lib.Rest, fx: dict) -> None:
 	tag = fx["tag"]
 	counties: dict[str, list[str]] = {}
 	for c in rest.get_list(
@@ -94,18 +63,15 @@ def setup(rest: Rest, fx: dict) -> None:
 			counties.setdefault(c["kdf_county"], []).append(c["name"])
 	county, orgs = max(counties.items(), key=lambda kv: len(kv[1]), default=(None, []))
 	if len(orgs) < PEOPLE:
-		raise Failed("too few kommuner with a county: load the demo first (bench --site SITE kdf-demo)")
+		raise Failed(f"too few kommuner with a county: {lib.NO_DEMO}")
 	fx["county"] = county
-	fx["secretariat_password"] = desk_user(rest, SECRETARIAT, {"role_profile_name": PROFILE})
+	fx["secretariat_password"] = lib.desk_user(rest, SECRETARIAT, role_profile_name=PROFILE)
 	fx["researcher"] = f"walk-forsker-{tag}@example.com"
 	# a secretariat user the System Manager also gave the research role (roles set by hand: Frappe gives a user
 	# with a Role Profile exactly the profile's roles)
-	fx["researcher_password"] = desk_user(
-		rest, fx["researcher"], {"roles": [{"role": "KDF Sekretariat"}, {"role": ROLE}]}
+	fx["researcher_password"] = lib.desk_user(
+		rest, fx["researcher"], roles=["KDF Sekretariat", ROLE], expect=ROLE
 	)
-	roles = {r["role"] for r in rest.get_doc("User", fx["researcher"])["roles"]}
-	if ROLE not in roles:
-		raise Failed(f"the researcher did not get the role {ROLE}: {sorted(roles)}")
 	fx["members"] = []
 	for i, org in enumerate(orgs[:PEOPLE]):
 		member = rest.insert(
@@ -119,9 +85,7 @@ def setup(rest: Rest, fx: dict) -> None:
 				"position_start": SINCE,
 			}
 		)
-		user = rest.run_doc_method("Member", member["name"], "create_portal_user")
-		secret = password()
-		rest.update("User", user, {"new_password": secret})
+		user, secret = lib.member_login(rest, member["name"])
 		fx["members"].append({"name": member["name"], "user": user, "password": secret})
 	step(f"set up the secretariat, a researcher and {PEOPLE} members in {county} since {SINCE}")
 
@@ -129,16 +93,12 @@ def setup(rest: Rest, fx: dict) -> None:
 def consent(playwright, base: str, fx: dict) -> None:
 	"""Each member says yes to research use, as themselves (their own endpoint; nobody else can set it)."""
 	for m in fx["members"]:
-		ctx = playwright.request.new_context(base_url=base, extra_http_headers={"Accept": "application/json"})
+		own = lib.rest_session(playwright, base)
 		try:
-			own = Rest(ctx)
 			own.login(m["user"], m["password"])
 			for attempt in range(5):  # the portal user was just made: a background job may still be saving
 				try:
-					answer = own._check(
-						ctx.post("/api/method/kdf_app.api.privacy.set_consent", form={"research": "1"}),
-						"set_consent",
-					)["message"]
+					answer = own.call("kdf_app.api.privacy.set_consent", {"research": "1"}, "set_consent")
 					break
 				except Failed as e:
 					if "TimestampMismatchError" not in str(e) or attempt == 4:
@@ -147,50 +107,25 @@ def consent(playwright, base: str, fx: dict) -> None:
 			if not answer.get("research") or not answer.get("research_on"):
 				raise Failed(f"{m['user']}: the research consent was not saved with its time: {answer}")
 		finally:
-			ctx.dispose()
+			own.api.dispose()
 	step(f"the {PEOPLE} members consented to research use on Min profil")
 
 
-def cleanup(rest: Rest, fx: dict) -> list[str]:
-	problems = []
-
-	def attempt(what, fn, *a):
-		try:
-			return fn(*a)
-		except Exception as e:
-			problems.append(f"{what}: {e}")
-
+def cleanup(rest: lib.Rest, fx: dict) -> list[str]:
+	gone = lib.Cleanup(rest)
 	for m in fx.get("members", []):
-		member = attempt("read member", rest.get_doc, "Member", m["name"]) or {}
-		attempt(f"delete Member {m['name']}", rest.delete, "Member", m["name"])
-		if member.get("contact"):
-			attempt("delete Contact", rest.delete, "Contact", member["contact"])
-		attempt("delete User", rest.delete, "User", m["user"])
+		gone.member(m["name"], m["user"])
 	if fx.get("researcher"):
-		for log in (
-			attempt("list logs", rest.get_list, LOG, [["made_by", "=", fx["researcher"]]], ["name"]) or []
-		):
-			attempt("delete log", rest.delete, LOG, log["name"])
-		attempt("delete researcher", rest.delete, "User", fx["researcher"])
-	return problems
+		for log in gone.list("list logs", LOG, [["made_by", "=", fx["researcher"]]]):
+			gone.delete(LOG, log["name"], "delete log")
+		gone.delete("User", fx["researcher"], "delete researcher")
+	return gone.problems
 
 
 # --- the browser ------------------------------------------------------------------------------------------------
-def login(page: Page, base: str, user: str, secret: str, desk: bool = True) -> None:
-	page.context.clear_cookies()
-	page.goto(f"{base}/login")
-	page.fill("#login_email", user)
-	page.fill("#login_password", secret)
-	page.click(".btn-login")
-	page.wait_for_url(
-		re.compile(r".*/app.*") if desk else re.compile(r".*/(me|topplederprogram|min-profil).*"),
-		timeout=30000,
-	)
-
-
 def min_profil_step(page: Page, base: str, fx: dict, folder: Path | None) -> None:
 	m = fx["members"][0]
-	login(page, base, m["user"], m["password"], desk=False)
+	lib.portal_login(page, base, m["user"], m["password"], clear=True)
 	page.goto(f"{base}/min-profil")
 	box = page.locator("#kdf-consent-research")
 	box.wait_for()
@@ -201,7 +136,7 @@ def min_profil_step(page: Page, base: str, fx: dict, folder: Path | None) -> Non
 		raise Failed("Min profil's research consent does not link to the privacy notice")
 	step(f"Min profil shows the research consent, ticked, with its time: {' '.join(text.split())[:160]}")
 	page.locator("#kdf-consent").scroll_into_view_if_needed()
-	if folder:
+	if folder:  # the consent box alone
 		page.locator("#kdf-consent").screenshot(path=str(folder / "min-profil-research-consent.png"))
 		step(f"screenshot {folder / 'min-profil-research-consent.png'}")
 
@@ -214,7 +149,8 @@ def report_rows(page: Page) -> list[str]:
 
 
 def report_step(page: Page, base: str, fx: dict, folder: Path | None) -> None:
-	login(page, base, SECRETARIAT, fx["secretariat_password"])
+	page.context.clear_cookies()
+	lib.desk_login(page, base, SECRETARIAT, fx["secretariat_password"], idle=False)
 	page.goto(f"{base}/app/query-report/Tenure and Turnover")
 	labels = report_rows(page)
 	year = date.today().year
@@ -248,8 +184,9 @@ def extract_dialog(page: Page, base: str, from_year: int, to_year: int) -> None:
 	page.wait_for_timeout(300)
 
 
-def extract_step(page: Page, base: str, fx: dict, rest: Rest, folder: Path | None) -> None:
-	login(page, base, fx["researcher"], fx["researcher_password"])
+def extract_step(page: Page, base: str, fx: dict, rest: lib.Rest, folder: Path | None) -> None:
+	page.context.clear_cookies()
+	lib.desk_login(page, base, fx["researcher"], fx["researcher_password"], idle=False)
 	# a period nobody who consented held a post in: refused, nothing logged
 	extract_dialog(page, base, 1990, 1995)
 	page.locator(".modal.show").get_by_role("button", name="Lag uttrekk").click()
@@ -306,56 +243,21 @@ def extract_step(page: Page, base: str, fx: dict, rest: Rest, folder: Path | Non
 
 
 def main(argv=None) -> int:
-	ap = argparse.ArgumentParser(
-		description="Headless Chromium walk of Tenure and Turnover and the research extract."
+	ap = lib.arguments(
+		"Headless Chromium walk of Tenure and Turnover and the research extract.", url="http://127.0.0.1:8000"
 	)
-	ap.add_argument("--url", default="http://127.0.0.1:8000")
-	ap.add_argument("--admin-password", default="admin")
-	ap.add_argument("--screenshots", type=Path)
 	args = ap.parse_args(argv)
-	base = args.url.rstrip("/")
-	if args.screenshots:
-		args.screenshots.mkdir(parents=True, exist_ok=True)
-	failure, problems, fx = None, [], {"tag": uuid.uuid4().hex[:6]}
-	page_errors: list[str] = []
-	with sync_playwright() as p:
-		api = p.request.new_context(base_url=base, extra_http_headers={"Accept": "application/json"})
-		rest = Rest(api)
-		browser = None
-		try:
-			rest.login("Administrator", args.admin_password)
-			setup(rest, fx)
-			consent(p, base, fx)
-			browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-			context = browser.new_context(
-				viewport={"width": 1440, "height": 900}, locale="nb-NO", accept_downloads=True
-			)
-			context.set_default_timeout(30000)
-			page = context.new_page()
-			page.on("pageerror", lambda e: page_errors.append(str(e)))
-			min_profil_step(page, base, fx, args.screenshots)
-			report_step(page, base, fx, args.screenshots)
-			extract_step(page, base, fx, rest, args.screenshots)
-			if page_errors:
-				raise Failed(f"uncaught JavaScript errors on the pages: {page_errors}")
-		except (Failed, PlaywrightTimeout) as e:
-			failure = str(e)
-			if browser and args.screenshots:  # what the page showed
-				page.screenshot(path=str(args.screenshots / "failed.png"), full_page=True)
-		except Exception as e:
-			failure = f"{type(e).__name__}: {e}"
-		finally:
-			if browser:
-				browser.close()
-			problems += cleanup(rest, fx)
-			api.dispose()
-	for pr in problems:
-		print(f"Cleanup problem: {pr}")
-	if failure:
-		print(f"FAILED: {failure}")
-		return 1
-	print("All steps passed.")
-	return 0
+	fx: dict = {"tag": uuid.uuid4().hex[:6]}
+
+	def steps(p, rest, browser, base):
+		setup(rest, fx)
+		consent(p, base, fx)
+		page = browser.page(1440, 900, timeout=30000, accept_downloads=True)
+		min_profil_step(page, base, fx, args.screenshots)
+		report_step(page, base, fx, args.screenshots)
+		extract_step(page, base, fx, rest, args.screenshots)
+
+	return lib.run(args, fx, steps, cleanup, "All steps passed.")
 
 
 if __name__ == "__main__":
