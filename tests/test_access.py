@@ -1,4 +1,4 @@
-"""The access rules as data: request classification, protected fields, and the README's table."""
+"""The access rules as data: request classification, protected fields, and the architecture guide's table."""
 
 import ast
 import pathlib
@@ -26,9 +26,9 @@ def test_confidential_content_is_for_the_assigned_mentor_and_case_managers_only(
 		case.may("board")
 
 
-def test_the_readme_prints_the_matrix():
-	readme = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
-	assert access.markdown_table() in readme
+def test_the_architecture_guide_prints_the_matrix():
+	guide = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+	assert access.markdown_table() in guide
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ A web server for this site is started in a subprocess; ten actors log in (or sta
 path family Frappe offers to every kind of protected data: REST resources and child rows, frappe.client.*,
 report view get/count/export, group-by counts, link search and titles, print view and PDF per print format,
 query reports, global search, docinfo, files, the portal endpoints, and writes that must not take effect.
-What each actor should see comes from ``kdf_app.kdf_privacy.core.access.MATRIX`` — the same table the README prints.
+What each actor should see comes from ``kdf_app.kdf_privacy.core.access.MATRIX`` — the same table docs/architecture.md prints.
 Afterwards the Case Read Log must hold every read of the case and every refused attempt.
 """
 

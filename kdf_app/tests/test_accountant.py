@@ -17,7 +17,7 @@ ACCOUNTANT = "kdf-test-accountant@example.no"
 
 
 def accountant() -> str:
-	"""ERPNext's Accounts User, as the README's accountant has it."""
+	"""ERPNext's Accounts User, as the accountant's guide (docs/accountant.md) has it."""
 	if not frappe.db.exists("User", ACCOUNTANT):
 		frappe.get_doc(
 			{

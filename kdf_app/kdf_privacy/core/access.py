@@ -1,8 +1,9 @@
 """Need to know: who may see what, as data. No Frappe here.
 
-The matrix below is the one source of truth for three things: the README's access table (a plain test renders
-it and compares), the HTTP access-matrix test (it asks the expectation of every role for every path family from
-here), and the server hooks' vocabulary (which doctypes are confidential, which fields only the app sets).
+The matrix below is the one source of truth for three things: the access table in docs/architecture.md (a
+plain test renders it and compares), the HTTP access-matrix test (it asks the expectation of every role for
+every path family from here), and the server hooks' vocabulary (which doctypes are confidential, which fields
+only the app sets).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
+
+from kdf_app.shared.core import roles
 
 # --- who ------------------------------------------------------------------------------------------------------
 ACTORS = (
@@ -148,8 +151,8 @@ MATRIX = (
 	),
 	_row(
 		"Research extract (anonymised tenures of members who consented) and its Research Extract Log",
-		note="only the role KDF Forskningsuttrekk, which a System Manager gives (not in the Role Profile KDF "
-		"Sekretariat); k-anonymous (k from KDF Settings, at least 3); every extract logged",
+		note=f"only the role {roles.RESEARCH}, which a System Manager gives (not in the Role Profile "
+		f"{roles.SECRETARIAT_PROFILE}); k-anonymous (k from KDF Settings, at least 3); every extract logged",
 	),
 	_row(
 		"Retention Log (which former member was anonymised when)",
@@ -184,7 +187,7 @@ def row(what_starts_with: str) -> Row:
 
 
 def markdown_table() -> str:
-	"""The README's access table."""
+	"""The access table of docs/architecture.md."""
 	head = "| What | " + " | ".join(ACTORS) + " | Note |"
 	sep = "|---|" + "---|" * len(ACTORS) + "---|"
 	lines = [head, sep]
@@ -380,6 +383,11 @@ def doctypes_named(path: str | None, form: Mapping) -> set[str]:
 	"""Every doctype a request names: in its path or in the usual arguments."""
 	named = {resource_doctype(path)} | {form.get(k) for k in DOCTYPE_KEYS}
 	return {d for d in named if isinstance(d, str) and d}
+
+
+# Case Read Log.action: what kind of read a request is (read_action), a write, or a refused attempt
+READ_ACTIONS = ("Document", "List", "Count", "Export", "Print", "Search", "Write", "Refused")
+REFUSED = "Refused"
 
 
 def read_action(method: str, path: str | None) -> str:
