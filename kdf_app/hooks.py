@@ -18,6 +18,8 @@ before_uninstall = "kdf_app.setup.before_uninstall"
 after_uninstall = "kdf_app.setup.after_uninstall"
 setup_wizard_complete = "kdf_app.setup.after_setup_wizard"
 before_tests = "kdf_app.tests.before_tests"
+# the desk's scripts read KDF's role names and status sets from frappe.boot.kdf (kdf_app.kdf_app.core.desk)
+boot_session = "kdf_app.kdf_app.services.boot.boot_session"
 
 # No fixtures: KDF's roles are made by kdf_app.setup.roles from kdf_app.shared.core.roles (on install and every
 # migrate) and removed on uninstall. Our Email Templates are not fixtures either (a fixture is re-imported on

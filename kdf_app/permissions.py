@@ -10,7 +10,7 @@ see what is written down in ``kdf_app.kdf_privacy.core.access.MATRIX``; the HTTP
 import frappe
 from frappe import _
 
-from kdf_app.kdf_privacy.core.access import CASE, CHILD_PARENTS, CONFIDENTIAL
+from kdf_app.kdf_privacy.core.access import CASE, CHILD_PARENTS, CONFIDENTIAL, REFUSED
 from kdf_app.kdf_programmes.core.sessions import DRAFT
 from kdf_app.shared.core.roles import (
 	CASE_MANAGER,
@@ -285,7 +285,7 @@ def case_has_permission(doc, ptype: str | None = None, user: str | None = None, 
 	if ptype in ("read", "print", "email", None) and not doc.is_new():
 		record(doc.name, allowed, user=user)
 	elif not allowed and not doc.is_new():
-		record(doc.name, False, action="Refused", detail=f"{ptype}", user=user)
+		record(doc.name, False, action=REFUSED, detail=f"{ptype}", user=user)
 	return allowed
 
 

@@ -21,7 +21,7 @@ import frappe
 from frappe import _
 
 from kdf_app.kdf_advice.core import sealing
-from kdf_app.kdf_privacy.core.access import CASE, CASE_MEETING, CONFIDENTIAL, SEALED_FIELDS
+from kdf_app.kdf_privacy.core.access import CASE, CASE_MEETING, CONFIDENTIAL, REFUSED, SEALED_FIELDS
 from kdf_app.shared.services.errors import throw
 
 _CACHE = "kdf_case_keys"
@@ -162,11 +162,11 @@ def read_case(name: str, action: str = "Document") -> dict:
 
 	user = frappe.session.user
 	if not name or not frappe.db.exists(CASE, name):
-		record(name, False, action="Refused", detail="read_case: no such case", user=user)
+		record(name, False, action=REFUSED, detail="read_case: no such case", user=user)
 		frappe.throw(_("No such case."), frappe.DoesNotExistError)
 	doc = frappe.get_doc(CASE, name)  # from the database: never a document the client built
 	if not may_read_case(doc, user, "read"):
-		record(name, False, action="Refused", detail="read_case", user=user)
+		record(name, False, action=REFUSED, detail="read_case", user=user)
 		frappe.throw(_("You have no access to this case."), frappe.PermissionError, title=_("Not permitted"))
 	record(name, True, action=action, detail="read_case", user=user)
 	try:

@@ -15,6 +15,7 @@ from frappe.utils import now_datetime
 
 from kdf_app.kdf_privacy.core.access import (
 	CONFIDENTIAL,
+	REFUSED,
 	doctypes_named,
 	method_of,
 	read_action,
@@ -44,7 +45,7 @@ def record(case: str | None, allowed: bool, action: str | None = None, detail: s
 	entry = {
 		"case": case or "",
 		"user": user or frappe.session.user,
-		"action": action or (guessed if allowed else "Refused"),
+		"action": action or (guessed if allowed else REFUSED),
 		"allowed": 1 if allowed else 0,
 		"path": where,
 		"detail": (detail or "")[:1000],
@@ -90,7 +91,7 @@ def flush(response=None, request=None) -> None:
 				or (resource_name(request.path) if resource_doctype_is_case(request.path) else "")
 				or "",
 				"user": frappe.session.user if getattr(frappe.local, "session", None) else "Guest",
-				"action": "Refused",
+				"action": REFUSED,
 				"allowed": 0,
 				"path": (method or request.path)[:140],
 				"detail": f"{', '.join(sorted(named))}: HTTP {status} {request.path}"[:1000],

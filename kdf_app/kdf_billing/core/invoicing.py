@@ -11,6 +11,9 @@ OU_TEXT = "Deltakeravgiften er forhåndsgodkjent for OU-midler (KS). Kost, losji
 
 ACCOMMODATION_RATE, FOOD_RATE, STANDARD_RATE = Decimal(12), Decimal(25), Decimal(25)
 
+# A session's invoicing status (Topplederprogram Session.invoicing_status; empty before the first run)
+INVOICING_STATUSES = QUEUED, RUNNING, DONE, STOPPED = ("Queued", "Running", "Done", "Stopped")
+
 
 @dataclass(frozen=True)
 class VatSetup:

@@ -21,6 +21,11 @@ from kdf_app.shared.core.i18n import _
 from kdf_app.shared.core.numbers import is_valid_kid, kid
 
 MATCHED, SUGGESTED, UNMATCHED = "Matched", "Suggested", "Unmatched"
+# a row of a Bank File Import: the decision, then what the secretariat or an earlier import made of it
+CONFIRMED, ALREADY = "Confirmed", "Already Imported"
+ROW_STATUSES = (MATCHED, SUGGESTED, UNMATCHED, CONFIRMED, ALREADY)
+# a Bank File Import (one file, imported whole or not at all)
+IMPORT_STATUSES = QUEUED, RUNNING, DONE, REFUSED, FAILED = ("Queued", "Running", "Done", "Refused", "Failed")
 ZERO = Decimal(0)
 
 

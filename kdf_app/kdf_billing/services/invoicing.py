@@ -7,7 +7,16 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, flt, format_datetime, getdate, now_datetime, today
 
-from kdf_app.kdf_billing.core.invoicing import OU_TEXT, Participation, VatSetup, invoice_lines
+from kdf_app.kdf_billing.core.invoicing import (
+	DONE,
+	OU_TEXT,
+	QUEUED,
+	RUNNING,
+	STOPPED,
+	Participation,
+	VatSetup,
+	invoice_lines,
+)
 from kdf_app.kdf_billing.services.ehf import FEILET, submit_or_hold
 from kdf_app.kdf_billing.services.taxes import item_tax_template, sales_taxes_template
 from kdf_app.kdf_programmes.core.cancellation import CHARGE_FULL, CHARGE_PACKAGE, charged_kinds
@@ -18,8 +27,7 @@ from kdf_app.shared.services.settings import get_settings, require
 RATE_OF = {("S", 25): "25", ("S", 12): "12", ("E", 0): "0"}
 SESSION = "Topplederprogram Session"
 INVOICING_JOB = "invoicing"
-# the session's invoicing status (record_run)
-QUEUED, RUNNING, DONE, STOPPED = "Queued", "Running", "Done", "Stopped"
+# the session's invoicing status (record_run): kdf_app.kdf_billing.core.invoicing.INVOICING_STATUSES
 
 
 def vat_setup(settings=None) -> VatSetup:

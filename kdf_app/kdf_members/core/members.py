@@ -18,8 +18,8 @@ TITLES = (
 )
 # The chief executive of the organisation (the person a coverage report counts).
 DIRECTOR_TITLES = frozenset({"Kommunedirektør", "Fylkeskommunedirektør", "Bydelsdirektør", "Rådmann"})
-STATUSES = ("Aktiv", "Utmeldt", "Avsluttet")
-ACTIVE = "Aktiv"
+# A member's membership status (Member.membership_status)
+STATUSES = ACTIVE, RESIGNED, ENDED = ("Aktiv", "Utmeldt", "Avsluttet")
 LEAVING_REASONS = ("Ny stilling", "Pensjon", "Konflikt", "Annet")
 
 

@@ -19,10 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-ACTIVE = "Aktiv"
-FORMER_STATUSES = frozenset({"Utmeldt", "Avsluttet"})
+from kdf_app.kdf_members.core.members import ENDED, RESIGNED
+
+FORMER_STATUSES = frozenset({RESIGNED, ENDED})
 ANONYMOUS = "Anonymisert"
 DEFAULT_ACCOUNTING_YEARS = 5  # Bokføringsloven § 13 (1)
+# the Retention Log: a run's own line, or one per member with what happened to them
+LOG_TYPES = RUN_LOG, MEMBER_LOG = ("Run", "Member")
+LOG_ACTIONS = RUN, ANONYMISED, RELEASED, FAILED = ("Run", "Anonymised", "Registrations Released", "Failed")
 
 # What anonymisation clears on the Member (the position history stays: organisation, title, dates and reason
 # are the name-free statistics of the turnover and coverage reports).

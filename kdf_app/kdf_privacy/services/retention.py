@@ -10,6 +10,7 @@ from frappe.utils import cint, getdate, now_datetime, today
 
 from kdf_app.kdf_members.core.membership import REJECTED
 from kdf_app.kdf_members.core.newsletter import GROUP
+from kdf_app.kdf_privacy.core import retention as rules
 from kdf_app.kdf_privacy.core.retention import (
 	ANONYMOUS,
 	APPLICATION_CLEARED,
@@ -112,7 +113,7 @@ def _log(run: str, action: str, member: str | None = None, left_on=None, detail:
 	frappe.get_doc(
 		{
 			"doctype": LOG,
-			"log_type": "Member" if member else "Run",
+			"log_type": rules.MEMBER_LOG if member else rules.RUN_LOG,
 			"run": run,
 			"logged_on": now_datetime(),
 			"action": action,
@@ -455,13 +456,13 @@ def run(on=None) -> dict:
 			except Exception as e:
 				frappe.db.rollback(save_point="kdf_retention_member")
 				counts["failed"] += 1
-				_log(run_id, "Failed", m.name, decision.left_on, type(e).__name__)
+				_log(run_id, rules.FAILED, m.name, decision.left_on, type(e).__name__)
 				frappe.log_error(title=f"KDF retention: member {m.name} not anonymised")
 				continue
 			counts["anonymised"].append(m.name)
 			_log(
 				run_id,
-				"Anonymised",
+				rules.ANONYMISED,
 				m.name,
 				decision.left_on,
 				f"left {decision.left_on}, {years} years",
@@ -481,10 +482,10 @@ def run(on=None) -> dict:
 			released = _release_registrations(member, on, accounting_years)
 			if released:
 				counts["released"] += released
-				_log(run_id, "Registrations Released", member, detail=f"{released} registration(s)")
+				_log(run_id, rules.RELEASED, member, detail=f"{released} registration(s)")
 	_log(
 		run_id,
-		"Run",
+		rules.RUN,
 		detail=(
 			f"retention {years} years (0 = off), accounting {accounting_years or 5} years; "
 			f"anonymised {len(counts['anonymised'])}, not yet due {counts['not yet']}, "

@@ -44,6 +44,6 @@ kdf_app.bank_import_dialog = function () {
 };
 
 kdf_app.add_bank_import_button = function (listview) {
-	if (!frappe.user.has_role(["KDF Sekretariat", "System Manager"])) return;
+	if (!frappe.user.has_role(frappe.boot.kdf.role_groups.secretariat)) return;
 	listview.page.add_inner_button(__("Import Bank File"), () => kdf_app.bank_import_dialog());
 };

@@ -3,7 +3,7 @@
 frappe.ui.form.on("Dunning", {
 	refresh(frm) {
 		if (frm.doc.docstatus !== 0 || frm.is_new()) return;
-		if (!frappe.user.has_role(["KDF Sekretariat", "System Manager"])) return;
+		if (!frappe.user.has_role(frappe.boot.kdf.role_groups.secretariat)) return;
 		frm.add_custom_button(__("Send by E-mail"), () => {
 			frappe.confirm(__("Submit this reminder and e-mail it with the PDF to the invoice's address?"), () =>
 				frm

@@ -31,12 +31,12 @@ frappe.ui.form.on("Sales Invoice", {
 					frm.set_intro(`${__("EHF would fail")}:<ul>${items}</ul>`, "red");
 				});
 		}
-		if (frm.doc.docstatus === 1 && frm.doc.kdf_ehf_status === "Feilet" && frm.doc.kdf_ehf_message) {
+		if (frm.doc.docstatus === 1 && frm.doc.kdf_ehf_status === frappe.boot.kdf.statuses.delivery.failed && frm.doc.kdf_ehf_message) {
 			// the Delivery section is on the first tab; a failure also says so at the top
 			frm.set_intro(`${__("Delivery failed")}: ${frappe.utils.escape_html(frm.doc.kdf_ehf_message)}`, "red");
 		}
 		if (frm.doc.docstatus !== 1 || !frm.doc.kdf_ehf_status) return;
-		if (frm.doc.kdf_ehf_status === "Nytt forsøk" && frm.doc.kdf_ehf_next_try) {
+		if (frm.doc.kdf_ehf_status === frappe.boot.kdf.statuses.delivery.retrying && frm.doc.kdf_ehf_next_try) {
 			// a failed send waiting for its next try (kdf_app.kdf_billing.core.delivery)
 			frm.set_intro(__("Sending failed {0} times; the next try is at {1}.", [frm.doc.kdf_ehf_attempts,
 				frappe.datetime.str_to_user(frm.doc.kdf_ehf_next_try)]), "orange");

@@ -46,8 +46,10 @@ kdf_app.dues_dialog = function () {
 	d.show();
 };
 
-// the delivery status as the invoice form shows it (kdf_app.kdf_billing.core.delivery)
-kdf_app.delivery_colour = { Klar: "blue", Sendt: "green", "Nytt forsøk": "orange", Feilet: "red" };
+// the delivery status as the invoice form shows it (kdf_app.kdf_billing.core.delivery, through frappe.boot.kdf)
+kdf_app.delivery_colour = (({ ready, sent, retrying, failed }) => ({
+	[ready]: "blue", [sent]: "green", [retrying]: "orange", [failed]: "red",
+}))(frappe.boot.kdf.statuses.delivery);
 
 (() => {
 	const settings = (frappe.listview_settings["Sales Invoice"] = frappe.listview_settings["Sales Invoice"] || {});
@@ -59,7 +61,7 @@ kdf_app.delivery_colour = { Klar: "blue", Sendt: "green", "Nytt forsøk": "orang
 	const erpnext_onload = settings.onload;
 	settings.onload = function (listview) {
 		if (erpnext_onload) erpnext_onload.apply(this, arguments);
-		if (frappe.user.has_role(["KDF Sekretariat", "System Manager"])) {
+		if (frappe.user.has_role(frappe.boot.kdf.role_groups.secretariat)) {
 			listview.page.add_inner_button(__("Create Dues Invoices"), () => kdf_app.dues_dialog());
 		}
 	};

@@ -2,7 +2,7 @@
 // for the secretariat, from ERPNext's invoices of the session.
 frappe.ui.form.on("Topplederprogram Session", {
 	refresh(frm) {
-		if (frm.is_new() || !frappe.user.has_role(["KDF Sekretariat", "System Manager"])) return;
+		if (frm.is_new() || !frappe.user.has_role(frappe.boot.kdf.role_groups.secretariat)) return;
 		frappe.call("kdf_app.api.payments.session_payments", { session: frm.doc.name }).then((r) => {
 			const rows = r.message || [];
 			if (!rows.length) return;

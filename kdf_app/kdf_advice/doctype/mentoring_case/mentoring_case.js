@@ -33,7 +33,7 @@ frappe.ui.form.on("Mentoring Case", {
 	refresh(frm) {
 		show_case_text(frm);
 		if (!frm.is_new()) attachment_links(frm);
-		if (frm.is_new() || !frappe.user.has_role("KDF Saksbehandler")) return;
+		if (frm.is_new() || !frappe.user.has_role(frappe.boot.kdf.roles.case_manager)) return;
 		frm.add_custom_button(__("Suggest Mentors"), () =>
 			frm.call("suggest_mentors").then((r) => {
 				const m = r.message;

@@ -5,7 +5,7 @@ frappe.ui.form.on("KDF Settings", {
 	},
 	refresh(frm) {
 		kdf_app_render_setup_status(frm);
-		if (frappe.user.has_role(["KDF Sekretariat", "System Manager"])) {
+		if (frappe.user.has_role(frappe.boot.kdf.role_groups.secretariat)) {
 			// the dialog comes with the Sales Invoice list settings (kdf_app/public/js/sales_invoice_list.js)
 			frm.add_custom_button(__("Create Dues Invoices"), () =>
 				frappe.model.with_doctype("Sales Invoice", () => kdf_app.dues_dialog())

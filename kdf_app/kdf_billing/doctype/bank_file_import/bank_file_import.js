@@ -10,9 +10,9 @@ frappe.ui.form.on("Bank File Import", {
 		frm.add_custom_button(__("Innbetalinger"), () =>
 			frappe.set_route("query-report", "Innbetalinger", { bank_file_import: frm.doc.name })
 		);
-		if (!frappe.user.has_role(["KDF Sekretariat", "System Manager"])) return;
+		if (!frappe.user.has_role(frappe.boot.kdf.role_groups.secretariat)) return;
 		(frm.doc.rows || [])
-			.filter((row) => row.status === "Suggested")
+			.filter((row) => row.status === frappe.boot.kdf.statuses.bank_row.suggested)
 			.forEach((row) => {
 				frm.add_custom_button(
 					`${row.reference}: ${format_currency(row.amount, "NOK")} → ${row.sales_invoice || row.customer}`,

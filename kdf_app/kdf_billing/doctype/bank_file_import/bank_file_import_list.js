@@ -1,6 +1,7 @@
 frappe.listview_settings["Bank File Import"] = {
 	get_indicator(doc) {
-		const colour = { Done: "green", Refused: "red", Failed: "red", Running: "blue", Queued: "gray" }[doc.status];
+		const S = frappe.boot.kdf.statuses.bank_import;
+		const colour = { [S.done]: "green", [S.refused]: "red", [S.failed]: "red", [S.running]: "blue", [S.queued]: "gray" }[doc.status];
 		return [__(doc.status), colour, `status,=,${doc.status}`];
 	},
 	onload(listview) {

@@ -7,7 +7,7 @@ frappe.query_reports["Innbetalinger"] = {
 			fieldname: "status",
 			label: __("Status"),
 			fieldtype: "Select",
-			options: ["", "Matched", "Suggested", "Unmatched", "Confirmed", "Already Imported"].map((v) => ({
+			options: ["", ...Object.values(frappe.boot.kdf.statuses.bank_row)].map((v) => ({
 				value: v,
 				label: v ? __(v) : "",
 			})),
@@ -18,9 +18,10 @@ frappe.query_reports["Innbetalinger"] = {
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);
 		if (column.fieldname === "status_label" && data) {
-			const colour = { Matched: "green", Confirmed: "green", Suggested: "orange", Unmatched: "red" }[data.status] || "gray";
+			const B = frappe.boot.kdf.statuses.bank_row;
+			const colour = { [B.matched]: "green", [B.confirmed]: "green", [B.suggested]: "orange", [B.unmatched]: "red" }[data.status] || "gray";
 			value = `<span class="indicator-pill ${colour}">${value}</span>`;
-			if (data.status === "Suggested" && frappe.user.has_role(["KDF Sekretariat", "System Manager"])) {
+			if (data.status === B.suggested && frappe.user.has_role(frappe.boot.kdf.role_groups.secretariat)) {
 				value += ` <button class="btn btn-xs btn-primary kdf-confirm" data-log="${encodeURIComponent(data.bank_file_import)}" data-row="${encodeURIComponent(data.row)}">${__("Confirm")}</button>`;
 			}
 		}

@@ -6,8 +6,6 @@ from frappe import _
 
 from kdf_app.kdf_app.report import column
 
-STATUSES = ("Matched", "Suggested", "Unmatched", "Confirmed", "Already Imported")
-
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})

@@ -23,7 +23,7 @@ frappe.ui.form.on("Member", {
 		frm.dashboard.clear_headline();
 		if (frm.is_new()) return;
 		show_coming_change(frm);
-		if (frappe.user.has_role(["KDF Sekretariat", "System Manager"]) && frm.doc.membership_status === "Aktiv") {
+		if (frappe.user.has_role(frappe.boot.kdf.role_groups.secretariat) && frm.doc.membership_status === frappe.boot.kdf.statuses.member.active) {
 			const again = !!frm.doc.invitation_sent_on;
 			frm.add_custom_button(again ? __("Resend Invitation") : __("Send Invitation"), () => {
 				const send = () => frm.call({ doc: frm.doc, method: "send_invitation", freeze: true }).then(() => {
@@ -37,13 +37,13 @@ frappe.ui.form.on("Member", {
 				}
 			});
 		}
-		if (frm.doc.membership_status === "Aktiv") {
+		if (frm.doc.membership_status === frappe.boot.kdf.statuses.member.active) {
 			const [text, colour] = frm.doc.last_portal_login
 				? [__("Logged in to the portal"), "green"]
 				: frm.doc.invitation_sent_on ? [__("Invited, not logged in yet"), "orange"] : [__("Not invited to the portal"), "gray"];
 			frm.dashboard.set_headline_alert(`<span class="indicator ${colour}">${text}</span>`);
 		}
-		if (frm.doc.research_consent && frappe.user.has_role(["KDF Sekretariat", "System Manager"])) {
+		if (frm.doc.research_consent && frappe.user.has_role(frappe.boot.kdf.role_groups.secretariat)) {
 			// only ever to no: a yes is the member's own (Min profil, the application)
 			frm.add_custom_button(__("Withdraw Research Consent"), () => {
 				frappe.confirm(__("Record that {0} withdraws their consent to research use?", [frappe.utils.escape_html(frm.doc.member_name)]), () =>

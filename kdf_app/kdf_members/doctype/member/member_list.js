@@ -1,7 +1,7 @@
 frappe.listview_settings["Member"] = {
 	add_fields: ["membership_status", "invitation_sent_on", "last_portal_login"],
 	onload(listview) {
-		if (!frappe.user.has_role(["KDF Sekretariat", "System Manager"])) return;
+		if (!frappe.user.has_role(frappe.boot.kdf.role_groups.secretariat)) return;
 		listview.page.add_inner_button(__("Invite Members to the Portal"), () => kdf_invite_members());
 		listview.page.add_inner_button(__("Import Members"), () => kdf_import_members());
 	},

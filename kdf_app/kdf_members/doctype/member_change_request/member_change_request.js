@@ -1,7 +1,7 @@
 frappe.ui.form.on("Member Change Request", {
 	refresh(frm) {
-		if (frm.is_new() || frm.doc.status !== "Ny") return;
-		if (!frappe.user.has_role(["KDF Sekretariat", "System Manager"])) return;
+		if (frm.is_new() || frm.doc.status !== frappe.boot.kdf.statuses.change_request.new) return;
+		if (!frappe.user.has_role(frappe.boot.kdf.role_groups.secretariat)) return;
 		frm.add_custom_button(__("Confirm"), () => {
 			frappe.confirm(
 				__("Put this change into {0}'s position history?", [frm.doc.member_name]),

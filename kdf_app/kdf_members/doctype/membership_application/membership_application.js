@@ -1,7 +1,7 @@
 frappe.ui.form.on("Membership Application", {
 	refresh(frm) {
-		if (frm.is_new() || frm.doc.status !== "Ny") return;
-		if (!frappe.user.has_role(["KDF Sekretariat", "System Manager"])) return;
+		if (frm.is_new() || frm.doc.status !== frappe.boot.kdf.statuses.application.new) return;
+		if (!frappe.user.has_role(frappe.boot.kdf.role_groups.secretariat)) return;
 		frm.add_custom_button(__("Approve"), () => {
 			frappe.confirm(
 				__("Approve {0} as a member? The member, the portal login and the welcome e-mail to {1} are made now.", [frm.doc.applicant_name, frm.doc.email]),

@@ -28,7 +28,7 @@ frappe.query_reports["Tenure and Turnover"] = {
 		return data && data.bold ? `<b>${value}</b>` : value;
 	},
 	onload(report) {
-		if (!frappe.user.has_role("KDF Forskningsuttrekk")) return;
+		if (!frappe.user.has_role(frappe.boot.kdf.roles.research)) return;
 		report.page.add_inner_button(__("Research Extract"), () =>
 			frappe.require("/assets/kdf_app/js/research_extract.js", () =>
 				window.kdf_research_extract({

@@ -32,14 +32,15 @@ frappe.ui.form.on("Registration", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		const call = (method, args) => frm.call(method, args).then(() => frm.reload_doc());
-		if (["Bekreftet", "Venteliste"].includes(frm.doc.status)) {
+		const S = frappe.boot.kdf.statuses.registration;
+		if ([S.confirmed, S.waitlisted].includes(frm.doc.status)) {
 			frm.add_custom_button(__("Cancel Registration"), () =>
 				frappe.confirm(__("Cancel this registration? The first on the waitlist gets the seat."), () =>
 					call("cancel_registration")
 				)
 			);
 		}
-		if (["Bekreftet", "Deltok", "Ikke møtt"].includes(frm.doc.status)) {
+		if ([S.confirmed, S.attended, S.no_show].includes(frm.doc.status)) {
 			frm.add_custom_button(__("Attended"), () => call("mark_attendance", { attended: 1 }), __("Attendance"));
 			frm.add_custom_button(__("No-show"), () => call("mark_attendance", { attended: 0 }), __("Attendance"));
 		}

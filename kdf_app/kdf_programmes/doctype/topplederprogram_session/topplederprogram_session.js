@@ -6,7 +6,7 @@ frappe.ui.form.on("Topplederprogram Session", {
 		});
 	},
 	status(frm) {
-		if (frm.is_new() || frm.doc.status !== "Avlyst") return;
+		if (frm.is_new() || frm.doc.status !== frappe.boot.kdf.statuses.session.cancelled) return;
 		const live = (frm.doc.confirmed_count || 0) + (frm.doc.waitlist_count || 0);
 		frappe.msgprint({
 			title: __("Cancel the session?"),
@@ -16,6 +16,7 @@ frappe.ui.form.on("Topplederprogram Session", {
 	},
 	refresh(frm) {
 		if (frm.is_new()) return;
+		const S = frappe.boot.kdf.statuses.session;
 		frm.add_custom_button(__("Registrations"), () =>
 			frappe.set_route("List", "Registration", { session: frm.doc.name })
 		, __("View"));
@@ -30,7 +31,7 @@ frappe.ui.form.on("Topplederprogram Session", {
 				frappe.set_route("query-report", "Session Evaluation Results", { session: frm.doc.name })
 			, __("View"));
 		}
-		if (frm.doc.evaluation_days && frm.doc.status !== "Avlyst" && frm.doc.ends_on
+		if (frm.doc.evaluation_days && frm.doc.status !== S.cancelled && frm.doc.ends_on
 			&& frappe.datetime.str_to_obj(frm.doc.ends_on) <= new Date()) {
 			frm.add_custom_button(__("Send Evaluation Now"), () =>
 				frappe.confirm(__("Send the evaluation link now to those who attended and have not had it yet?"), () =>
@@ -44,7 +45,7 @@ frappe.ui.form.on("Topplederprogram Session", {
 		if (frm.doc.route) {  // unpublished or draft: a preview only the secretariat sees
 			frm.add_custom_button(__("Web Page"), () => window.open("/" + frm.doc.route), __("View"));
 		}
-		if (["Gjennomført", "Påmelding stengt"].includes(frm.doc.status)) {
+		if ([S.held, S.closed].includes(frm.doc.status)) {
 			frm.add_custom_button(__("Create Invoices"), () =>
 				frappe.call({ method: "kdf_app.api.invoicing.create_session_invoices", args: { session: frm.doc.name } })
 					.then(() => frappe.show_alert({
@@ -56,7 +57,7 @@ frappe.ui.form.on("Topplederprogram Session", {
 		frm.add_custom_button(__("Name Badges"), () =>
 			window.open(`/printview?doctype=${encodeURIComponent(frm.doc.doctype)}&name=${encodeURIComponent(frm.doc.name)}&format=Navneskilt&no_letterhead=1`)
 		, __("View"));
-		if (["Åpen for påmelding", "Full", "Påmelding stengt"].includes(frm.doc.status)) {
+		if ([S.open, S.full, S.closed].includes(frm.doc.status)) {
 			frm.add_custom_button(__("Register a Group"), () => register_group_dialog(frm));
 		}
 		render_participants_overview(frm);
@@ -73,15 +74,16 @@ function show_invoicing(frm) {
 	const status = frm.doc.invoicing_status;
 	if (!status) return;
 	const esc = frappe.utils.escape_html;
-	if (["Queued", "Running"].includes(status)) {
+	const I = frappe.boot.kdf.statuses.invoicing;
+	if ([I.queued, I.running].includes(status)) {
 		frm.dashboard.add_indicator(__("Invoicing: {0}", [__(status)]), "blue");
 		return;
 	}
 	const held = frm.doc.invoices_held || 0;
-	frm.dashboard.add_indicator(__("Invoicing: {0}", [__(status)]), status === "Stopped" ? "red" : held ? "orange" : "green");
+	frm.dashboard.add_indicator(__("Invoicing: {0}", [__(status)]), status === I.stopped ? "red" : held ? "orange" : "green");
 	if (held) frm.dashboard.add_indicator(__("Held: {0}", [held]), "orange");
-	if (status === "Stopped" || held) {
-		frm.set_intro(esc(frm.doc.invoicing_result || "").replace(/\n/g, "<br>"), status === "Stopped" ? "red" : "orange");
+	if (status === I.stopped || held) {
+		frm.set_intro(esc(frm.doc.invoicing_result || "").replace(/\n/g, "<br>"), status === I.stopped ? "red" : "orange");
 	}
 	frm.add_custom_button(__("Invoices"), () =>
 		frappe.set_route("List", "Sales Invoice", { kdf_session: frm.doc.name })
@@ -168,8 +170,8 @@ function render_participants_overview(frm) {
 				${g.participants.map((p) => `<tr>
 					<td><a href="/app/registration/${encodeURIComponent(p.name)}">${esc(p.participant_name || "")}</a></td>
 					<td>${esc(p.participant_title || "")}</td>
-					<td>${esc(p.participant_type === "Kontakt" ? __("Non-member") : __("Member"))}</td>
-					<td>${esc(p.status)}${p.status === "Venteliste" ? " " + esc(String(p.waitlist_position || "")) : ""}</td>
+					<td>${esc(p.participant_type === frappe.boot.kdf.statuses.participant_type.contact ? __("Non-member") : __("Member"))}</td>
+					<td>${esc(p.status)}${p.status === frappe.boot.kdf.statuses.registration.waitlisted ? " " + esc(String(p.waitlist_position || "")) : ""}</td>
 				</tr>`).join("")}
 				</tbody></table>`).join("");
 			field.$wrapper.html(html);
