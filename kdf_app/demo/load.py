@@ -375,7 +375,7 @@ def load_payments() -> str:
 	from kdf_app.shared.core.numbers import kid
 	from kdf_app.shared.services.settings import get_settings
 
-	if frappe.db.exists(bank_import.LOG, {"source": "Demo", "status": "Done"}):
+	if frappe.db.exists(bank_import.LOG, {"source": "Demo", "status": bank_import.DONE}):
 		return "already imported"
 	frappe.clear_document_cache("KDF Settings", "KDF Settings")  # filled in above, in this process
 	settings = get_settings()
