@@ -42,7 +42,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from lib import SESSION_DT, Cleanup, in_days, member_login, session_times
+from lib import SESSION_DT, Cleanup, in_days, list_params, member_login, session_times
 
 CONFIRMED, WAITLISTED = "Bekreftet", "Venteliste"
 RETRYABLE = ("QueryDeadlockError", "QueryTimeoutError")
@@ -111,13 +111,7 @@ class Client:
 
 	# REST
 	def get_list(self, doctype: str, filters=None, fields=None, limit=0, order_by=None) -> list[dict]:
-		params = {"limit_page_length": limit}
-		if filters is not None:
-			params["filters"] = json.dumps(filters)
-		if fields is not None:
-			params["fields"] = json.dumps(fields)
-		if order_by:
-			params["order_by"] = order_by
+		params = list_params(filters, fields, limit, order_by)
 		return self.call("GET", f"/api/resource/{doctype}", params=params)["data"]
 
 	def get_doc(self, doctype: str, name: str) -> dict:

@@ -41,19 +41,10 @@ import lib
 from lib import Failed, step
 from playwright.sync_api import Page
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from kdf_app.kdf_members.core.member_import import COLUMNS  # the columns the import reads
+
 SECRETARIAT = "walk-import-sekretariat@example.com"
-COLUMNS = (
-	"first_name",
-	"last_name",
-	"email",
-	"mobile",
-	"organisation",
-	"title",
-	"from_date",
-	"to_date",
-	"reason",
-	"member_since",
-)
 
 
 def spreadsheet(fx: dict) -> Path:

@@ -102,6 +102,18 @@ def session_times(starts: datetime, lasts: timedelta, deadline_before: timedelta
 # --- REST as a user (Administrator for setup) ----------------------------------------------------------
 
 
+def list_params(filters, fields, limit, order_by) -> dict:
+	"""The query of a REST list request (/api/resource/<doctype>)."""
+	params = {"limit_page_length": limit}
+	if filters is not None:
+		params["filters"] = json.dumps(filters)
+	if fields is not None:
+		params["fields"] = json.dumps(fields)
+	if order_by:
+		params["order_by"] = order_by
+	return params
+
+
 class Rest:
 	"""Frappe's REST API over a Playwright APIRequestContext (``.api``), logged in as one user."""
 
@@ -130,13 +142,7 @@ class Rest:
 		return self._check(self.api.post(f"/api/method/{method}", form=data), what or method).get("message")
 
 	def get_list(self, doctype, filters=None, fields=None, limit=0, order_by=None):
-		params = {"limit_page_length": str(limit)}
-		if filters is not None:
-			params["filters"] = json.dumps(filters)
-		if fields is not None:
-			params["fields"] = json.dumps(fields)
-		if order_by:
-			params["order_by"] = order_by
+		params = list_params(filters, fields, str(limit), order_by)
 		return self._check(self.api.get(f"/api/resource/{quote(doctype)}", params=params), f"list {doctype}")[
 			"data"
 		]
