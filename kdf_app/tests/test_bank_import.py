@@ -20,6 +20,7 @@ from kdf_app.tests.utils import (
 	make_member,
 	make_org,
 	make_session,
+	receivable,
 	register,
 	use_test_settings,
 )
@@ -179,7 +180,7 @@ class TestMatching(BankImportCase):
 		"""The KDF Sekretariat role alone (no Accounts role): ERPNext's Payment Entry reads the chart of accounts
 		with the user's permissions, which failed the import and the confirmation for the secretariat."""
 		from kdf_app.api.payments import confirm_suggestion
-		from kdf_app.tests.test_invitations import make_user
+		from kdf_app.tests.utils import make_user
 
 		a, b, *_ = self.orgs
 		data = build(
@@ -202,9 +203,29 @@ class TestMatching(BankImportCase):
 			frappe.set_user("Administrator")
 		self.assertEqual((self.outstanding(a), self.outstanding(b)), (0, 0))
 
+	def test_the_job_writes_its_reasons_in_the_language_of_who_started_it(self):
+		"""Frappe's worker sets the user, not their language: a Norwegian secretariat read «Invoice …: paid in full.»
+		and an English progress bar."""
+		from kdf_app.tests.utils import make_user
+
+		a = self.orgs[0]
+		user = make_user(["KDF Sekretariat"])
+		frappe.db.set_value("User", user, "language", "no")
+		frappe.cache.hdel("lang", user)
+		data = build("054", "08", KDF_ACCOUNT, [self.pay(1, "6000.00", kid=kid(self.si[a]))])
+		before = frappe.local.lang
+		frappe.set_user(user)
+		try:
+			log = frappe.get_doc(bank_import.LOG, bank_import.start(data, "norsk.xml", self.bank_account))
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(log.status, "Done", log.error)
+		self.assertEqual(self.row(log, 1).reason, f"Faktura {self.si[a]}: betalt fullt ut.")
+		self.assertEqual(frappe.local.lang, before)
+
 	def test_only_the_secretariat_confirms(self):
 		from kdf_app.api.payments import confirm_suggestion
-		from kdf_app.tests.test_invitations import make_user
+		from kdf_app.tests.utils import make_user
 
 		log = self.run_file([self.pay(1, "6000.00", text=self.si[self.orgs[0]])])
 		user = make_user(["Accounts User"])
@@ -218,7 +239,6 @@ class TestMatching(BankImportCase):
 
 	def assert_books(self):
 		"""GL balanced for every voucher the import made; AR per customer = the invoices' outstanding."""
-		from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute
 
 		vouchers = frappe.get_all("Payment Entry", {"reference_no": ("like", f"{self.uid}-%")}, pluck="name")
 		self.assertTrue(vouchers)
@@ -228,17 +248,7 @@ class TestMatching(BankImportCase):
 			)[0]
 			self.assertAlmostEqual(flt(debit), flt(credit), places=2, msg=v)
 		for org in self.orgs:
-			res = execute(
-				frappe._dict(
-					company=TEST_COMPANY,
-					report_date=today(),
-					party_type="Customer",
-					party=[org],
-					ageing_based_on="Due Date",
-					range="30, 60, 90, 120",
-				)
-			)
-			ar = sum(flt(r.get("outstanding")) for r in res[1] if isinstance(r, dict) and r.get("voucher_no"))
+			ar = receivable(org)
 			expected = flt(
 				frappe.db.sql(
 					"select sum(outstanding_amount) from `tabSales Invoice` where customer=%s and docstatus=1",
@@ -341,7 +351,7 @@ class TestIdempotenceAndBadFiles(BankImportCase):
 class TestReport(BankImportCase):
 	def test_innbetalinger_lists_each_payment_with_its_reason_for_the_secretariat_and_the_accountant(self):
 		from kdf_app.kdf_billing.report.innbetalinger.innbetalinger import execute
-		from kdf_app.tests.test_invitations import make_user
+		from kdf_app.tests.utils import make_user
 
 		a = self.orgs[0]
 		log = self.run_file([self.pay(1, "6000.00", kid=kid(self.si[a])), self.pay(2, "10.00", text="Gave")])
@@ -370,7 +380,7 @@ class TestReport(BankImportCase):
 class TestMineFakturaer(BankImportCase):
 	def test_the_member_sees_betalt_after_the_import_and_ikke_betalt_with_the_due_date(self):
 		from kdf_app.api import membership as api
-		from kdf_app.tests.test_portal import page
+		from kdf_app.tests.utils import page
 
 		a, b, *_ = self.orgs
 		paid_user = self.members[a].create_portal_user()
@@ -401,7 +411,7 @@ class TestShowIt(BankImportCase):
 		from kdf_app.api import dashboards
 		from kdf_app.api.payments import session_payments
 		from kdf_app.kdf_billing.services import receivables
-		from kdf_app.tests.test_invitations import make_user
+		from kdf_app.tests.utils import make_user
 
 		a, b, c, _d = self.orgs
 		before = receivables.outstanding(), receivables.overdue()

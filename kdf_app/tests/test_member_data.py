@@ -8,13 +8,16 @@ from unittest.mock import patch
 
 import frappe
 from frappe import _
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, today
 
 from kdf_app.api import membership as api
-from kdf_app.tests.test_invitations import make_user
-from kdf_app.tests.test_portal import page
-from kdf_app.tests.utils import make_member, make_org, make_test_email_account, use_test_settings
+from kdf_app.tests.utils import (
+	MembersCase,
+	make_member,
+	make_org,
+	make_user,
+	page,
+)
 
 CR = "Member Change Request"
 
@@ -34,26 +37,11 @@ def on_day(day):
 		yield
 
 
-class MemberDataCase(FrappeTestCase):
+class MemberDataCase(MembersCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
-		self.lang, frappe.local.lang = frappe.local.lang, "en"
-		use_test_settings()
-		make_test_email_account()
-		self.org = make_org()
+		super().setUp()
 		self.new_org = make_org()
 		self.secretariat = make_user(["KDF Sekretariat", "Sales User"])
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.local.lang = self.lang
-
-	def as_user(self, user, fn, *args, **kwargs):
-		frappe.set_user(user)
-		try:
-			return fn(*args, **kwargs)
-		finally:
-			frappe.set_user("Administrator")
 
 
 class TestChangeRequestDates(MemberDataCase):
@@ -394,6 +382,38 @@ class TestMemberImport(MemberDataCase):
 		other = make_user(["KDF Sekretariat"])
 		with self.assertRaises(frappe.DoesNotExistError):
 			self.as_user(other, member_import_status, job=started["job"])
+
+	def test_the_job_tells_its_progress_over_socket_io_in_the_users_language(self):
+		"""The progress goes to the desk of who started it as it happens (not only when asked), and the job runs in
+		their language (Frappe's worker sets the user, not the language)."""
+		from kdf_app.api.members import import_members
+		from kdf_app.kdf_members.services import member_import
+
+		frappe.db.set_value("User", self.secretariat, "language", "no")
+		frappe.cache.hdel("lang", self.secretariat)
+		sent, langs = [], []
+		real = frappe.publish_realtime
+
+		def publish(event, message=None, *args, **kwargs):
+			if event == member_import.PROGRESS_EVENT:
+				sent.append((message, kwargs.get("user")))
+				langs.append(frappe.local.lang)
+			return real(event, message, *args, **kwargs)
+
+		with (
+			patch("kdf_app.kdf_members.services.member_import.FOREGROUND_MEMBERS", 1),
+			patch("frappe.publish_realtime", publish),
+		):
+			url = self.upload(csv_text(self.rows()))
+			started = self.as_user(self.secretariat, import_members, file_url=url)
+		job = started["job"]
+		self.assertTrue(sent, "no progress was published")
+		self.assertEqual({m["job"] for m, _u in sent}, {job})
+		self.assertEqual({u for _m, u in sent}, {self.secretariat})
+		self.assertTrue(sent[-1][0].get("finished"))
+		self.assertTrue([m for m, _u in sent if m.get("total") and "done" in m])  # progress before the end
+		self.assertEqual(set(langs), {"no"})
+		self.assertNotEqual(frappe.local.lang, "no")  # the caller's language back afterwards
 
 	def test_the_importer_reads_no_file_the_secretariat_may_not_read(self):
 		from kdf_app.api.members import import_members

@@ -24,6 +24,7 @@ from frappe.utils import flt, getdate, now_datetime
 
 from kdf_app.kdf_billing.core import bank_file, payments
 from kdf_app.shared.core.i18n import DomainError
+from kdf_app.shared.services import jobs
 from kdf_app.shared.services.settings import get_settings, require
 
 LOG = "Bank File Import"
@@ -37,8 +38,8 @@ PROGRESS_EVERY = 10
 def booked_by_the_system():
 	"""ERPNext's Payment Entry reads the chart of accounts with the user's permissions (get_account_details), which
 	the secretariat does not have. The import and a confirmation are started only by the secretariat (the API's
-	require_roles) or by the scheduler; their Payment Entries and Bank Transactions are written as the system,
-	and the Bank File Import keeps who started it (its owner)."""
+	require_roles) or by the scheduler; only the writing of a Payment Entry or Bank Transaction runs as the
+	system (reading the file, matching and the log run as the user who started it, who stays its owner)."""
 	user = frappe.session.user
 	if user == "Administrator":
 		yield
@@ -175,20 +176,22 @@ def _file_content(file_url: str) -> bytes:
 	return frappe.get_doc("File", {"file_url": file_url}).get_content() or b""
 
 
+@jobs.in_users_language
 def run(log: str, content: bytes | None = None, user: str | None = None) -> str:
-	"""The job: read, match and book the file as one unit of work; the log says what happened."""
+	"""The job: read, match and book the file as one unit of work; the log says what happened (its reasons and
+	the progress in the language of who started it; Frappe's worker sets the user, not their language)."""
 	doc = frappe.get_doc(LOG, log)
 	if doc.status != QUEUED:  # a job run twice (a retried or duplicated queue entry) does nothing again
 		return doc.status
-	doc.db_set("status", RUNNING, update_modified=False)
+	doc.db_set("status", RUNNING, update_modified=False, notify=True)  # the open form shows it running
+	_commit()
 	if content is None and doc.file:
 		content = _file_content(doc.file)
 	if isinstance(content, str):
 		content = content.encode("utf-8")
 	frappe.db.savepoint("kdf_bank_import")
 	try:
-		with booked_by_the_system():
-			import_file(doc, content or b"")
+		import_file(doc, content or b"")
 		doc.status = DONE
 	except DomainError as e:
 		frappe.db.rollback(save_point="kdf_bank_import")
@@ -444,7 +447,8 @@ def make_payment_entry(
 		}
 	)
 	pe.flags.ignore_permissions = True
-	pe.submit()  # inserted submitted in one pass (Frappe's submit() of a new document), as KDF's batches do
+	with booked_by_the_system():
+		pe.submit()  # inserted submitted in one pass (Frappe's submit() of a new document), as KDF's batches do
 	return pe.name
 
 
@@ -477,7 +481,8 @@ def make_bank_transaction(
 		}
 	)
 	bt.flags.ignore_permissions = True
-	bt.submit()  # in one pass; before_submit allocates and clears the Payment Entry (allocate_payment_entries)
+	with booked_by_the_system():
+		bt.submit()  # in one pass; before_submit allocates and clears the Payment Entry (allocate_payment_entries)
 	return bt.name
 
 

@@ -25,6 +25,7 @@ from kdf_app.kdf_members.core.member_import import (
 )
 from kdf_app.kdf_members.core.members import ACTIVE
 from kdf_app.shared.core.i18n import DomainError
+from kdf_app.shared.services import jobs
 
 MEMBER = "Member"
 
@@ -159,6 +160,7 @@ def import_members(content: bytes | str, filename: str | None = None, report=Non
 # ~0.2 s a member (its Contact, the newsletter row): up to this many the dialog waits, more go to a job
 FOREGROUND_MEMBERS = 25
 RESULT_KEY = "kdf-member-import"
+PROGRESS_EVENT = "kdf_member_import"
 
 
 def _members_in(rows: list[dict]) -> int:
@@ -187,6 +189,7 @@ def start_import(file_url: str) -> dict:
 		now=bool(frappe.flags.in_test),
 		file_url=file_url,
 		job=job,
+		user=frappe.session.user,
 	)
 	return {"job": job, "members": members}
 
@@ -208,12 +211,18 @@ def _status(job: str, value: dict) -> None:
 	)
 
 
-def run_import(file_url: str, job: str) -> None:
-	"""The background job (as the user who started it, with their permissions): the whole file in one
-	transaction, each member on its savepoint; an unexpected failure keeps nothing and says so."""
+@jobs.in_users_language
+def run_import(file_url: str, job: str, user: str | None = None) -> None:
+	"""The background job (as the user who started it, with their permissions and language): the whole file in
+	one transaction, each member on its savepoint; an unexpected failure keeps nothing and says so. Its progress
+	goes to the user's desk over socket.io (``kdf_member_import``) as it happens, and into the cache, where
+	``import_status`` finds it and the result (after a reload, or without socket.io)."""
 
 	def report(done: int, total: int) -> None:
 		_status(job, {"done": done, "total": total})
+		frappe.publish_realtime(
+			PROGRESS_EVENT, {"job": job, "done": done, "total": total}, user=frappe.session.user
+		)
 
 	try:
 		file = _own_upload(file_url)
@@ -226,6 +235,7 @@ def run_import(file_url: str, job: str) -> None:
 		message = frappe.utils.strip_html(str(e)) if isinstance(e, frappe.ValidationError) else ""
 		result = {"error": _("The import stopped and nothing of it was kept. {0}").format(message).strip()}
 	_status(job, {"finished": True, "result": result})
+	frappe.publish_realtime(PROGRESS_EVENT, {"job": job, "finished": True}, user=frappe.session.user)
 
 
 def import_status(job: str) -> dict:

@@ -42,19 +42,35 @@ function kdf_import_members() {
 	});
 	d.show();
 
-	// a larger file is imported by a background job: its progress, then the same result
+	// a larger file is imported by a background job: its progress as it happens (socket.io), then the same
+	// result; the status is also asked for now and then, so a missed message or no socket.io loses nothing
 	function kdf_follow_import(job, members) {
 		const title = __("Importing members…");
-		frappe.show_progress(title, 0, members, __("{0} of {1}", [0, members]));
+		const show = (done, total) => frappe.show_progress(title, done, total, __("{0} of {1}", [done, total]));
+		let finished = false, timer = null;
+		show(0, members);
+		const on_progress = (data) => {
+			if (!data || data.job !== job || finished) return;
+			if (data.finished) {
+				clearTimeout(timer);
+				poll();
+			} else {
+				show(data.done || 0, data.total || members);
+			}
+		};
+		frappe.realtime.on("kdf_member_import", on_progress);
 		const poll = () => frappe.call({
 			method: "kdf_app.api.members.member_import_status", type: "GET", args: { job },
 		}).then((r) => {
 			const s = r.message || {};
+			if (finished) return;
 			if (!s.finished) {
-				frappe.show_progress(title, s.done || 0, s.total || members, __("{0} of {1}", [s.done || 0, s.total || members]));
-				setTimeout(poll, 2000);
+				show(s.done || 0, s.total || members);
+				timer = setTimeout(poll, 5000);
 				return;
 			}
+			finished = true;
+			frappe.realtime.off("kdf_member_import", on_progress);
 			frappe.hide_progress();
 			if (s.result.error) {
 				frappe.msgprint({ title: __("Member Import"), message: e(s.result.error), indicator: "red" });
@@ -63,7 +79,7 @@ function kdf_import_members() {
 			}
 			cur_list && cur_list.refresh();
 		}, () => frappe.hide_progress());
-		setTimeout(poll, 1000);
+		timer = setTimeout(poll, 5000);
 	}
 
 	function kdf_show_import_result(m) {
