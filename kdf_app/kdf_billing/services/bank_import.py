@@ -23,13 +23,13 @@ from frappe import _
 from frappe.utils import flt, getdate, now_datetime
 
 from kdf_app.kdf_billing.core import bank_file, payments
+from kdf_app.kdf_billing.core.payments import ALREADY, CONFIRMED, DONE, FAILED, QUEUED, REFUSED, RUNNING
 from kdf_app.shared.core.i18n import DomainError
 from kdf_app.shared.services import jobs
 from kdf_app.shared.services.settings import get_settings, require
 
 LOG = "Bank File Import"
-QUEUED, RUNNING, DONE, REFUSED, FAILED = "Queued", "Running", "Done", "Refused", "Failed"
-CONFIRMED, ALREADY = "Confirmed", "Already Imported"
+# its statuses and its rows' (kdf_app.kdf_billing.core.payments.IMPORT_STATUSES, ROW_STATUSES)
 WHOLE_FILE = "Whole file"
 PROGRESS_EVERY = 10
 
