@@ -1,6 +1,7 @@
 """What the desk's scripts get at boot as ``frappe.boot.kdf`` (kdf_app.kdf_app.services.boot): every KDF role and
 role group (kdf_app.shared.core.roles) and the status sets of the domains' core modules, so that no script spells
-a role or a status itself. Each status set keeps its core order (``Object.values`` in JavaScript)."""
+a role or a status itself. Frappe sends the boot with its keys sorted, so each set's core order comes apart, in
+``status_order``."""
 
 from kdf_app.kdf_advice.core import cases
 from kdf_app.kdf_billing.core import delivery, invoicing, payments
@@ -60,5 +61,11 @@ def statuses() -> dict[str, dict[str, str]]:
 
 
 def for_desk() -> dict:
-	"""``frappe.boot.kdf``: ``roles`` (by key), ``role_groups`` (lists) and ``statuses`` (sets by key)."""
-	return {**roles.for_desk(), "statuses": statuses()}
+	"""``frappe.boot.kdf``: ``roles`` (by key), ``role_groups`` (lists), ``statuses`` (sets by key) and
+	``status_order`` (each set as a list, in its core order: a select's options, a filter's)."""
+	sets = statuses()
+	return {
+		**roles.for_desk(),
+		"statuses": sets,
+		"status_order": {k: list(v.values()) for k, v in sets.items()},
+	}

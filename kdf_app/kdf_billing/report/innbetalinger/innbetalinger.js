@@ -7,7 +7,7 @@ frappe.query_reports["Innbetalinger"] = {
 			fieldname: "status",
 			label: __("Status"),
 			fieldtype: "Select",
-			options: ["", ...Object.values(frappe.boot.kdf.statuses.bank_row)].map((v) => ({
+			options: ["", ...frappe.boot.kdf.status_order.bank_row].map((v) => ({
 				value: v,
 				label: v ? __(v) : "",
 			})),
