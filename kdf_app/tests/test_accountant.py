@@ -11,24 +11,14 @@ from frappe.utils import flt
 
 from kdf_app.kdf_billing.services.invoicing import create_session_invoices
 from kdf_app.tests.test_invoicing import InvoicingCase, attached_xml, official_fatal
-from kdf_app.tests.utils import make_member, make_org
+from kdf_app.tests.utils import make_member, make_org, make_user
 
 ACCOUNTANT = "kdf-test-accountant@example.no"
 
 
 def accountant() -> str:
 	"""ERPNext's Accounts User, as the accountant's guide (docs/accountant.md) has it."""
-	if not frappe.db.exists("User", ACCOUNTANT):
-		frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": ACCOUNTANT,
-				"first_name": "Regnskap",
-				"send_welcome_email": 0,
-				"roles": [{"role": "Accounts User"}],
-			}
-		).insert(ignore_permissions=True)
-	return ACCOUNTANT
+	return make_user(["Accounts User"], email=ACCOUNTANT, first_name="Regnskap")
 
 
 def desk_return(invoice: str):

@@ -6,9 +6,8 @@ from frappe.utils import add_to_date, flt, get_datetime, getdate, now_datetime, 
 from kdf_app.kdf_app.report.kdf_annual_report.kdf_annual_report import execute
 from kdf_app.kdf_app.services.annual_report import figures
 from kdf_app.kdf_billing.services.invoicing import create_session_invoices
-from kdf_app.tests.test_invitations import make_user
 from kdf_app.tests.test_invoicing import InvoicingCase
-from kdf_app.tests.utils import make_member, make_org, make_session
+from kdf_app.tests.utils import make_member, make_org, make_session, make_user
 
 YEAR = getdate(today()).year
 

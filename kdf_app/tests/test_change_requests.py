@@ -4,42 +4,29 @@ or leaving as a change request the secretariat confirms into the position histor
 import random
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, today
 
 from kdf_app.api import membership as api
-from kdf_app.tests.test_invitations import make_user
-from kdf_app.tests.test_portal import page
-from kdf_app.tests.utils import make_member, make_org, make_test_email_account, use_test_settings
+from kdf_app.tests.utils import (
+	MembersCase,
+	make_member,
+	make_org,
+	make_user,
+	page,
+)
 
 CR = "Member Change Request"
 
 
-class ProfileCase(FrappeTestCase):
+class ProfileCase(MembersCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
-		# messages are asserted in English; a portal page rendered earlier leaves the request in Norwegian
-		self.lang, frappe.local.lang = frappe.local.lang, "en"
-		use_test_settings()
-		make_test_email_account()
-		self.org = make_org()
+		super().setUp()
 		self.new_org = make_org()
 		self.kari = make_member(self.org, position_start=add_days(today(), -200))
 		self.kari_user = self.kari.create_portal_user()
 		self.ola = make_member(self.org)
 		self.ola_user = self.ola.create_portal_user()
 		self.secretariat = make_user(["KDF Sekretariat"])
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.local.lang = self.lang
-
-	def as_user(self, user, fn, *args, **kwargs):
-		frappe.set_user(user)
-		try:
-			return fn(*args, **kwargs)
-		finally:
-			frappe.set_user("Administrator")
 
 
 class TestProfile(ProfileCase):

@@ -17,22 +17,15 @@ from kdf_app.kdf_programmes.services.registration.cancellation import cancel, ru
 from kdf_app.kdf_programmes.services.registration.seats import refresh_seats
 from kdf_app.kdf_programmes.services.registration.single import registrations_of
 from kdf_app.shared.services import jobs
-from kdf_app.tests.utils import make_member, make_session, register, start_now, use_test_settings
+from kdf_app.tests.utils import make_member, make_session, make_user, register, start_now, use_test_settings
 
 test_ignore = ["Sales Invoice", "Customer", "Member", "Topplederprogram Session"]
 
 
 def portal_user(member) -> str:
-	email = member.email
-	if not frappe.db.exists("User", email):
-		user = frappe.get_doc(
-			{"doctype": "User", "email": email, "first_name": "Medlem", "user_type": "Website User"}
-		)
-		user.flags.no_welcome_mail = True
-		user.insert(ignore_permissions=True)
-		user.add_roles("KDF Medlem")
-	member.db_set("user", email)
-	return email
+	"""The member's portal user, made by hand (not by the invitation)."""
+	member.db_set("user", make_user(["KDF Medlem"], "Website User", email=member.email, first_name="Medlem"))
+	return member.email
 
 
 def past_cutoff(session: str) -> None:

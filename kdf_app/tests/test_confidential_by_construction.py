@@ -13,10 +13,9 @@ from kdf_app.kdf_advice.core import sealing
 from kdf_app.kdf_advice.doctype.mentoring_case.test_mentoring_case import (
 	assigned_case,
 	make_mentor,
-	make_user,
 )
 from kdf_app.kdf_advice.services import case_vault
-from kdf_app.tests.utils import make_member, make_org, make_session, register
+from kdf_app.tests.utils import make_member, make_org, make_session, make_user, register
 
 SECRET = "forseglet-konflikt-med-ordfører"
 NOTE = "forseglet-møtenotat"
@@ -49,12 +48,14 @@ class TestSealedCases(FrappeTestCase):
 		frappe.set_user("Administrator")
 		uid = frappe.generate_hash(length=5)
 		cls.uid = uid
-		cls.manager = make_user(f"forsegl-sak-{uid}@kdf.example", "KDF Saksbehandler")
+		cls.manager = make_user(["KDF Saksbehandler"], email=f"forsegl-sak-{uid}@kdf.example")
 		# as the Role Profile KDF Sekretariat makes them: Newsletter Manager too
-		cls.secretary = make_user(f"forsegl-sek-{uid}@kdf.example", "KDF Sekretariat", "Newsletter Manager")
-		cls.accountant = make_user(f"forsegl-regn-{uid}@kdf.example", "Accounts User")
-		cls.mentor_user = make_user(f"forsegl-mentor-{uid}@kdf.example", "KDF Mentor")
-		cls.other_mentor_user = make_user(f"forsegl-mentor2-{uid}@kdf.example", "KDF Mentor")
+		cls.secretary = make_user(
+			["KDF Sekretariat", "Newsletter Manager"], email=f"forsegl-sek-{uid}@kdf.example"
+		)
+		cls.accountant = make_user(["Accounts User"], email=f"forsegl-regn-{uid}@kdf.example")
+		cls.mentor_user = make_user(["KDF Mentor"], email=f"forsegl-mentor-{uid}@kdf.example")
+		cls.other_mentor_user = make_user(["KDF Mentor"], email=f"forsegl-mentor2-{uid}@kdf.example")
 		cls.mentor = make_mentor(f"Forsegl A {uid}", cls.mentor_user)
 		make_mentor(f"Forsegl B {uid}", cls.other_mentor_user)
 		cls.member = make_member(make_org())
@@ -426,7 +427,7 @@ class TestSealedCases(FrappeTestCase):
 		other_contact = frappe.db.get_value("Member", self.other_member.name, "contact")
 		other_email = self.other_member.email
 		self.assertTrue(other_email)
-		website_user = make_user(f"forsegl-web-{self.uid}@example.no", user_type="Website User")
+		website_user = make_user([], email=f"forsegl-web-{self.uid}@example.no", user_type="Website User")
 		for user in (self.member_user, website_user):
 			frappe.set_user(user)
 			rows = frappe.get_list(

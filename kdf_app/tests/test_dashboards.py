@@ -6,9 +6,8 @@ from frappe.utils import add_to_date, flt, fmt_money, get_datetime, now_datetime
 from kdf_app.api import dashboards as api
 from kdf_app.kdf_app.services import dashboards
 from kdf_app.kdf_billing.services.invoicing import create_session_invoices
-from kdf_app.tests.test_invitations import make_user
 from kdf_app.tests.test_invoicing import InvoicingCase
-from kdf_app.tests.utils import make_member, make_org, make_session, register
+from kdf_app.tests.utils import make_member, make_org, make_session, make_user, register
 
 CARDS = {
 	"Active Members": api.active_members,

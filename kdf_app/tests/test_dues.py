@@ -2,7 +2,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from kdf_app.kdf_billing.services.dues import create_dues_invoices
-from kdf_app.tests.utils import make_member, use_test_settings
+from kdf_app.tests.utils import make_member, only_members_made_here, use_test_settings
 from kdf_app.tests.utils import make_org as _make_org
 
 YEAR = 2031
@@ -18,7 +18,7 @@ class TestDuesBatch(FrappeTestCase):
 		# KDF's own data for EHF: most organisations receive EHF, and an invoice whose EHF would fail is held
 		use_test_settings(membership_fee=2500, org_number="958935420", bank_account="86011117947")
 		# only the members made here are active, so the batch's output is exactly ours
-		frappe.db.set_value("Member", {"membership_status": "Aktiv"}, "membership_status", "Utmeldt")
+		only_members_made_here()
 
 	def test_one_invoice_per_paying_organisation_and_rerun_creates_nothing(self):
 		a, b, c = make_org(), make_org(), make_org()

@@ -98,7 +98,7 @@ class TestDunning(BankImportCase):
 
 	def test_the_secretariat_sends_with_its_own_role(self):
 		from kdf_app.api.payments import send_dunning
-		from kdf_app.tests.test_invitations import make_user
+		from kdf_app.tests.utils import make_user
 
 		overdue(self.si[self.orgs[0]], 20)
 		(draft,) = self.proposed()
@@ -112,7 +112,7 @@ class TestDunning(BankImportCase):
 
 	def test_only_the_secretariat_sends(self):
 		from kdf_app.api.payments import send_dunning
-		from kdf_app.tests.test_invitations import make_user
+		from kdf_app.tests.utils import make_user
 
 		overdue(self.si[self.orgs[0]], 20)
 		(draft,) = self.proposed()

@@ -1,9 +1,7 @@
 """Topics in advance, the session evaluation end to end (named and anonymous) and the calendar invitations."""
 
-import email
 import json
 import re
-from email.header import decode_header, make_header
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
@@ -15,12 +13,13 @@ from kdf_app.kdf_programmes.core.evaluation import key_hash
 from kdf_app.kdf_programmes.services import evaluation as service
 from kdf_app.kdf_programmes.services.registration.cancellation import cancel
 from kdf_app.kdf_programmes.services.registration.single import set_attendance
-from kdf_app.tests.test_invitations import make_user
-from kdf_app.tests.test_portal import page
 from kdf_app.tests.utils import (
+	mails_about,
 	make_member,
 	make_session,
 	make_test_email_account,
+	make_user,
+	page,
 	register,
 	start_now,
 	use_test_settings,
@@ -28,27 +27,6 @@ from kdf_app.tests.utils import (
 
 AGENDA = ["Oppstart og refleksjon over innmeldte tema", "Et liv på toppen", "Middag"]
 REPORT = "kdf_app.kdf_programmes.report.session_evaluation_results.session_evaluation_results"
-
-
-def mails(registration: str) -> list[dict]:
-	"""Queued e-mails about ``registration``: subject, body and attachments ({file name: text}), oldest first."""
-	out = []
-	for q in frappe.get_all(
-		"Email Queue",
-		{"reference_doctype": "Registration", "reference_name": registration},
-		["name", "message"],
-		order_by="creation asc",
-	):
-		msg = email.message_from_string(q.message)
-		body, files = "", {}
-		for part in msg.walk():
-			if part.get_filename():
-				files[part.get_filename()] = part.get_payload(decode=True).decode("utf-8")
-			elif part.get_content_type() in ("text/html", "text/plain"):
-				body += part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-		subject = str(make_header(decode_header(msg["Subject"] or "")))
-		out.append({"subject": subject, "body": body, "files": files})
-	return out
 
 
 def evaluation_page(user: str = "Guest", **query) -> tuple[int, str]:
@@ -130,7 +108,7 @@ class EvaluationCase(FrappeTestCase):
 	def invite(self, session) -> dict[str, str]:
 		"""Send the links; the key each registration got by e-mail."""
 		sent = service.send_invitations(session.name)
-		return {r: key_in(mails(r)[-1]["body"]) for r in sent}
+		return {r: key_in(mails_about("Registration", r)[-1]["body"]) for r in sent}
 
 
 class TestNamedEvaluation(EvaluationCase):
@@ -139,12 +117,14 @@ class TestNamedEvaluation(EvaluationCase):
 		self.assertEqual(session.evaluation_days, 14)  # the default: evaluated for two weeks
 		keys = self.invite(session)
 		self.assertEqual(set(keys), set(regs))
-		mail = mails(regs[0])[-1]
+		mail = mails_about("Registration", regs[0])[-1]
 		self.assertIn(session.session_title, mail["subject"])
 		self.assertIn("Svar på evalueringen", mail["body"])
 		# once: a second run sends nothing
 		self.assertEqual(service.send_invitations(session.name), [])
-		self.assertEqual(len([m for m in mails(regs[0]) if "/evaluering?key=" in m["body"]]), 1)
+		self.assertEqual(
+			len([m for m in mails_about("Registration", regs[0]) if "/evaluering?key=" in m["body"]]), 1
+		)
 
 		key = keys[regs[0]]
 		# only the hash is stored, never the key
@@ -245,7 +225,7 @@ class TestNamedEvaluation(EvaluationCase):
 		self.assertEqual(service.send_reminders(now=add_days(now_datetime(), 2)), [])
 		reminded = [r for r in service.send_reminders(now=later) if r in regs]
 		self.assertEqual(reminded, [regs[1]])
-		self.assertIn("Påminnelse", mails(regs[1])[-1]["subject"])
+		self.assertIn("Påminnelse", mails_about("Registration", regs[1])[-1]["subject"])
 		self.assertEqual([r for r in service.send_reminders(now=later) if r in regs], [])
 		# the first link still works after the reminder
 		self.answer(keys[regs[1]], 2)
@@ -389,7 +369,7 @@ class TestCalendarInvitation(EvaluationCase):
 	def test_confirmation_carries_a_request_and_cancellation_a_cancel(self):
 		session = make_session()
 		reg = register(session, make_member())
-		confirmation = mails(reg.name)[-1]
+		confirmation = mails_about("Registration", reg.name)[-1]
 		ics = confirmation["files"].get("invitasjon.ics")
 		self.assertTrue(ics, confirmation["files"])
 		p = ics_props(ics)
@@ -400,7 +380,7 @@ class TestCalendarInvitation(EvaluationCase):
 		self.assertTrue(re.fullmatch(r"\d{8}T\d{6}Z", p["DTSTART"]))
 
 		cancel(reg.name)
-		cancelled = mails(reg.name)[-1]
+		cancelled = mails_about("Registration", reg.name)[-1]
 		c = ics_props(cancelled["files"]["avlysning.ics"])
 		self.assertEqual((c["METHOD"], c["UID"]), ("CANCEL", p["UID"]))
 		self.assertGreater(int(c["SEQUENCE"]), int(p["SEQUENCE"]))
@@ -410,6 +390,7 @@ class TestCalendarInvitation(EvaluationCase):
 		register(session, make_member())
 		waiting = register(session, make_member())
 		self.assertEqual(waiting.status, "Venteliste")
-		self.assertEqual(mails(waiting.name)[-1]["files"], {})
+		self.assertEqual(mails_about("Registration", waiting.name)[-1]["files"], {})
 		cancel(waiting.name)
-		self.assertEqual(mails(waiting.name)[-1]["files"], {})  # it never had an invitation to cancel
+		# it never had an invitation to cancel
+		self.assertEqual(mails_about("Registration", waiting.name)[-1]["files"], {})

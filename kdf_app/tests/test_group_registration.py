@@ -11,12 +11,14 @@ from frappe.utils import flt
 from kdf_app.kdf_billing.services.invoicing import create_session_invoices
 from kdf_app.kdf_programmes.services.registration import group, single
 from kdf_app.tests.test_invoicing import InvoicingCase, attached_xml, official_fatal
-from kdf_app.tests.test_portal import member_user
 from kdf_app.tests.utils import (
+	in_own_connection,
 	make_member,
 	make_org,
 	make_session,
 	make_test_email_account,
+	member_user,
+	remove_committed,
 	use_test_settings,
 )
 
@@ -319,19 +321,13 @@ class TestGroupRegistration(FrappeTestCase):
 			make_session(participants_allowed=TEAMS, non_member_fee=0)
 
 
+def _group(session: str, member: str, participants: list[dict]) -> list:
+	docs = group.register_group(member, session, participants, myself={}, invoice_reference="R")
+	return [(d.participant_name, d.status, d.waitlist_position) for d in docs]
+
+
 def _group_in_own_connection(site: str, session: str, member: str, participants: list[dict]) -> list | str:
-	frappe.init(site=site)
-	frappe.connect()
-	try:
-		frappe.set_user("Administrator")
-		docs = group.register_group(member, session, participants, myself={}, invoice_reference="R")
-		frappe.db.commit()
-		return [(d.participant_name, d.status, d.waitlist_position) for d in docs]
-	except Exception as e:
-		frappe.db.rollback()
-		return f"error: {e!r}"
-	finally:
-		frappe.destroy()
+	return in_own_connection(site, _group, session, member, participants)
 
 
 class TestGroupRegistrationRace(FrappeTestCase):
@@ -374,19 +370,7 @@ class TestGroupRegistrationRace(FrappeTestCase):
 				(5, 3, 0),
 			)
 		finally:
-			frappe.db.rollback()
-			for name in frappe.get_all("Registration", {"session": session.name}, pluck="name"):
-				contact = frappe.db.get_value("Registration", name, "contact")
-				frappe.delete_doc("Registration", name, force=True, ignore_permissions=True)
-				if contact:
-					frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
-			frappe.delete_doc("Topplederprogram Session", session.name, force=True, ignore_permissions=True)
-			for m in members:
-				contact = frappe.db.get_value("Member", m, "contact")
-				frappe.delete_doc("Member", m, force=True, ignore_permissions=True)
-				if contact:
-					frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
-			frappe.db.commit()
+			remove_committed([session.name], members, contacts=True)
 
 
 class TestGroupInvoices(InvoicingCase):

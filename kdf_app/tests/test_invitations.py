@@ -1,64 +1,21 @@
 """Portal invitations: single, bulk, resend, who may send them, and that they never give more than KDF Medlem."""
 
-import email
-import re
-from email.header import decode_header, make_header
 from unittest.mock import patch
 
 import frappe
 from frappe.core.doctype.user.user import _get_user_for_update_password
 from frappe.tests.utils import FrappeTestCase
 
-from kdf_app.tests.utils import make_member, make_test_email_account
+from kdf_app.tests.utils import (
+	mails_about,
+	make_member,
+	make_test_email_account,
+	make_user,
+	password_key,
+	roles_of,
+)
 
 test_ignore = ["Sales Invoice", "Customer", "Member", "Topplederprogram Session"]
-
-
-def make_user(roles: list[str], user_type: str = "System User", email_addr: str | None = None) -> str:
-	email_addr = email_addr or f"user-{frappe.generate_hash(length=8)}@example.no"
-	doc = frappe.get_doc(
-		{
-			"doctype": "User",
-			"email": email_addr,
-			"first_name": "Test",
-			"user_type": user_type,
-			"send_welcome_email": 0,
-			"roles": [{"role": r} for r in roles],
-		}
-	).insert(ignore_permissions=True)
-	return doc.name
-
-
-def invitation_mails(member: str) -> list[dict]:
-	"""The queued invitations to ``member``: recipients, subject and decoded body, oldest first."""
-	out = []
-	for q in frappe.get_all(
-		"Email Queue",
-		{"reference_doctype": "Member", "reference_name": member},
-		["name", "message"],
-		order_by="creation asc",
-	):
-		msg = email.message_from_string(q.message)
-		body = "".join(
-			p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8")
-			for p in msg.walk()
-			if p.get_content_type() in ("text/html", "text/plain")
-		)
-		recipients = frappe.get_all("Email Queue Recipient", {"parent": q.name}, pluck="recipient")
-		out.append(
-			{"to": recipients, "subject": str(make_header(decode_header(msg["Subject"] or ""))), "body": body}
-		)
-	return out
-
-
-def key_of(body: str) -> str:
-	found = re.findall(r"/update-password\?key=([0-9a-zA-Z]+)", body)
-	assert found, body[:500]
-	return found[0]
-
-
-def roles_of(user: str) -> set[str]:
-	return set(frappe.get_all("Has Role", {"parent": user, "parenttype": "User"}, pluck="role"))
 
 
 class TestInvitations(FrappeTestCase):
@@ -96,7 +53,7 @@ class TestInvitations(FrappeTestCase):
 		self.assertEqual(roles_of(m.user), {"KDF Medlem"})
 		self.assertEqual(frappe.db.get_value("Contact", m.contact, "user"), m.user)
 
-		mails = invitation_mails(m.name)
+		mails = mails_about("Member", m.name)
 		self.assertEqual(len(mails), 1)
 		self.assertEqual(mails[0]["to"], [m.email])
 		self.assertIn("Invitasjon til medlemssidene", mails[0]["subject"])
@@ -107,7 +64,7 @@ class TestInvitations(FrappeTestCase):
 			7 * 86400,
 		)
 		# the link is Frappe's set-password key for this user
-		res = _get_user_for_update_password(key_of(mails[0]["body"]), None)
+		res = _get_user_for_update_password(password_key(mails[0]["body"]), None)
 		self.assertEqual((res.user, res.get("message")), (m.user, None))
 
 	def test_resend_gives_a_new_link_and_the_old_one_stops_working(self):
@@ -115,9 +72,9 @@ class TestInvitations(FrappeTestCase):
 		self.invite_as_secretariat(m.name)
 		self.invite_as_secretariat(m.name)
 		m.reload()
-		mails = invitation_mails(m.name)
+		mails = mails_about("Member", m.name)
 		self.assertEqual(len(mails), 2)
-		old, new = key_of(mails[0]["body"]), key_of(mails[1]["body"])
+		old, new = password_key(mails[0]["body"]), password_key(mails[1]["body"])
 		self.assertNotEqual(old, new)
 		self.assertTrue(_get_user_for_update_password(old, None).get("message"))
 		self.assertEqual(_get_user_for_update_password(new, None).user, m.user)
@@ -134,7 +91,7 @@ class TestInvitations(FrappeTestCase):
 		self.assertTrue(frappe.db.get_value("Member", logged_in.name, "last_portal_login"))
 		# a desk user already has this e-mail: that member is reported, the others still get theirs
 		clash = make_member()
-		desk_user = make_user(["Accounts User"], email_addr=clash.email)
+		desk_user = make_user(["Accounts User"], email=clash.email)
 		desk_roles = roles_of(desk_user)
 
 		todo = pending()
@@ -156,9 +113,9 @@ class TestInvitations(FrappeTestCase):
 		self.assertIn("more access than a member", result["failed"][0]["reason"])
 		self.assertEqual(roles_of(desk_user), desk_roles)  # untouched
 		self.assertNotIn("KDF Medlem", desk_roles)
-		self.assertFalse(invitation_mails(clash.name))
+		self.assertFalse(mails_about("Member", clash.name))
 		for m in (fresh, fresh2):
-			self.assertEqual(len(invitation_mails(m.name)), 1)
+			self.assertEqual(len(mails_about("Member", m.name)), 1)
 		# invited now: not pending again unless asked to include those invited earlier
 		self.assertNotIn(fresh.name, pending())
 		self.assertIn(fresh.name, pending(include_invited=True))
@@ -180,14 +137,14 @@ class TestInvitations(FrappeTestCase):
 
 		# a System User with the member's e-mail: refused, nothing given, nothing sent
 		m = make_member()
-		admin_like = make_user(["System Manager"], email_addr=m.email)
+		admin_like = make_user(["System Manager"], email=m.email)
 		frappe.set_user(self.secretariat)
 		with self.assertRaisesRegex(frappe.ValidationError, "more access than a member"):
 			invite(m.name)
 		frappe.set_user("Administrator")
 		self.assertEqual(roles_of(admin_like), {"System Manager"})
 		self.assertFalse(frappe.db.get_value("User", admin_like, "reset_password_key"))
-		self.assertFalse(invitation_mails(m.name))
+		self.assertFalse(mails_about("Member", m.name))
 		# a portal user of someone else linked to the member (e-mails differ): the link never goes astray
 		other = make_member()
 		self.invite_as_secretariat(other.name)
@@ -199,7 +156,7 @@ class TestInvitations(FrappeTestCase):
 		frappe.set_user("Administrator")
 		# a Website User with a role other than ours is not taken over either
 		m3 = make_member()
-		make_user(["Accounts User"], user_type="Website User", email_addr=m3.email)
+		make_user(["Accounts User"], user_type="Website User", email=m3.email)
 		frappe.set_user(self.secretariat)
 		with self.assertRaisesRegex(frappe.ValidationError, "more access than a member"):
 			invite(m3.name)
@@ -218,7 +175,7 @@ class TestInvitations(FrappeTestCase):
 			self.assertRaises(frappe.PermissionError, invite_member, m.name)
 			self.assertRaises(frappe.PermissionError, invite_members)
 			frappe.set_user("Administrator")
-		self.assertEqual(len(invitation_mails(m.name)), 1)
+		self.assertEqual(len(mails_about("Member", m.name)), 1)
 
 	def test_inactive_member_is_not_invited(self):
 		m = make_member(membership_status="Avsluttet")

@@ -9,7 +9,7 @@ from kdf_app.kdf_billing.services.dues import create_dues_invoices
 from kdf_app.kdf_billing.services.invoice_links import invoice_in_force
 from kdf_app.kdf_billing.services.invoicing import create_session_invoices, credit_registration
 from kdf_app.tests.test_invoicing import InvoicingCase
-from kdf_app.tests.utils import make_member, make_org, use_test_settings
+from kdf_app.tests.utils import make_member, make_org, only_members_made_here, use_test_settings
 
 
 def amend(name: str, submit: bool = True):
@@ -145,7 +145,7 @@ class TestCancelledDues(FrappeTestCase):
 
 	def setUp(self):
 		use_test_settings(membership_fee=2500, org_number="958935420", bank_account="86011117947")
-		frappe.db.set_value("Member", {"membership_status": "Aktiv"}, "membership_status", "Utmeldt")
+		only_members_made_here()
 		self.org = make_org(kdf_invoice_reference="RES-DUES")
 		make_member(self.org)
 

@@ -5,64 +5,32 @@ import random
 
 import frappe
 from frappe.core.doctype.user.user import _get_user_for_update_password
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, today
 
 from kdf_app.api import membership as api
 from kdf_app.kdf_members.core.membership import PRIVACY_NOTICE_VERSION
 from kdf_app.kdf_members.services import membership as service
-from kdf_app.tests.test_invitations import invitation_mails, key_of, make_user, roles_of
-from kdf_app.tests.test_portal import page
-from kdf_app.tests.utils import make_member, make_org, make_test_email_account, use_test_settings
+from kdf_app.tests.utils import (
+	MembersCase,
+	mails_about,
+	mails_to,
+	make_member,
+	make_org,
+	make_user,
+	page,
+	password_key,
+	roles_of,
+)
 
 APP = "Membership Application"
 
 
-def mails_about(doctype: str, name: str) -> list[dict]:
-	"""The queued e-mails about one record: recipients, subject and decoded body, oldest first."""
-	return _decoded({"reference_doctype": doctype, "reference_name": name})
-
-
-def mails_to(address: str) -> list[dict]:
-	"""The queued e-mails to one address, oldest first."""
-	queues = frappe.get_all("Email Queue Recipient", {"recipient": address}, pluck="parent")
-	return _decoded({"name": ("in", queues or [""])})
-
-
-def _decoded(filters: dict) -> list[dict]:
-	import email
-	from email.header import decode_header, make_header
-
-	out = []
-	for q in frappe.get_all("Email Queue", filters, ["name", "message"], order_by="creation asc"):
-		msg = email.message_from_string(q.message)
-		body = "".join(
-			p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8")
-			for p in msg.walk()
-			if p.get_content_type() in ("text/html", "text/plain")
-		)
-		recipients = frappe.get_all("Email Queue Recipient", {"parent": q.name}, pluck="recipient")
-		out.append(
-			{"to": recipients, "subject": str(make_header(decode_header(msg["Subject"] or ""))), "body": body}
-		)
-	return out
-
-
-class MembershipCase(FrappeTestCase):
+class MembershipCase(MembersCase):
 	def setUp(self):
-		frappe.set_user("Administrator")
-		# messages are asserted in English; a portal page rendered earlier leaves the request in Norwegian
-		self.lang, frappe.local.lang = frappe.local.lang, "en"
-		use_test_settings()
-		make_test_email_account()
-		self.org = make_org()
+		super().setUp()
 		self.uid = frappe.generate_hash(length=6)
 		self.mobile = f"+47 9{random.randint(0, 9999999):07d}"
 		self.secretariat = make_user(["KDF Sekretariat"])
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.local.lang = self.lang
 
 	def values(self, **changes) -> dict:
 		values = {
@@ -228,13 +196,15 @@ class TestDeciding(MembershipCase):
 		self.assertEqual(links, [self.org])
 		self.assertEqual(member.user, member.email)
 		self.assertEqual(roles_of(member.user) & {"KDF Medlem", "System Manager"}, {"KDF Medlem"})
-		mails = invitation_mails(member.name)
+		mails = mails_about("Member", member.name)
 		self.assertEqual(len(mails), 1)
 		self.assertEqual(mails[0]["to"], [member.email])
 		self.assertIn("Velkommen som medlem", mails[0]["subject"])
 		self.assertIn("Søknaden din er godkjent", mails[0]["body"])
 		# the link in the welcome sets the password
-		self.assertEqual(_get_user_for_update_password(key_of(mails[0]["body"]), None)["user"], member.user)
+		self.assertEqual(
+			_get_user_for_update_password(password_key(mails[0]["body"]), None)["user"], member.user
+		)
 		# the member's own data export holds the application with its consent
 		from kdf_app.api.privacy import my_data
 

@@ -6,10 +6,8 @@ from frappe.utils import today
 
 from kdf_app.api import membership as api
 from kdf_app.kdf_billing.services.invoicing import create_session_invoices
-from kdf_app.tests.test_invitations import make_user
 from kdf_app.tests.test_invoicing import InvoicingCase, site_served
-from kdf_app.tests.test_portal import page
-from kdf_app.tests.utils import make_member, make_org, register
+from kdf_app.tests.utils import as_user, make_member, make_org, make_user, page, register
 
 
 class TestMyInvoices(InvoicingCase):
@@ -30,12 +28,7 @@ class TestMyInvoices(InvoicingCase):
 		frappe.set_user("Administrator")
 		super().tearDown()
 
-	def as_user(self, user, fn, *args, **kwargs):
-		frappe.set_user(user)
-		try:
-			return fn(*args, **kwargs)
-		finally:
-			frappe.set_user("Administrator")
+	as_user = staticmethod(as_user)
 
 	def test_the_member_sees_only_their_own_invoices_as_sent(self):
 		mine = self.as_user(self.kari_user, api.my_invoices)

@@ -5,32 +5,12 @@ from datetime import timedelta
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime
-from frappe.website.serve import get_response
 
-from kdf_app.tests.test_invitations import make_user
-from kdf_app.tests.utils import make_member, make_session
+from kdf_app.tests.utils import make_session, make_user, member_user, page
 
 test_ignore = ["Sales Invoice", "Customer", "Member", "Topplederprogram Session"]
 
 KDF_MENU = ["Topplederprogram", "Mine påmeldinger", "Rådgivning", "Mine fakturaer", "Min profil"]
-
-
-def page(path: str, user: str) -> tuple[int, str]:
-	from frappe.utils import set_request
-
-	frappe.set_user(user)
-	try:
-		frappe.local.lang = "no"
-		set_request(method="GET", path=f"/{path}")
-		response = get_response(path)
-		return response.status_code, response.get_data(as_text=True)
-	finally:
-		frappe.set_user("Administrator")
-
-
-def member_user(**extra) -> tuple:
-	m = make_member(**extra)
-	return m, m.create_portal_user()
 
 
 class TestPortalMenu(FrappeTestCase):

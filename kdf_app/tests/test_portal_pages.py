@@ -18,7 +18,7 @@ from frappe.website.serve import get_response
 
 from kdf_app.kdf_app.services import page_cache, web_render
 from kdf_app.kdf_programmes.core.sessions import format_date_no, format_nok
-from kdf_app.tests.utils import make_member, make_session, register
+from kdf_app.tests.utils import make_member, make_session, member_user, register
 
 test_ignore = ["Sales Invoice", "Customer", "Member", "Topplederprogram Session"]
 
@@ -46,11 +46,6 @@ def fetch(path: str, user: str = "Guest") -> tuple[int, str, bool]:
 def card_state(html: str, session: str) -> str | None:
 	m = re.search(rf'data-session="{re.escape(session)}" data-state="(\w+)"', html)
 	return m.group(1) if m else None
-
-
-def member_user(**extra):
-	m = make_member(**extra)
-	return m, m.create_portal_user()
 
 
 class PortalCase(FrappeTestCase):

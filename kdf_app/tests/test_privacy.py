@@ -8,10 +8,8 @@ from frappe.utils import add_days, today
 
 from kdf_app.api import privacy as api
 from kdf_app.kdf_billing.services.invoicing import create_session_invoices
-from kdf_app.tests.test_invitations import make_user
 from kdf_app.tests.test_invoicing import InvoicingCase
-from kdf_app.tests.test_portal import page
-from kdf_app.tests.utils import make_member, make_org, register, use_test_settings
+from kdf_app.tests.utils import make_member, make_org, make_user, page, register, use_test_settings
 
 SECRET = "personvern-hemmelig-foresporsel"
 NOTES = "personvern-hemmelig-motenotat"

@@ -6,27 +6,21 @@ from concurrent.futures import ThreadPoolExecutor
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from kdf_app.tests.utils import make_member, make_session
+from kdf_app.tests.utils import in_own_connection, make_member, make_session, remove_committed
 
 CAPACITY = 5
 PARALLEL = 16  # per session
 
 
+def _register(session: str, member: str) -> str:
+	doc = frappe.get_doc(
+		{"doctype": "Registration", "session": session, "member": member, "invoice_reference": "R"}
+	).insert(ignore_permissions=True)
+	return doc.status
+
+
 def _register_in_own_connection(site: str, session: str, member: str) -> str:
-	frappe.init(site=site)
-	frappe.connect()
-	try:
-		frappe.set_user("Administrator")
-		doc = frappe.get_doc(
-			{"doctype": "Registration", "session": session, "member": member, "invoice_reference": "R"}
-		).insert(ignore_permissions=True)
-		frappe.db.commit()
-		return doc.status
-	except Exception as e:
-		frappe.db.rollback()
-		return f"error: {e!r}"
-	finally:
-		frappe.destroy()
+	return in_own_connection(site, _register, session, member)
 
 
 class TestRegistrationRace(FrappeTestCase):
@@ -56,15 +50,7 @@ class TestRegistrationRace(FrappeTestCase):
 				frappe.db.get_value("Topplederprogram Session", session.name, "confirmed_count"), 1
 			)
 		finally:
-			frappe.db.rollback()
-			for name in frappe.get_all("Registration", {"session": session.name}, pluck="name"):
-				frappe.delete_doc("Registration", name, force=True, ignore_permissions=True)
-			frappe.delete_doc("Topplederprogram Session", session.name, force=True, ignore_permissions=True)
-			contact = frappe.db.get_value("Member", member, "contact")
-			frappe.delete_doc("Member", member, force=True, ignore_permissions=True)
-			if contact:
-				frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
-			frappe.db.commit()
+			remove_committed([session.name], [member])
 
 	def race(self, sessions: int):
 		created = [make_session(capacity=CAPACITY) for _ in range(sessions)]
@@ -92,16 +78,4 @@ class TestRegistrationRace(FrappeTestCase):
 				)
 				self.assertEqual(counts, (CAPACITY, PARALLEL - CAPACITY, 0, "Full"))
 		finally:
-			frappe.db.rollback()
-			for session in created:
-				for name in frappe.get_all("Registration", {"session": session.name}, pluck="name"):
-					frappe.delete_doc("Registration", name, force=True, ignore_permissions=True)
-				frappe.delete_doc(
-					"Topplederprogram Session", session.name, force=True, ignore_permissions=True
-				)
-			for m in members:
-				contact = frappe.db.get_value("Member", m, "contact")
-				frappe.delete_doc("Member", m, force=True, ignore_permissions=True)
-				if contact:
-					frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
-			frappe.db.commit()
+			remove_committed([s.name for s in created], members)

@@ -8,13 +8,14 @@ from frappe.utils import add_days, getdate, now_datetime
 
 from kdf_app.kdf_programmes.core.stay import includes_text
 from kdf_app.tests.test_group_registration import TEAMS, colleague, team_session
-from kdf_app.tests.test_portal import member_user, page
 from kdf_app.tests.utils import (
 	make_member,
 	make_org,
 	make_session,
 	make_stay_package,
 	make_test_email_account,
+	member_user,
+	page,
 	register,
 	use_test_settings,
 )

@@ -14,7 +14,15 @@ from kdf_app.shared.core.roles import (
 	SECRETARIAT_PROFILE_ROLES,
 )
 from kdf_app.tests.test_invoicing import attached_xml, official_fatal
-from kdf_app.tests.utils import make_member, make_org, make_session, register, use_test_settings
+from kdf_app.tests.utils import (
+	make_member,
+	make_org,
+	make_session,
+	make_user,
+	only_members_made_here,
+	register,
+	use_test_settings,
+)
 
 YEAR = 2091
 # Whatever Frappe renders as Jinja or runs: only System Manager may create or change these.
@@ -44,24 +52,6 @@ RENDERED_OR_EXECUTED = (
 	"Email Account",
 	"Webhook",
 )
-
-
-def only_members_made_here():
-	"""The dues batch invoices every active member on the site: leave only the ones a test makes."""
-	frappe.db.set_value("Member", {"membership_status": "Aktiv"}, "membership_status", "Utmeldt")
-
-
-def make_user(*roles: str, profile: str | None = None) -> str:
-	email = f"kdf-setup-{frappe.generate_hash(length=8)}@example.no"
-	user = frappe.get_doc(
-		{"doctype": "User", "email": email, "first_name": "Sekretær", "send_welcome_email": 0}
-	)
-	if profile:
-		user.role_profile_name = profile
-	user.insert(ignore_permissions=True)
-	if roles:
-		user.add_roles(*roles)
-	return email
 
 
 class TestPriceList(FrappeTestCase):
@@ -267,17 +257,7 @@ class TestSecretariatAccess(FrappeTestCase):
 		other = frappe.get_doc(
 			{"doctype": "Module Profile", "module_profile_name": f"Egen {frappe.generate_hash(length=6)}"}
 		).insert(ignore_permissions=True)
-		email = f"kdf-setup-{frappe.generate_hash(length=8)}@example.no"
-		own = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": "Sekretær",
-				"send_welcome_email": 0,
-				"role_profile_name": SECRETARIAT_PROFILE,
-				"module_profile": other.name,
-			}
-		).insert(ignore_permissions=True)
+		own = frappe.get_doc("User", make_user(profile=SECRETARIAT_PROFILE, module_profile=other.name))
 		self.assertEqual(own.module_profile, other.name)
 
 	def test_secretariat_works_with_customers_and_invoices_but_writes_nothing_rendered(self):
@@ -304,7 +284,7 @@ class TestSecretariatAccess(FrappeTestCase):
 		from kdf_app.tests.utils import make_test_email_account
 
 		account = make_test_email_account()
-		user = make_user("KDF Sekretariat")
+		user = make_user(["KDF Sekretariat"])
 		frappe.set_user(user)
 		try:
 			found = outgoing_email_accounts("")
@@ -329,7 +309,7 @@ class TestSecretariatAccess(FrappeTestCase):
 		org = make_org()
 		frappe.db.set_value("Customer", org, "kdf_send_ehf", 0)
 		make_member(org)
-		frappe.set_user(make_user("KDF Sekretariat"))
+		frappe.set_user(make_user(["KDF Sekretariat"]))
 		try:
 			self.assertTrue(api(YEAR + 1, 0))
 		finally:

@@ -18,8 +18,7 @@ from kdf_app.kdf_app.report.kdf_annual_report.kdf_annual_report import execute a
 from kdf_app.kdf_app.services.annual_report import figures
 from kdf_app.kdf_members.report.tenure_and_turnover.tenure_and_turnover import execute as tenure_report
 from kdf_app.kdf_members.services import turnover as service
-from kdf_app.tests.test_invitations import make_user
-from kdf_app.tests.utils import make_member, make_org, use_test_settings
+from kdf_app.tests.utils import make_member, make_org, make_user, page, use_test_settings
 
 YEAR = getdate(today()).year
 LAST = YEAR - 1
@@ -220,7 +219,6 @@ class TestResearchConsent(TurnoverCase):
 			frappe.set_user("Administrator")
 
 	def test_min_profil_and_the_privacy_notice_say_it(self):
-		from kdf_app.tests.test_portal import page
 
 		use_test_settings(research_k=5, research_partners="Universitetet i Agder")
 		m = make_member(make_org())
@@ -271,7 +269,6 @@ class TestResearchConsent(TurnoverCase):
 		self.assertEqual((no, no_on), (0, None))
 
 	def test_the_page_offers_it_unticked(self):
-		from kdf_app.tests.test_portal import page
 
 		status, html = page("bli-medlem", "Guest")
 		self.assertEqual(status, 200)

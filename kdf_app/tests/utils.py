@@ -4,6 +4,7 @@ import itertools
 import random
 
 import frappe
+from frappe.tests.utils import FrappeTestCase
 from frappe.utils import today
 
 from kdf_app.setup.defaults import setup_defaults
@@ -190,3 +191,188 @@ def start_now(session: str, hours_ago: float = 1) -> None:
 		update_modified=False,
 	)
 	frappe.clear_document_cache("Topplederprogram Session", session)
+
+
+# --- users, members with a login, acting as someone -------------------------------------------------------
+
+
+def make_user(
+	roles=(), user_type: str = "System User", email: str | None = None, profile: str | None = None, **values
+) -> str:
+	"""A user with these roles (or the roles of the Role Profile ``profile``), unique unless ``email`` is given;
+	a user that already has that ``email`` is kept as it is."""
+	email = email or f"user-{frappe.generate_hash(length=8)}@example.no"
+	if frappe.db.exists("User", email):
+		return email
+	doc = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": "Test",
+			"user_type": user_type,
+			"send_welcome_email": 0,
+			"roles": [{"role": r} for r in roles],
+			**values,
+		}
+	)
+	if profile:
+		doc.role_profile_name = profile
+	return doc.insert(ignore_permissions=True).name
+
+
+def roles_of(user: str) -> set[str]:
+	return set(frappe.get_all("Has Role", {"parent": user, "parenttype": "User"}, pluck="role"))
+
+
+def member_user(organisation: str | None = None, **extra) -> tuple:
+	"""A member with a portal login: (Member, user)."""
+	member = make_member(organisation, **extra)
+	return member, member.create_portal_user()
+
+
+def as_user(user: str, fn, *args, **kwargs):
+	"""``fn(*args, **kwargs)`` as ``user``, then Administrator again."""
+	frappe.set_user(user)
+	try:
+		return fn(*args, **kwargs)
+	finally:
+		frappe.set_user("Administrator")
+
+
+class MembersCase(FrappeTestCase):
+	"""As Administrator with KDF's test settings, an outgoing mail account and an organisation (``self.org``);
+	messages in English (a portal page rendered earlier leaves the request in Norwegian)."""
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.lang, frappe.local.lang = frappe.local.lang, "en"
+		use_test_settings()
+		make_test_email_account()
+		self.org = make_org()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.local.lang = self.lang
+
+	as_user = staticmethod(as_user)
+
+
+def page(path: str, user: str) -> tuple[int, str]:
+	"""A portal page rendered for ``user`` in Norwegian: (HTTP status, HTML)."""
+	from frappe.utils import set_request
+	from frappe.website.serve import get_response
+
+	frappe.set_user(user)
+	try:
+		frappe.local.lang = "no"
+		set_request(method="GET", path=f"/{path}")
+		response = get_response(path)
+		return response.status_code, response.get_data(as_text=True)
+	finally:
+		frappe.set_user("Administrator")
+
+
+def only_members_made_here() -> None:
+	"""Batches over every active member on the site see only the ones a test makes (rolled back with it)."""
+	frappe.db.set_value("Member", {"membership_status": "Aktiv"}, "membership_status", "Utmeldt")
+
+
+# --- the Email Queue --------------------------------------------------------------------------------------
+
+
+def queued_mails(filters: dict) -> list[dict]:
+	"""Queued e-mails, oldest first: name, recipients (to), subject, body (its HTML and text parts) and
+	attachments (files: {file name: text})."""
+	import email
+	from email.header import decode_header, make_header
+
+	out = []
+	for q in frappe.get_all("Email Queue", filters, ["name", "message"], order_by="creation asc"):
+		msg = email.message_from_string(q.message)
+		body, files = "", {}
+		for part in msg.walk():
+			if part.get_filename():
+				files[part.get_filename()] = part.get_payload(decode=True).decode("utf-8")
+			elif part.get_content_type() in ("text/html", "text/plain"):
+				body += part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+		recipients = frappe.get_all("Email Queue Recipient", {"parent": q.name}, pluck="recipient")
+		subject = str(make_header(decode_header(msg["Subject"] or "")))
+		out.append({"name": q.name, "to": recipients, "subject": subject, "body": body, "files": files})
+	return out
+
+
+def mails_about(doctype: str, name: str) -> list[dict]:
+	"""The queued e-mails about one record, oldest first."""
+	return queued_mails({"reference_doctype": doctype, "reference_name": name})
+
+
+def mails_to(address: str) -> list[dict]:
+	"""The queued e-mails to one address, oldest first."""
+	queues = frappe.get_all("Email Queue Recipient", {"recipient": address}, pluck="parent")
+	return queued_mails({"name": ("in", queues or [""])})
+
+
+def password_key(body: str) -> str:
+	"""The key of the set-password link in a mail."""
+	import re
+
+	found = re.findall(r"/update-password\?key=([0-9a-zA-Z]+)", body)
+	assert found, body[:500]
+	return found[0]
+
+
+# --- races: the work of another request in a connection of its own --------------------------------------------
+
+
+def in_own_connection(site: str, fn, *args):
+	"""``fn(*args)`` as Administrator in a new connection to ``site`` (from a thread), committed; its result, or
+	``"error: ..."`` (rolled back)."""
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		result = fn(*args)
+		frappe.db.commit()
+		return result
+	except Exception as e:
+		frappe.db.rollback()
+		return f"error: {e!r}"
+	finally:
+		frappe.destroy()
+
+
+def remove_committed(sessions=(), members=(), contacts: bool = False) -> None:
+	"""Deletes and commits what a race test committed for the other connections: the sessions with their
+	registrations (and the participants' Contacts if ``contacts``), the members with theirs."""
+	frappe.db.rollback()
+	for session in sessions:
+		for name in frappe.get_all("Registration", {"session": session}, pluck="name"):
+			contact = frappe.db.get_value("Registration", name, "contact") if contacts else None
+			frappe.delete_doc("Registration", name, force=True, ignore_permissions=True)
+			if contact:
+				frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
+		frappe.delete_doc("Topplederprogram Session", session, force=True, ignore_permissions=True)
+	for member in members:
+		contact = frappe.db.get_value("Member", member, "contact")
+		frappe.delete_doc("Member", member, force=True, ignore_permissions=True)
+		if contact:
+			frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
+	frappe.db.commit()
+
+
+def receivable(customer: str) -> float:
+	"""What ERPNext's Accounts Receivable report shows outstanding for the customer today (test company)."""
+	from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute
+	from frappe.utils import flt
+
+	res = execute(
+		frappe._dict(
+			company=TEST_COMPANY,
+			report_date=today(),
+			party_type="Customer",
+			party=[customer],
+			ageing_based_on="Due Date",
+			range="30, 60, 90, 120",
+		)
+	)
+	return sum(flt(r.get("outstanding")) for r in res[1] if isinstance(r, dict) and r.get("voucher_no"))

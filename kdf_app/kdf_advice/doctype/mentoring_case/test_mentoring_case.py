@@ -4,26 +4,10 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_years, today
 
-from kdf_app.tests.utils import make_member, make_org
+from kdf_app.tests.utils import make_member, make_org, make_user
 
 test_ignore = ["Member", "Mentor", "Customer"]
 SECRET = "hemmelig-konflikt-med-ordfører"
-
-
-def make_user(email, *roles, user_type="System User"):
-	if not frappe.db.exists("User", email):
-		u = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": email.split("@")[0],
-				"user_type": user_type,
-				"send_welcome_email": 0,
-			}
-		)
-		u.insert(ignore_permissions=True)
-		u.add_roles(*roles)
-	return email
 
 
 def make_mentor(name, user=None, organisation=None, capacity=2, member=None, **offers):
@@ -69,10 +53,12 @@ class TestCaseAccess(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		uid = frappe.generate_hash(length=5)
-		cls.manager = make_user(f"saksbehandler-{uid}@kdf.example", "KDF Saksbehandler")
-		cls.secretary = make_user(f"sekretariat-{uid}@kdf.example", "KDF Sekretariat", "System Manager")
-		cls.mentor_user = make_user(f"mentor-a-{uid}@kdf.example", "KDF Mentor")
-		cls.other_mentor_user = make_user(f"mentor-b-{uid}@kdf.example", "KDF Mentor")
+		cls.manager = make_user(["KDF Saksbehandler"], email=f"saksbehandler-{uid}@kdf.example")
+		cls.secretary = make_user(
+			["KDF Sekretariat", "System Manager"], email=f"sekretariat-{uid}@kdf.example"
+		)
+		cls.mentor_user = make_user(["KDF Mentor"], email=f"mentor-a-{uid}@kdf.example")
+		cls.other_mentor_user = make_user(["KDF Mentor"], email=f"mentor-b-{uid}@kdf.example")
 		cls.mentor = make_mentor(f"Mentor A {uid}", cls.mentor_user)
 		cls.other_mentor = make_mentor(f"Mentor B {uid}", cls.other_mentor_user)
 		cls.owner_member = make_member(make_org())

@@ -2,7 +2,15 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime
 
-from kdf_app.tests.utils import make_member, make_org, make_session, make_stay_package, register, start_now
+from kdf_app.tests.utils import (
+	make_member,
+	make_org,
+	make_session,
+	make_stay_package,
+	queued_mails,
+	register,
+	start_now,
+)
 
 # records are built in code; do not let the runner walk into ERPNext's test records via Sales Invoice
 test_ignore = ["Sales Invoice", "Customer", "Member", "Topplederprogram Session"]
@@ -10,21 +18,11 @@ test_ignore = ["Sales Invoice", "Customer", "Member", "Topplederprogram Session"
 
 def queued(reference_name, text):
 	"""The queued e-mails about a document whose subject or body contains ``text`` (decoded MIME)."""
-	import email
-	from email.header import decode_header, make_header
-
-	found = []
-	for q in frappe.get_all("Email Queue", {"reference_name": reference_name}, ["name", "message"]):
-		msg = email.message_from_string(q.message)
-		parts = [str(make_header(decode_header(msg["Subject"] or "")))]
-		parts += [
-			p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8")
-			for p in msg.walk()
-			if p.get_content_type() in ("text/html", "text/plain")
-		]
-		if any(text in part for part in parts):
-			found.append(q.name)
-	return found
+	return [
+		m["name"]
+		for m in queued_mails({"reference_name": reference_name})
+		if text in m["subject"] or text in m["body"]
+	]
 
 
 class TestRegistrationPricing(FrappeTestCase):
