@@ -411,7 +411,9 @@ class TestMemberImport(MemberDataCase):
 		self.assertEqual({m["job"] for m, _u in sent}, {job})
 		self.assertEqual({u for _m, u in sent}, {self.secretariat})
 		self.assertTrue(sent[-1][0].get("finished"))
-		self.assertTrue([m for m, _u in sent if m.get("total") and "done" in m])  # progress before the end
+		progress = [m for m, _u in sent if "done" in m]
+		self.assertTrue(progress)
+		self.assertEqual(progress[-1]["done"], progress[-1]["total"])  # the bar reaches the end
 		self.assertEqual(set(langs), {"no"})
 		self.assertNotEqual(frappe.local.lang, "no")  # the caller's language back afterwards
 

@@ -183,7 +183,8 @@ def run(log: str, content: bytes | None = None, user: str | None = None) -> str:
 	doc = frappe.get_doc(LOG, log)
 	if doc.status != QUEUED:  # a job run twice (a retried or duplicated queue entry) does nothing again
 		return doc.status
-	doc.db_set("status", RUNNING, update_modified=False, notify=True)  # the open form shows it running
+	# a new modified time: the open form reloads on it (Frappe ignores an update with the same timestamp)
+	doc.db_set("status", RUNNING, notify=True)
 	_commit()
 	if content is None and doc.file:
 		content = _file_content(doc.file)

@@ -152,6 +152,8 @@ def import_members(content: bytes | str, filename: str | None = None, report=Non
 				"positions": len(member.positions),
 			}
 		)
+	if report and plan.members:
+		report(len(plan.members), len(plan.members))  # the bar reaches the end before the result replaces it
 	rejected.sort(key=lambda r: r["line"])
 	return {"created": created, "rejected": rejected}
 
