@@ -215,3 +215,19 @@ def setup_sales_invoice_list() -> None:
 		]
 	)
 	doc.insert(ignore_permissions=True, set_name="Sales Invoice")
+
+
+def remove_sales_invoice_list() -> None:
+	"""Uninstall: the list's delivery-status column names a field that goes; the settings made here go with it
+	(ERPNext's own list returns), one a System Manager changed only loses that column."""
+	if not frappe.db.exists("List View Settings", "Sales Invoice"):
+		return
+	doc = frappe.get_doc("List View Settings", "Sales Invoice")
+	fields = json.loads(doc.fields or "[]")
+	if [f.get("fieldname") for f in fields] == list(SALES_INVOICE_LIST):
+		frappe.delete_doc("List View Settings", doc.name, ignore_permissions=True, force=True)
+		return
+	kept = [f for f in fields if not (f.get("fieldname") or "").startswith("kdf_")]
+	if kept != fields:
+		doc.fields = json.dumps(kept)
+		doc.save(ignore_permissions=True)

@@ -5,9 +5,10 @@ import frappe
 from frappe import _
 
 from kdf_app.kdf_members.core.organisations import KINDS
-from kdf_app.setup.custom_fields import remove_custom_fields
+from kdf_app.setup.custom_fields import remove_custom_fields, remove_sales_invoice_list
 from kdf_app.setup.defaults import ITEMS, PRICE_LIST, remove_onboarding
 from kdf_app.setup.mail import remove_templates
+from kdf_app.setup.portal import remove_member_portal
 from kdf_app.setup.roles import remove_profiles, remove_secretariat_permissions
 from kdf_app.shared.core.roles import KDF_ROLES
 
@@ -20,9 +21,10 @@ SETUP_DOCS = [
 
 
 def before_uninstall():
-	"""While our doctypes still exist: custom fields, permission rows, profiles, templates, the checklist and
-	the privacy link go."""
+	"""While our doctypes still exist: custom fields and the list column showing one, permission rows, profiles,
+	templates, the checklist, the portal menu and the privacy link go."""
 	remove_custom_fields()
+	remove_sales_invoice_list()
 	from kdf_app.patches.remove_copied_erpnext_permissions import execute as remove_copied_permissions
 
 	remove_copied_permissions()  # what earlier versions put into Custom DocPerm, if not migrated since
@@ -30,6 +32,7 @@ def before_uninstall():
 	remove_profiles()
 	remove_templates()
 	remove_onboarding()
+	remove_member_portal()  # KDF's menu items (their role can go after the doctypes); the others shown again
 	from kdf_app.kdf_privacy.services.privacy import remove_privacy_link
 
 	remove_privacy_link()  # /personvern goes with the app; the Email Group (and its opt-outs) stays
