@@ -1,10 +1,10 @@
-"""What the e2e walks (and benchmarks/portal_pages.py) share: the browser, logging in, REST as Administrator,
-desk users and members with a portal login made over REST, screenshots, the Email Queue, waiting for a
-background job and best-effort cleanup.
+"""What the e2e walks (and the benchmarks) share: the browser, logging in, REST as Administrator, desk users
+and members with a portal login made over REST, screenshots, the Email Queue, waiting for a background job,
+best-effort cleanup and ``run``, a walk's start, cleanup and outcome.
 
-A walk imports it as ``from lib import ...`` (e2e/ is on sys.path when a walk runs as a script); a benchmark
-puts e2e/ on sys.path first. Playwright is imported only where a browser is used, so the benchmarks (requests
-only) can use the REST helpers: they work on any client with get_list/get_doc/insert/update/delete/run_doc_method.
+A walk imports it as ``import lib`` (e2e/ is on sys.path when a walk runs as a script); a benchmark puts e2e/ on
+sys.path first. Playwright is imported only where a browser is used, so the benchmarks (requests only) can use
+the REST helpers: they work on any client with get_list/get_doc/insert/update/delete/run_doc_method.
 """
 
 from __future__ import annotations
@@ -321,11 +321,12 @@ def latest_mail(rest, doctype: str, name: str, what: str = "e-mail") -> tuple[st
 	return subject, body
 
 
-def set_password_link(body: str, subject: str) -> str:
+def set_password_link(body: str, subject: str, base: str) -> str:
+	"""The set-password link in a mail, on the server under test (the mail names the site's own address)."""
 	links = re.findall(r'href="([^"]*/update-password\?key=[0-9a-zA-Z]+)"', body)
 	if not links:
 		raise Failed(f"the e-mail {subject!r} has no set-password link")
-	return links[0]
+	return base + "/update-password" + links[0].split("/update-password", 1)[1]
 
 
 def mail_text_to(rest, recipient: str, limit: int = 5) -> str:

@@ -127,10 +127,10 @@ def cleanup(rest: lib.Rest, fx: dict) -> list[str]:
 	return gone.problems
 
 
-def invitation_link(rest: lib.Rest, member: str) -> str:
+def invitation_link(rest: lib.Rest, member: str, base: str) -> str:
 	"""The set-password link in the newest invitation e-mail to the member (the Email Queue's MIME text)."""
 	subject, body = lib.latest_mail(rest, "Member", member, "invitation e-mail")
-	link = lib.set_password_link(body, subject)
+	link = lib.set_password_link(body, subject, base)
 	if "gyldig i 7 dager" not in body:
 		raise Failed("the invitation does not say how long the link is valid")
 	step(f"invitation e-mail {subject!r} with link {link[:60]}…")
@@ -300,7 +300,7 @@ def main(argv=None) -> int:
 		guest(browser.page(), base, fx, args.screenshots)
 		desk = browser.page()
 		secretariat(desk, base, fx, args.screenshots)
-		link = invitation_link(rest, fx["member"])
+		link = invitation_link(rest, fx["member"], base)
 		member(browser.page(), base, fx, link, args.screenshots)
 		participant_list(desk, base, fx, args.screenshots)
 		accountant(browser.page(), base, fx, args.screenshots)
