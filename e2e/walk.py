@@ -175,6 +175,19 @@ def secretariat(page: Page, base: str, fx: dict, folder: Path | None) -> None:
 	page.goto(f"{base}/app/kdf")
 	page.wait_for_selector(".workspace-main-section, .codex-editor", timeout=20000)
 	page.wait_for_load_state("networkidle")
+	# the number cards load after the page is idle: wait for their numbers, so the screenshot is not blank boxes
+	cards = page.locator(".number-widget-box")
+	try:
+		page.wait_for_function(
+			"() => { const c = [...document.querySelectorAll('.number-widget-box')];"
+			" return c.length > 0 && c.every((w) => w.querySelector('.widget-content .number')); }",
+			timeout=30000,
+		)
+	except Exception as e:
+		raise Failed(
+			f"the KDF workspace's number cards did not show their numbers ({cards.count()} cards)"
+		) from e
+	step(f"secretariat: the KDF workspace shows its {cards.count()} number cards with their numbers")
 	lib.shot(page, folder, "secretariat-workspace.png")
 
 	page.goto(f"{base}/app/member?membership_status=Aktiv")
