@@ -203,6 +203,22 @@ class TestGroupRegistration(FrappeTestCase):
 		self.assertEqual(frappe.db.count("Registration", {"session": members_only.name}), 0)
 		self.assertTrue(member.name)
 
+	def test_the_summary_job_leaves_out_a_registration_deleted_before_it_ran(self):
+		"""The summary goes by a job after the answer; a registration deleted meanwhile (the secretariat, a
+		walk's cleanup) made the job fail with "Registration … not found"."""
+		from kdf_app.kdf_programmes.services.registration.notices import send_group_summary
+
+		session = team_session()
+		member, user = member_user()
+		self.register_as(
+			user, session=session.name, participants=[colleague("Kari Nordmann")], include_self=1
+		)
+		names = frappe.get_all("Registration", {"session": session.name}, pluck="name", order_by="creation")
+		self.assertEqual(len(names), 2)
+		frappe.delete_doc("Registration", names[-1], force=True, ignore_permissions=True)
+		send_group_summary(member.name, names)  # no error; the summary names the one that is left
+		send_group_summary(member.name, [names[-1]])  # nothing left: nothing sent, no error
+
 	def test_a_failure_in_the_middle_of_the_inserts_keeps_nothing(self):
 		"""The group is one transaction: the third insert failing (here: a package the session does not offer)
 		takes the contact and the registrations made before it back too."""

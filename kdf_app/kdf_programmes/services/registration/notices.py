@@ -68,7 +68,8 @@ def send_group_summary(member: str, registrations: list[str]) -> None:
 	from kdf_app.shared.services.mail import send_template
 
 	me = frappe.db.get_value("Member", member, ["email", "member_name"], as_dict=True)
-	docs = [frappe.get_doc("Registration", r) for r in registrations]
+	# the job runs after the answer: a registration deleted meanwhile is left out, not an error
+	docs = [frappe.get_doc("Registration", r) for r in registrations if frappe.db.exists("Registration", r)]
 	if not me or not me.email or not docs:
 		return
 	session = frappe.get_cached_doc(SESSION, docs[0].session)
