@@ -14,8 +14,7 @@ when the original's outstanding is smaller than the credit, e.g. after a payment
 import frappe
 from frappe import _
 
-# what makes two tax rows the same tax (the amounts follow from them when ERPNext computes the totals)
-TAX_KEY = ("charge_type", "account_head", "rate", "row_id", "included_in_print_rate", "add_deduct_tax")
+from kdf_app.kdf_billing.core.returns import credit_note_taxes, same_taxes
 
 
 def is_kdf_invoice(name: str) -> bool:
@@ -33,10 +32,6 @@ def is_kdf_invoice(name: str) -> bool:
 	)
 
 
-def _key(row) -> tuple:
-	return tuple((round(float(row.get(f) or 0), 6) if f == "rate" else (row.get(f) or None)) for f in TAX_KEY)
-
-
 def follow_original(doc) -> None:
 	"""Before validation of a draft return against a KDF invoice: the original's taxes, and (when made)
 	settling the original."""
@@ -47,17 +42,13 @@ def follow_original(doc) -> None:
 	if doc.is_new():
 		doc.update_outstanding_for_self = 0
 	original = frappe.get_doc("Sales Invoice", doc.return_against)
-	same = (doc.taxes_and_charges or None) == (original.taxes_and_charges or None) and [
-		_key(t) for t in doc.get("taxes")
-	] == [_key(t) for t in original.get("taxes")]
-	if same:
+	original_rows = [t.as_dict(no_default_fields=True) for t in original.get("taxes")]
+	rows = [t.as_dict(no_default_fields=True) for t in doc.get("taxes")]
+	if same_taxes(doc.taxes_and_charges, rows, original.taxes_and_charges, original_rows):
 		return
 	doc.taxes_and_charges = original.taxes_and_charges
 	doc.set("taxes", [])
-	for tax in original.get("taxes"):
-		row = tax.as_dict(no_default_fields=True)
-		if row.get("charge_type") == "Actual":  # as ERPNext's make_return_doc does
-			row["tax_amount"] = -1 * (row.get("tax_amount") or 0)
+	for row in credit_note_taxes(original_rows):
 		doc.append("taxes", row)
 	frappe.msgprint(
 		_("A credit note carries the VAT of the invoice it credits: its taxes are as on {0}.").format(
