@@ -74,20 +74,8 @@ def register_group(
 	member = _current_member()
 	if not frappe.db.get_value("Topplederprogram Session", {"name": session, "published": 1}):
 		frappe.throw(_("Session {0} does not exist.").format(session), frappe.DoesNotExistError)
-	rows = frappe.parse_json(participants) if isinstance(participants, str) else (participants or [])
-	if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-		frappe.throw(_("The participants must be a list."))
-	myself = (
-		{
-			"stay_package": stay_package or None,
-			"extra_night": frappe.utils.cint(extra_night),
-			"with_linked_session": frappe.utils.cint(with_linked_session),
-			"dietary_needs": dietary_needs,
-			"topic": topic,
-		}
-		if frappe.utils.cint(include_self)
-		else None
-	)
+	rows = _participant_rows(participants)
+	myself = _own_place(include_self, stay_package, extra_night, with_linked_session, dietary_needs, topic)
 	docs = group.register_group(member, session, rows, myself=myself, invoice_reference=invoice_reference)
 	return _group_answer(docs)
 
@@ -111,21 +99,33 @@ def register_group_for(
 	from kdf_app.permissions import require_roles
 
 	require_roles()
+	rows = _participant_rows(participants)
+	myself = _own_place(include_member, stay_package, extra_night, with_linked_session, dietary_needs)
+	docs = group.register_group(member, session, rows, myself=myself, invoice_reference=invoice_reference)
+	return _group_answer(docs)
+
+
+def _participant_rows(participants) -> list[dict]:
+	"""A group's colleagues as the form or the desk sent them (a list, or its JSON)."""
 	rows = frappe.parse_json(participants) if isinstance(participants, str) else (participants or [])
 	if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
 		frappe.throw(_("The participants must be a list."))
-	myself = (
-		{
-			"stay_package": stay_package or None,
-			"extra_night": frappe.utils.cint(extra_night),
-			"with_linked_session": frappe.utils.cint(with_linked_session),
-			"dietary_needs": dietary_needs,
-		}
-		if frappe.utils.cint(include_member)
-		else None
-	)
-	docs = group.register_group(member, session, rows, myself=myself, invoice_reference=invoice_reference)
-	return _group_answer(docs)
+	return rows
+
+
+def _own_place(
+	include, stay_package, extra_night, with_linked_session, dietary_needs, topic=None
+) -> dict | None:
+	"""The registering member's own choices when they attend too (``include``), else None."""
+	if not frappe.utils.cint(include):
+		return None
+	return {
+		"stay_package": stay_package or None,
+		"extra_night": frappe.utils.cint(extra_night),
+		"with_linked_session": frappe.utils.cint(with_linked_session),
+		"dietary_needs": dietary_needs,
+		"topic": topic,
+	}
 
 
 def _group_answer(docs) -> dict:
