@@ -263,3 +263,30 @@ def test_due_updates_are_the_members_whose_position_began_or_ended():
 		{"name": "no history", "organisation": "Alta", "title": "Rådmann"},
 	]
 	assert due_updates(members, positions, day) == ["left", "moved"]
+
+
+def test_position_rows_are_what_the_members_position_table_takes():
+	from datetime import date
+
+	from kdf_app.kdf_members.core.members import Position, position_rows
+
+	history = [
+		Position("Oslo kommune", "Kommunedirektør", date(2020, 1, 1)),
+		Position("Ål kommune", "Rådmann", date(2015, 1, 1), date(2019, 12, 31), "Ny stilling"),
+	]
+	assert position_rows(history) == [
+		{
+			"organisation": "Oslo kommune",
+			"title": "Kommunedirektør",
+			"from_date": date(2020, 1, 1),
+			"to_date": None,
+			"reason": None,
+		},
+		{
+			"organisation": "Ål kommune",
+			"title": "Rådmann",
+			"from_date": date(2015, 1, 1),
+			"to_date": date(2019, 12, 31),
+			"reason": "Ny stilling",
+		},
+	]

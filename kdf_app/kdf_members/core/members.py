@@ -36,6 +36,14 @@ class Position:
 		return self.to_date is None
 
 
+POSITION_FIELDS = ("organisation", "title", "from_date", "to_date", "reason")
+
+
+def position_rows(history: Iterable) -> list[dict]:
+	"""Positions (anything with the five fields) as rows of the Member's position table."""
+	return [{f: getattr(p, f) for f in POSITION_FIELDS} for p in history]
+
+
 def validate_positions(positions: Sequence[Position]) -> None:
 	"""A position history is a sequence of non-overlapping periods with at most one still open."""
 	for p in positions:

@@ -23,7 +23,7 @@ from kdf_app.kdf_members.core.member_import import (
 	organisation_index,
 	plan_import,
 )
-from kdf_app.kdf_members.core.members import ACTIVE
+from kdf_app.kdf_members.core.members import ACTIVE, position_rows
 from kdf_app.shared.core.i18n import DomainError
 from kdf_app.shared.services import jobs
 
@@ -265,16 +265,7 @@ def insert_member(member: ImportedMember) -> str:
 			"position_start": current.from_date,
 			"membership_status": ACTIVE,
 			"member_since": member.member_since,
-			"positions": [
-				{
-					"organisation": p.organisation,
-					"title": p.title,
-					"from_date": p.from_date,
-					"to_date": p.to_date,
-					"reason": p.reason,
-				}
-				for p in member.positions
-			],
+			"positions": position_rows(member.positions),
 		}
 	)
 	doc.insert()

@@ -15,7 +15,7 @@ from frappe import _
 from frappe.utils import getdate, now_datetime, today
 
 from kdf_app.kdf_members.core import membership as rules
-from kdf_app.kdf_members.core.members import ACTIVE, Position
+from kdf_app.kdf_members.core.members import ACTIVE, Position, position_rows
 from kdf_app.kdf_members.services.members import require_member
 from kdf_app.permissions import require_roles
 from kdf_app.shared.core.i18n import DomainError
@@ -428,16 +428,7 @@ def confirm_change(name: str) -> None:
 			history = rules.close_current(_positions(member), change.start_date, doc.reason)
 			member.set(
 				"positions",
-				[
-					{
-						"organisation": p.organisation,
-						"title": p.title,
-						"from_date": p.from_date,
-						"to_date": p.to_date,
-						"reason": p.reason,
-					}
-					for p in history
-				],
+				position_rows(history),
 			)
 			member.save()  # the organisation goes once the last day has passed (Member.sync_positions)
 	except DomainError as e:

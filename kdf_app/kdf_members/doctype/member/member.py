@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, getdate, now_datetime, today, validate_email_address
 
-from kdf_app.kdf_members.core.members import Position, in_force, reconcile
+from kdf_app.kdf_members.core.members import Position, in_force, position_rows, reconcile
 from kdf_app.kdf_members.core.membership import normalise_mobile
 from kdf_app.kdf_privacy.core.retention import membership_ended_on
 from kdf_app.kdf_privacy.services.guard import app_write, protect
@@ -94,16 +94,7 @@ class Member(Document):
 			self.leaving_reason = None
 			self.set(
 				"positions",
-				[
-					{
-						"organisation": p.organisation,
-						"title": p.title,
-						"from_date": p.from_date,
-						"to_date": p.to_date,
-						"reason": p.reason,
-					}
-					for p in history
-				],
+				position_rows(history),
 			)
 		held = in_force(history, day)
 		organisation = self.organisation
