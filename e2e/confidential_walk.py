@@ -3,7 +3,7 @@
 
 Run on a site with kdf_app (a demo site is fine) served over HTTP:
 
-    python e2e/confidential_walk.py --url http://127.0.0.1:8000 --screenshots docs/screenshots/confidential
+    python e2e/confidential_walk.py --url http://127.0.0.1:8000 --screenshots /tmp/confidential-shots
 
 Set up over REST as Administrator: a case manager and a secretariat user (desk), a case with a request and a
 meeting note. Then in the browser:

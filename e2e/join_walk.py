@@ -4,7 +4,7 @@ and downloads their own data.
 
 Run on a site loaded with ``bench --site SITE kdf-demo`` (site language Norwegian) and served over HTTP:
 
-    python e2e/join_walk.py --url http://kdf.localhost:8000 --screenshots docs/screenshots/join
+    python e2e/join_walk.py --url http://kdf.localhost:8000 --screenshots /tmp/join-shots
 
 Set up over REST as Administrator: the desk user ``walk-sekretariat@example.com`` (KDF Sekretariat, kept between
 runs, as e2e/walk.py does). Then, in the browser:

@@ -6,7 +6,7 @@ are matched to the invoices and a suggestion is confirmed with one click; the me
 Run with the bench's Python (it has Playwright and lxml) on a site loaded with ``bench --site SITE kdf-demo``,
 served over HTTP, with a worker running (the import is a background job):
 
-    ../env/bin/python e2e/payments_walk.py --url http://127.0.0.1:8061 --screenshots docs/screenshots/payments
+    ../env/bin/python e2e/payments_walk.py --url http://127.0.0.1:8061 --screenshots /tmp/payments-shots
 
 Set up over REST as Administrator: the walk's secretariat desk user (as e2e/walk.py), two open invoices of the
 demo and, for the first, its member's portal login. The camt.054 is written here from the message definitions

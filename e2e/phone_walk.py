@@ -3,7 +3,7 @@
 
 Run on a site loaded with ``bench --site SITE kdf-demo`` (site language Norwegian) and served over HTTP:
 
-    python e2e/phone_walk.py --url http://kdf.localhost:8000 --screenshots docs/screenshots/phone
+    python e2e/phone_walk.py --url http://kdf.localhost:8000 --screenshots docs/screenshots/member-portal/phone
 
 Set up over REST as Administrator (removed afterwards unless ``--keep``), with e2e/portal_flow.py's ``setup``:
 a published session open for registration and a member with a portal login; the walk then opens the session

@@ -20,7 +20,7 @@ Usage (Chromium from the system, no ``playwright install``)::
 
     /tmp/pwvenv/bin/python e2e/portal_flow.py
     /tmp/pwvenv/bin/python e2e/portal_flow.py --url http://kdf.localhost:8000 --admin-password admin \\
-        --screenshots docs/screenshots/portal
+        --screenshots docs/screenshots/member-portal/portal
 
 Exit code 0 when every step passed, 1 with the failing step's message otherwise.
 """

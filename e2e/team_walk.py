@@ -16,7 +16,7 @@ too).
 
 Usage::
 
-    python e2e/team_walk.py --url http://kdf.localhost:8000 --screenshots docs/screenshots/team
+    python e2e/team_walk.py --url http://kdf.localhost:8000 --screenshots /tmp/team-shots
 """
 
 from __future__ import annotations

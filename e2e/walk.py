@@ -3,7 +3,7 @@
 
 Run on a site loaded with ``bench --site SITE kdf-demo`` (site language Norwegian) and served over HTTP:
 
-    python e2e/walk.py --url http://kdf.localhost:8000 --screenshots docs/screenshots/walk
+    python e2e/walk.py --url http://kdf.localhost:8000 --screenshots /tmp/walk-shots
 
 Set up over REST as Administrator (kept between runs: the two desk users; made fresh each run and removed
 afterwards: one member, one open session):

@@ -99,7 +99,7 @@ def session_cost_center(session) -> str:
 
 
 def session_dates(session) -> str:
-	"""The session's dates on the invoice lines, in Norwegian whoever invoices (kdf_app.kdf_billing.core.invoicing)."""
+	"""The session's dates on the invoice lines, in Norwegian whoever invoices (kdf_app.kdf_programmes.core.sessions)."""
 	return date_range_no(getdate(session.starts_on), getdate(session.ends_on or session.starts_on))
 
 

@@ -47,7 +47,7 @@ CENT = Decimal("0.01")
 
 
 def money(value) -> Decimal:
-	"""NOK to the øre, half up (as on Norwegian invoices). The one rounding rule of kdf_app.core."""
+	"""NOK to the øre, half up (as on Norwegian invoices). The one rounding rule of the pure rules."""
 	return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 

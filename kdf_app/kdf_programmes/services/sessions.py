@@ -29,8 +29,8 @@ from kdf_app.shared.services.errors import throw
 
 
 def check_session(doc) -> None:
-	"""The session's own rules on save (kdf_app.core): dates, links, packages, capacity against the seats
-	taken, and cancelling."""
+	"""The session's own rules on save (kdf_app.kdf_programmes.core.sessions): dates, links, packages, capacity
+	against the seats taken, and cancelling."""
 	from kdf_app.kdf_programmes.services.registration.seats import lock_session, seats
 
 	before = doc.get_doc_before_save()

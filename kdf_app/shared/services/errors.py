@@ -1,4 +1,4 @@
-"""Turn domain errors from kdf_app.core into translated Frappe messages."""
+"""Turn domain errors from the pure rules (any module's core/) into translated Frappe messages."""
 
 import frappe
 from frappe import _

@@ -72,9 +72,9 @@ def clear_price_labels(*args, **kwargs) -> None:
 
 
 def validate(doc) -> None:
-	"""Defaults, clean free text and the stored price lines (from kdf_app.core). A new registration has this
-	done in ``before_insert``, before Frappe takes the naming series' lock, so the locks are held only for
-	the seat decision and the insert; ``validate`` then finds it done (``flags.kdf_prepared``)."""
+	"""Defaults, clean free text and the stored price lines (from kdf_app.kdf_programmes.core.sessions). A new
+	registration has this done in ``before_insert``, before Frappe takes the naming series' lock, so the locks
+	are held only for the seat decision and the insert; ``validate`` then finds it done (``flags.kdf_prepared``)."""
 	if doc.flags.kdf_prepared:
 		doc.flags.kdf_prepared = False  # a later save of the same object validates again
 		return
