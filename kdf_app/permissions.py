@@ -353,7 +353,15 @@ def file_before_validate(doc, method=None) -> None:
 # Our cards name KDF Settings as their document type (which only the secretariat, System Manager and Accounts
 # Manager read): Frappe's own list condition for Number Card ends in an unbracketed "or module is NULL", so a
 # condition added after it does not bind in lists; the record itself is refused by dashboard_has_permission.
-DASHBOARD_MODULE = "KDF App"
+DASHBOARD_APP = "kdf_app"  # every module of the app: a card added to any domain's module is guarded too
+
+
+def kdf_modules() -> tuple[str, ...]:
+	"""The app's Frappe modules, from its modules.txt (read once per process)."""
+	cached = getattr(kdf_modules, "cached", None)
+	if cached is None:
+		cached = kdf_modules.cached = tuple(frappe.get_module_list(DASHBOARD_APP))
+	return cached
 
 
 def dashboard_query(user: str | None = None, doctype: str | None = None, **kwargs) -> str:
@@ -361,7 +369,8 @@ def dashboard_query(user: str | None = None, doctype: str | None = None, **kwarg
 	if is_secretariat(user):
 		return ""
 	table = f"`tab{doctype or 'Number Card'}`"
-	return f"ifnull({table}.`module`, '') != {frappe.db.escape(DASHBOARD_MODULE)}"
+	modules = ", ".join(frappe.db.escape(m) for m in kdf_modules())
+	return f"ifnull({table}.`module`, '') not in ({modules})"
 
 
 def number_card_query(user: str | None = None, **kwargs) -> str:
@@ -374,4 +383,4 @@ def dashboard_chart_query(user: str | None = None, **kwargs) -> str:
 
 def dashboard_has_permission(doc, ptype: str | None = None, user: str | None = None, **kwargs) -> bool:
 	user = user or frappe.session.user
-	return doc.module != DASHBOARD_MODULE or is_secretariat(user)
+	return doc.module not in kdf_modules() or is_secretariat(user)

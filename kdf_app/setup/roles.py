@@ -34,8 +34,7 @@ def setup_roles() -> None:
 			"desk_access": int(role.desk_access),
 			"home_page": role.home_page,
 			"disabled": 0,
-			"two_factor_auth": 0,
-		}
+		}  # two-factor login is the System Manager's to switch on: a migrate leaves it as it is
 		if not frappe.db.exists("Role", role.name):
 			frappe.get_doc({"doctype": "Role", "role_name": role.name, **wanted}).insert(
 				ignore_permissions=True

@@ -161,6 +161,31 @@ class TestDashboards(InvoicingCase):
 						method()
 			frappe.set_user("Administrator")
 
+	def test_a_card_in_any_of_kdfs_modules_is_the_secretariats_only(self):
+		"""The guard covers every module of the app (modules.txt), not one module by name: a card a developer
+		later puts in KDF Billing or KDF Members is guarded as well."""
+		from kdf_app.permissions import kdf_modules
+
+		self.assertIn("KDF Billing", kdf_modules())
+		card = frappe.get_doc(
+			{
+				"doctype": "Number Card",
+				"label": f"Test Billing Card {frappe.generate_hash(length=6)}",
+				"type": "Document Type",
+				"document_type": "Sales Invoice",
+				"function": "Count",
+				"module": "KDF Billing",
+				"is_public": 1,
+			}
+		).insert(ignore_permissions=True)
+		outsider = make_user(["Accounts User"], "System User")
+		# the record is refused (a list may still name it: Frappe's own Number Card condition ends in an
+		# unbracketed "or", see kdf_app.permissions; KDF's own cards therefore count KDF Settings' readers)
+		self.assertFalse(frappe.has_permission("Number Card", doc=card.name, user=outsider))
+		self.assertTrue(
+			frappe.has_permission("Number Card", doc=card.name, user=make_user(["KDF Sekretariat"]))
+		)
+
 	def test_only_the_secretariat_sees_them(self):
 		secretariat = make_user(["KDF Sekretariat"])
 		for roles, user_type in (

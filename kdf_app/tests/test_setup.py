@@ -407,6 +407,26 @@ class TestSecretariatNewsletters(FrappeTestCase):
 		doc.save()
 
 
+class TestRoles(FrappeTestCase):
+	def test_a_migrate_sets_desk_access_and_home_page_but_leaves_two_factor_login_alone(self):
+		"""A System Manager who turns on two-factor login for the secretariat keeps it after a migrate (the old
+		fixture reset it on every migrate)."""
+		from kdf_app.setup.roles import setup_roles
+		from kdf_app.shared.core.roles import MEMBER, SECRETARIAT
+
+		before = frappe.db.get_value("Role", SECRETARIAT, ["two_factor_auth", "desk_access"], as_dict=True)
+		frappe.db.set_value("Role", SECRETARIAT, "two_factor_auth", 1)
+		frappe.db.set_value("Role", MEMBER, {"desk_access": 1, "home_page": "/app"})
+		try:
+			setup_roles()
+			self.assertEqual(frappe.db.get_value("Role", SECRETARIAT, "two_factor_auth"), 1)
+			self.assertEqual(
+				frappe.db.get_value("Role", MEMBER, ["desk_access", "home_page"]), (0, "/topplederprogram")
+			)
+		finally:
+			frappe.db.set_value("Role", SECRETARIAT, "two_factor_auth", before.two_factor_auth)
+
+
 class TestUninstallIsSymmetric(FrappeTestCase):
 	"""What install makes, uninstall removes (kdf_app.setup.uninstall); each removal is put back here."""
 

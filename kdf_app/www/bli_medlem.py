@@ -3,10 +3,10 @@ from frappe import _
 
 from kdf_app.kdf_members.core.membership import (
 	APPLICANT_TITLES,
-	OFFICIAL_KINDS,
 	PRIVACY_NOTICE_DATE,
 	PRIVACY_NOTICE_VERSION,
 )
+from kdf_app.kdf_members.core.organisations import OFFICIAL_KINDS
 from kdf_app.kdf_members.services.membership import official_organisations
 
 no_cache = 1

@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 
 from kdf_app.kdf_members.core.members import LEAVING_REASONS, TITLES
-from kdf_app.kdf_members.core.membership import OFFICIAL_KINDS
+from kdf_app.kdf_members.core.organisations import OFFICIAL_KINDS
 from kdf_app.kdf_members.services.members import member_profile
 from kdf_app.kdf_members.services.membership import my_change_requests, official_organisations
 from kdf_app.shared.services.mail import sender

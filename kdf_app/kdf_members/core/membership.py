@@ -34,8 +34,6 @@ NEW, APPROVED, REJECTED = "Ny", "Godkjent", "Avvist"
 APPLICATION_STATUSES = (NEW, APPROVED, REJECTED)
 # who may apply: the chief executive of a kommune, fylkeskommune or bydel
 APPLICANT_TITLES = ("Kommunedirektør", "Fylkeskommunedirektør", "Bydelsdirektør", "Rådmann")
-# the organisations on the official list (ERPNext Customer groups)
-OFFICIAL_KINDS = ("Kommune", "Fylkeskommune", "Bydel")
 
 NEW_POSITION, LEAVING = "Ny stilling", "Slutter"
 CHANGE_KINDS = (NEW_POSITION, LEAVING)

@@ -10,8 +10,10 @@ from dataclasses import asdict, dataclass, field, replace
 from kdf_app.shared.core.i18n import DomainError, _
 from kdf_app.shared.core.numbers import validate_area_number, validate_org_number
 
-KINDS = ("Kommune", "Fylkeskommune", "Bydel", "Annen")
-PUBLIC_KINDS = frozenset({"Kommune", "Fylkeskommune", "Bydel"})
+# the organisations on the official list (ERPNext Customer groups), in the order lists show them
+OFFICIAL_KINDS = ("Kommune", "Fylkeskommune", "Bydel")
+KINDS = (*OFFICIAL_KINDS, "Annen")
+PUBLIC_KINDS = frozenset(OFFICIAL_KINDS)
 CSV_COLUMNS = ("type", "number", "name", "orgnr", "county")
 
 

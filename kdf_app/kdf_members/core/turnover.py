@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from kdf_app.kdf_members.core.members import ACTIVE, DIRECTOR_TITLES, LEAVING_REASONS, coverage
+from kdf_app.kdf_members.core.organisations import OFFICIAL_KINDS
 from kdf_app.shared.core.i18n import DomainError, _
 
 UNKNOWN = "Ukjent"  # a position that ended with no reason recorded
 REASONS = (*LEAVING_REASONS, UNKNOWN)
-KINDS = ("Kommune", "Fylkeskommune", "Bydel")
+KINDS = OFFICIAL_KINDS
 DAYS_PER_YEAR = 365.25
 METHOD = "Kaplan–Meier"
 

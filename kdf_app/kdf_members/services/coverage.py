@@ -5,10 +5,11 @@ lays it out; the KDF workspace's Director Coverage card shows the total."""
 import frappe
 
 from kdf_app.kdf_members.core.members import coverage
+from kdf_app.kdf_members.core.organisations import OFFICIAL_KINDS
 from kdf_app.shared.core.collation import sort_norwegian
 
-KINDS = ("Kommune", "Fylkeskommune", "Bydel")
-DEFAULT_KINDS = ("Kommune", "Fylkeskommune")
+KINDS = OFFICIAL_KINDS
+DEFAULT_KINDS = ("Kommune", "Fylkeskommune")  # bydeler only when asked
 
 
 def coverage_by_county(kinds=DEFAULT_KINDS) -> tuple[list, object]:

@@ -16,6 +16,7 @@ from frappe.utils import getdate, now_datetime, today
 
 from kdf_app.kdf_members.core import membership as rules
 from kdf_app.kdf_members.core.members import ACTIVE, Position, position_rows
+from kdf_app.kdf_members.core.organisations import OFFICIAL_KINDS
 from kdf_app.kdf_members.services.members import require_member
 from kdf_app.permissions import require_roles
 from kdf_app.shared.core.i18n import DomainError
@@ -35,7 +36,7 @@ def official_organisations() -> list[dict]:
 	rows = sort_norwegian(
 		frappe.get_all(
 			"Customer",
-			filters={"customer_group": ("in", rules.OFFICIAL_KINDS), "disabled": 0},
+			filters={"customer_group": ("in", OFFICIAL_KINDS), "disabled": 0},
 			fields=["name", "customer_name", "customer_group", "kdf_org_number"],
 		),
 		key=lambda r: r.customer_name,
@@ -55,7 +56,7 @@ def _official_names() -> set[str]:
 	return set(
 		frappe.get_all(
 			"Customer",
-			filters={"customer_group": ("in", rules.OFFICIAL_KINDS), "disabled": 0},
+			filters={"customer_group": ("in", OFFICIAL_KINDS), "disabled": 0},
 			pluck="name",
 		)
 	)
