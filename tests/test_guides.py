@@ -104,6 +104,7 @@ PLATFORM = {
 # bench's and Frappe's commands the guides use (kdf_app's own are read from its commands.py)
 BENCH_COMMANDS = {
 	"backup",
+	"disable-scheduler",
 	"doctor",
 	"drop-site",
 	"enable-scheduler",
