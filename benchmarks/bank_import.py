@@ -129,7 +129,7 @@ def run(args):
 	import frappe
 	from frappe.utils import getdate, today
 
-	from kdf_app.kdf_billing.services import bank_import
+	from kdf_app.kdf_billing.services import bank_account as bank_account_service
 	from kdf_app.tests.utils import make_org, use_test_settings
 
 	use_test_settings(
@@ -141,7 +141,7 @@ def run(args):
 		ehf_outbox="private/ehf-outbox-benchmark",
 	)
 	settings = frappe.get_single("KDF Settings")
-	bank_account = bank_import.kdf_bank_account()
+	bank_account = bank_account_service.kdf_bank_account()
 	customers = [make_org(kind="Annen", kdf_area_number="") for _ in range(20)]
 	t = time.perf_counter()
 	invoices = open_invoices(settings, customers, args.payments)

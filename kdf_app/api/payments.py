@@ -32,10 +32,10 @@ def confirm_suggestion(log: str, row: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def kdf_bank_account() -> str:
 	"""KDF's Bank Account (made from KDF Settings' account number the first time): the dialog's default."""
-	from kdf_app.kdf_billing.services import bank_import
+	from kdf_app.kdf_billing.services.bank_account import kdf_bank_account as ours
 
 	require_roles()
-	return bank_import.kdf_bank_account()
+	return ours()
 
 
 @frappe.whitelist(methods=["POST"])

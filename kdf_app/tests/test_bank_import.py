@@ -12,7 +12,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt, getdate, today
 
 from kdf_app.kdf_billing.core.bank_file import Batch, Payment, build
-from kdf_app.kdf_billing.services import bank_import
+from kdf_app.kdf_billing.services import bank_account, bank_import
 from kdf_app.kdf_billing.services.invoicing import create_session_invoices
 from kdf_app.shared.core.numbers import kid
 from kdf_app.tests.utils import (
@@ -44,7 +44,7 @@ class BankImportCase(FrappeTestCase):
 				"Account", {"company": TEST_COMPANY, "root_type": "Income", "is_group": 0}
 			),
 		)
-		self.bank_account = bank_import.kdf_bank_account()
+		self.bank_account = bank_account.kdf_bank_account()
 		self.session = make_session()
 		self.orgs = [make_org() for _ in range(4)]
 		self.members = {org: make_member(org) for org in self.orgs}
@@ -222,6 +222,33 @@ class TestMatching(BankImportCase):
 		self.assertEqual(log.status, "Done", log.error)
 		self.assertEqual(self.row(log, 1).reason, f"Faktura {self.si[a]}: betalt fullt ut.")
 		self.assertEqual(frappe.local.lang, before)
+
+	def test_the_progress_names_its_import_so_the_open_form_can_follow_it(self):
+		"""The open form reloads once on its own import's first progress message if it still says Queued (the
+		Running update may have come before it joined the record's live updates): the messages name the record."""
+		from unittest.mock import patch
+
+		a, b = self.orgs[0], self.orgs[1]
+		data = build(
+			"054",
+			"08",
+			KDF_ACCOUNT,
+			[self.pay(1, "6000.00", kid=kid(self.si[a])), self.pay(2, "6000.00", kid=kid(self.si[b]))],
+		)
+		sent, real = [], frappe.publish_realtime
+
+		def publish(event, message=None, *args, **kwargs):
+			if event == "progress":
+				sent.append((message, kwargs.get("doctype"), kwargs.get("docname")))
+			return real(event, message, *args, **kwargs)
+
+		with patch("frappe.publish_realtime", publish):
+			name = bank_import.start(data, "fremdrift.xml", self.bank_account)
+		self.assertTrue(sent)
+		for message, doctype, docname in sent:
+			self.assertEqual((message["doctype"], message["docname"]), (bank_import.LOG, name))
+			self.assertEqual((doctype, docname), (bank_import.LOG, name))  # to the record's room only
+			self.assertTrue(message["percent"] and message["title"] and message["description"])
 
 	def test_only_the_secretariat_confirms(self):
 		from kdf_app.api.payments import confirm_suggestion
@@ -443,10 +470,10 @@ class TestBankAccount(BankImportCase):
 		other = frappe.get_all("Company", {"name": ("!=", TEST_COMPANY)}, pluck="name", limit=1)
 		if not other:
 			self.skipTest("no other company on this site")
-		theirs = bank_import._make_bank_account(other[0], OTHER_ACCOUNT)
+		theirs = bank_account.make_bank_account(other[0], OTHER_ACCOUNT)
 		frappe.db.set_single_value("KDF Settings", "kdf_bank_account", None)
 		frappe.clear_document_cache("KDF Settings", "KDF Settings")
-		ours = bank_import.kdf_bank_account()
+		ours = bank_account.kdf_bank_account()
 		self.assertNotEqual(ours, theirs)
 		self.assertEqual(
 			frappe.db.get_value("Bank Account", ours, ["company", "bank_account_no", "is_company_account"]),

@@ -24,9 +24,10 @@ from frappe.utils import flt, getdate, now_datetime
 
 from kdf_app.kdf_billing.core import bank_file, payments
 from kdf_app.kdf_billing.core.payments import ALREADY, CONFIRMED, DONE, FAILED, QUEUED, REFUSED, RUNNING
+from kdf_app.kdf_billing.services.bank_account import kdf_bank_account, own_account
 from kdf_app.shared.core.i18n import DomainError
 from kdf_app.shared.services import jobs
-from kdf_app.shared.services.settings import get_settings, require
+from kdf_app.shared.services.settings import get_settings
 
 LOG = "Bank File Import"
 # its statuses and its rows' (kdf_app.kdf_billing.core.payments.IMPORT_STATUSES, ROW_STATUSES)
@@ -49,73 +50,6 @@ def booked_by_the_system():
 		yield
 	finally:
 		frappe.set_user(user)
-
-
-# KDF's Bank Account -------------------------------------------------------------------------------------------
-
-
-def kdf_bank_account() -> str:
-	"""ERPNext's Bank Account of KDF (KDF Settings), made from the settings' account number when empty: a
-	company account with its own ledger account under the company's bank accounts."""
-	settings = get_settings()
-	if settings.kdf_bank_account:
-		return settings.kdf_bank_account
-	require(settings, "company", "bank_account")
-	number = bank_file.bban(settings.bank_account)
-	name = frappe.db.get_value(
-		"Bank Account", {"is_company_account": 1, "company": settings.company, "bank_account_no": number}
-	)
-	if not name:
-		name = _make_bank_account(settings.company, number)
-	frappe.db.set_single_value("KDF Settings", "kdf_bank_account", name)
-	frappe.clear_document_cache("KDF Settings", "KDF Settings")
-	return name
-
-
-def _make_bank_account(company: str, number: str) -> str:
-	bank = "KDF Bank"
-	if not frappe.db.exists("Bank", bank):
-		frappe.get_doc({"doctype": "Bank", "bank_name": bank}).insert(ignore_permissions=True)
-	abbr = frappe.get_cached_value("Company", company, "abbr")
-	account = f"{number} - {abbr}"
-	if not frappe.db.exists("Account", account):
-		parent = frappe.db.get_value(
-			"Account", {"company": company, "account_type": "Bank", "is_group": 1}
-		) or frappe.db.get_value(
-			"Account",
-			{"company": company, "root_type": "Asset", "is_group": 1, "parent_account": ("is", "set")},
-		)
-		account = (
-			frappe.get_doc(
-				{
-					"doctype": "Account",
-					"account_name": number,
-					"company": company,
-					"parent_account": parent,
-					"account_type": "Bank",
-					"account_currency": bank_file.CURRENCY,
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
-		)
-	return (
-		frappe.get_doc(
-			{
-				"doctype": "Bank Account",
-				"account_name": f"{abbr} {number}",  # the name is "<account name> - <bank>": one per company and number
-				"bank": bank,
-				"account": account,
-				"is_company_account": 1,
-				"is_default": 1,
-				"company": company,
-				"bank_account_no": number,
-				"iban": bank_file.iban(number),
-			}
-		)
-		.insert(ignore_permissions=True)
-		.name
-	)
 
 
 # Starting an import -------------------------------------------------------------------------------------------
@@ -250,11 +184,6 @@ def _tell(doc, user: str | None) -> None:
 # The import itself --------------------------------------------------------------------------------------------
 
 
-def _own_account(bank_account: str) -> str:
-	number, iban = frappe.db.get_value("Bank Account", bank_account, ["bank_account_no", "iban"])
-	return number or iban or ""
-
-
 def ledger(company: str) -> payments.Ledger:
 	"""Every Sales Invoice of the company a KID or an invoice number may point to, with its customer's
 	organisation number and whether a credit note settled it."""
@@ -307,7 +236,7 @@ def _money(value) -> Decimal:
 def import_file(doc, content: bytes) -> None:
 	settings = get_settings()
 	company = frappe.db.get_value("Bank Account", doc.bank_account, "company") or settings.company
-	parsed = bank_file.parse(content, _own_account(doc.bank_account))
+	parsed = bank_file.parse(content, own_account(doc.bank_account))
 	doc.message_kind = f"{parsed.kind} ({parsed.version})"
 	doc.message_id = parsed.message_id
 	doc.entries = len(parsed.entries) + parsed.duplicates
@@ -338,13 +267,21 @@ def import_file(doc, content: bytes) -> None:
 
 
 def _progress(doc):
+	"""frappe.publish_progress, naming the record in the message: the open form reloads once on its first one if it
+	still says Queued (the Running update may come before the form has joined the record's live updates)."""
+
 	def report(done: int, total: int) -> None:
-		frappe.publish_progress(
-			max(int(done * 100 / total) if total else 100, 1),
-			title=_("Importing {0}").format(doc.file_name or doc.name),
+		frappe.publish_realtime(
+			"progress",
+			{
+				"percent": max(int(done * 100 / total) if total else 100, 1),
+				"title": _("Importing {0}").format(doc.file_name or doc.name),
+				"description": _("{0} of {1}").format(done, total),
+				"doctype": LOG,
+				"docname": doc.name,
+			},
 			doctype=LOG,
 			docname=doc.name,
-			description=_("{0} of {1}").format(done, total),
 		)
 
 	return report

@@ -5,6 +5,16 @@ frappe.ui.form.on("Bank File Import", {
 		frappe.realtime.on("kdf_bank_import_done", (data) => {
 			if (data && data.name === frm.doc.name) frm.reload_doc();
 		});
+		// the job marks the import Running as it starts, which can be before this form has joined the record's
+		// live updates; its first progress message then reloads the form once, so it never says Queued while
+		// the bar runs
+		frappe.realtime.on("progress", (data) => {
+			const queued = frappe.boot.kdf.statuses.bank_import.queued;
+			if (!data || data.doctype !== frm.doctype || data.docname !== frm.doc.name) return;
+			if (frm.doc.status !== queued || frm.__kdf_reloading) return;
+			frm.__kdf_reloading = true;
+			Promise.resolve(frm.reload_doc()).finally(() => (frm.__kdf_reloading = false));
+		});
 	},
 	refresh(frm) {
 		frm.add_custom_button(__("Innbetalinger"), () =>
